@@ -1,0 +1,21 @@
+# Every dependency comes from Debian's packages (scripts/install-deps.sh installs them).
+find_package(Torch REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 QUIET CONFIG)
+if(NOT CLI11_FOUND)
+  # Debian's libcli11-dev is header-only and may ship without a CMake package.
+  find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+  target_include_directories(CLI11::CLI11 INTERFACE "${CLI11_INCLUDE_DIR}")
+endif()
+find_package(Threads REQUIRED)
+
+# libtorch as one imported target, so that its flags reach every target the same way
+# (the precompiled header is only reusable between targets with identical flags).
+add_library(rlab_torch INTERFACE)
+target_link_libraries(rlab_torch INTERFACE ${TORCH_LIBRARIES})
+target_include_directories(rlab_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+target_compile_options(rlab_torch INTERFACE ${TORCH_CXX_FLAGS})

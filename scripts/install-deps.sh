@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian packages rewardlab needs that are missing, then makes sure
+# libtorch finds OpenBLAS (not the reference BLAS, which is ~20x slower) through the
+# libblas.so.3 / liblapack.so.3 alternatives. Safe to run any number of times.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libtorch-dev libopenblas-dev libopenblas0-pthread
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
+  libgtest-dev googletest libgmock-dev libbenchmark-dev
+  python3-torch
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: not root and no sudo; install these packages by hand: ${PACKAGES[*]}" >&2
+    exit 1
+  fi
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+fi
+
+# Point the BLAS and LAPACK alternatives at OpenBLAS (pthread flavour).
+arch="$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)"
+for lib in blas lapack; do
+  name="lib${lib}.so.3-${arch}"
+  target="/usr/lib/${arch}/openblas-pthread/lib${lib}.so.3"
+  if [ -e "$target" ]; then
+    current="$(update-alternatives --query "$name" 2>/dev/null | awk '/^Value:/{print $2}')"
+    if [ "$current" != "$target" ]; then
+      $SUDO update-alternatives --set "$name" "$target" >/dev/null
+    fi
+  fi
+done
+blas="$(update-alternatives --query "libblas.so.3-${arch}" 2>/dev/null | awk '/^Value:/{print $2}')"
+case "$blas" in
+  *openblas*) echo "install-deps: BLAS in use: OpenBLAS ($blas)" ;;
+  *) echo "install-deps: WARNING: libblas.so.3 points at '$blas', not OpenBLAS; libtorch will be ~20x slower" >&2 ;;
+esac

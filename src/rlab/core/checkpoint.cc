@@ -1,0 +1,137 @@
+#include "rlab/core/checkpoint.h"
+
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include "rlab/core/check.h"
+#include "rlab/core/io.h"
+#include "rlab/core/rng.h"
+
+namespace rlab {
+
+namespace fs = std::filesystem;
+
+void CheckpointState::AddModule(const std::string& name, std::shared_ptr<torch::nn::Module> module) {
+  RLAB_CHECK(module != nullptr, "checkpoint: module '{}' is null", name);
+  modules_.emplace_back(name, std::move(module));
+}
+
+void CheckpointState::AddOptimizer(const std::string& name, torch::optim::Optimizer* optimizer) {
+  RLAB_CHECK(optimizer != nullptr, "checkpoint: optimizer '{}' is null", name);
+  optimizers_.emplace_back(name, optimizer);
+}
+
+void CheckpointState::AddRng(const std::string& name, Rng* rng) {
+  RLAB_CHECK(rng != nullptr, "checkpoint: generator '{}' is null", name);
+  rngs_.emplace_back(name, rng);
+}
+
+void CheckpointState::Save(const fs::path& file, const nlohmann::json& counters) const {
+  torch::serialize::OutputArchive archive;
+  for (const auto& [name, module] : modules_) {
+    torch::serialize::OutputArchive sub;
+    module->save(sub);
+    archive.write("module." + name, sub);
+  }
+  for (const auto& [name, optimizer] : optimizers_) {
+    torch::serialize::OutputArchive sub;
+    optimizer->save(sub);
+    archive.write("optimizer." + name, sub);
+  }
+  for (const auto& [name, rng] : rngs_) archive.write("rng." + name, c10::IValue(rng->State()));
+  if (torch_rng_) archive.write("rng.torch", c10::IValue(TorchRngState()));
+  archive.write("counters", c10::IValue(counters.dump()));
+
+  const fs::path tmp = file.parent_path() / fmt::format(".{}.tmp.{}", file.filename().string(), ::getpid());
+  try {
+    archive.save_to(tmp.string());
+  } catch (const c10::Error& e) {
+    fs::remove(tmp);
+    RLAB_FAIL("cannot write checkpoint '{}': {}", file.string(), e.what_without_backtrace());
+  }
+  std::FILE* f = std::fopen(tmp.c_str(), "rb");
+  if (f) {
+    ::fsync(fileno(f));
+    std::fclose(f);
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  RLAB_CHECK(!ec, "cannot move checkpoint into place at '{}': {}", file.string(), ec.message());
+}
+
+nlohmann::json CheckpointState::Load(const fs::path& file) const {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(file.string());
+  } catch (const c10::Error& e) {
+    RLAB_FAIL("cannot read checkpoint '{}': {}", file.string(), e.what_without_backtrace());
+  }
+  auto read_string = [&](const std::string& key) {
+    c10::IValue value;
+    RLAB_CHECK(archive.try_read(key, value) && value.isString(),
+               "checkpoint '{}' has no entry '{}' (was it written by a different pipeline?)",
+               file.string(), key);
+    return value.toStringRef();
+  };
+  try {
+    for (const auto& [name, module] : modules_) {
+      torch::serialize::InputArchive sub;
+      RLAB_CHECK(archive.try_read("module." + name, sub), "checkpoint '{}' has no module '{}'",
+                 file.string(), name);
+      module->load(sub);
+    }
+    for (const auto& [name, optimizer] : optimizers_) {
+      torch::serialize::InputArchive sub;
+      RLAB_CHECK(archive.try_read("optimizer." + name, sub),
+                 "checkpoint '{}' has no optimizer '{}'", file.string(), name);
+      optimizer->load(sub);
+    }
+  } catch (const c10::Error& e) {
+    RLAB_FAIL("checkpoint '{}' does not match this run's model: {}", file.string(),
+              e.what_without_backtrace());
+  }
+  for (const auto& [name, rng] : rngs_) rng->SetState(read_string("rng." + name));
+  if (torch_rng_) SetTorchRngState(read_string("rng.torch"));
+  return nlohmann::json::parse(read_string("counters"));
+}
+
+CheckpointManager::CheckpointManager(fs::path dir, int keep_last)
+    : dir_(std::move(dir)), keep_last_(std::max(1, keep_last)) {}
+
+void CheckpointManager::Save(const CheckpointState& state, const nlohmann::json& counters) const {
+  RLAB_CHECK(counters.contains("step"), "checkpoint counters need a 'step'");
+  const int64_t step = counters["step"].get<int64_t>();
+  const std::string name = fmt::format("step-{:09}.pt", step);
+  state.Save(dir_ / name, counters);
+  WriteFileAtomic(dir_ / "latest.json", nlohmann::json{{"step", step}, {"file", name}}.dump() + "\n");
+  // Prune old checkpoints, newest kept.
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    const std::string f = entry.path().filename().string();
+    if (f.rfind("step-", 0) == 0 && entry.path().extension() == ".pt") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (size_t i = 0; i + keep_last_ < files.size(); ++i) {
+    if (files[i].filename() != name) fs::remove(files[i]);
+  }
+}
+
+std::optional<int64_t> CheckpointManager::LatestStep() const {
+  const fs::path latest = dir_ / "latest.json";
+  if (!fs::exists(latest)) return std::nullopt;
+  const auto j = nlohmann::json::parse(ReadFile(latest), nullptr, false);
+  RLAB_CHECK(!j.is_discarded() && j.contains("step"), "{}: malformed checkpoint index",
+             latest.string());
+  return j["step"].get<int64_t>();
+}
+
+std::optional<nlohmann::json> CheckpointManager::RestoreLatest(const CheckpointState& state) const {
+  const fs::path latest = dir_ / "latest.json";
+  if (!fs::exists(latest)) return std::nullopt;
+  const auto j = nlohmann::json::parse(ReadFile(latest), nullptr, false);
+  RLAB_CHECK(!j.is_discarded() && j.contains("file"), "{}: malformed checkpoint index",
+             latest.string());
+  return state.Load(dir_ / j["file"].get<std::string>());
+}
+
+}  // namespace rlab

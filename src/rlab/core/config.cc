@@ -1,0 +1,203 @@
+#include "rlab/core/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "rlab/core/registry.h"
+
+namespace rlab::config {
+
+namespace {
+
+std::string Where(const std::string& source, const YAML::Node& node) {
+  const YAML::Mark m = node.Mark();
+  if (m.line < 0) return source;
+  return fmt::format("{}:{}:{}", source, m.line + 1, m.column + 1);
+}
+
+// Keys valid directly under `prefix` (fields and sections), for error messages.
+std::vector<std::string> KeysUnder(const std::vector<Field>& fields,
+                                   const std::vector<SectionInfo>& sections,
+                                   const std::string& prefix) {
+  std::vector<std::string> keys;
+  auto add = [&](const std::string& path) {
+    if (path.rfind(prefix, 0) != 0) return;
+    const std::string rest = path.substr(prefix.size());
+    if (rest.empty() || rest.find('.') != std::string::npos) return;
+    if (std::find(keys.begin(), keys.end(), rest) == keys.end()) keys.push_back(rest);
+  };
+  for (const auto& f : fields) add(f.path);
+  for (const auto& s : sections) add(s.path);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+std::vector<std::string> ScalarsOf(const YAML::Node& node, const Field& field,
+                                   const std::string& what) {
+  if (node.IsSequence()) {
+    RLAB_CHECK(field.is_list, "{}: expected a single {}, got a list", what, field.type);
+    std::vector<std::string> out;
+    for (const auto& item : node) {
+      RLAB_CHECK(item.IsScalar(), "{}: list items must be plain values", what);
+      out.push_back(item.Scalar());
+    }
+    return out;
+  }
+  RLAB_CHECK(node.IsScalar(), "{}: expected {}, got a mapping", what, field.type);
+  if (field.is_list && node.Scalar().empty()) return {};
+  return {node.Scalar()};
+}
+
+void ApplyNode(const YAML::Node& map, const std::string& prefix, const std::string& source,
+               const std::vector<std::string>& reserved, FieldTable& table,
+               const std::vector<Field>& fields, const std::vector<SectionInfo>& sections) {
+  RLAB_CHECK(map.IsMap(), "{}: expected a mapping of keys{}", Where(source, map),
+             prefix.empty() ? "" : " under '" + prefix.substr(0, prefix.size() - 1) + "'");
+  for (const auto& kv : map) {
+    const std::string key = kv.first.as<std::string>();
+    if (prefix.empty() && std::find(reserved.begin(), reserved.end(), key) != reserved.end()) {
+      continue;
+    }
+    const std::string path = prefix + key;
+    const std::string where = Where(source, kv.first);
+    const bool is_section = std::any_of(sections.begin(), sections.end(),
+                                        [&](const SectionInfo& s) { return s.path == path; });
+    if (is_section) {
+      if (kv.second.IsNull()) continue;
+      ApplyNode(kv.second, path + ".", source, reserved, table, fields, sections);
+      continue;
+    }
+    const Field* field = table.Find(path);
+    if (!field) {
+      std::vector<std::string> valid = KeysUnder(fields, sections, prefix);
+      if (prefix.empty()) valid.insert(valid.end(), reserved.begin(), reserved.end());
+      RLAB_FAIL("{}: unknown key '{}'; valid keys{}: {}", where, path,
+                prefix.empty() ? "" : " under '" + prefix.substr(0, prefix.size() - 1) + "'",
+                JoinNames(valid));
+    }
+    const std::string what = fmt::format("{}: key '{}'", Where(source, kv.second), path);
+    field->set(ScalarsOf(kv.second, *field, what), what);
+  }
+}
+
+}  // namespace
+
+const Field* FieldTable::Find(std::string_view path) const {
+  for (const Field& f : fields_) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+Field& FieldTable::Require(std::string_view path, std::string_view where) {
+  for (Field& f : fields_) {
+    if (f.path == path) return f;
+  }
+  std::vector<std::string> valid;
+  for (const Field& f : fields_) valid.push_back(f.path);
+  RLAB_FAIL("{}: unknown key '{}'; valid keys: {}", where, path, JoinNames(valid));
+}
+
+void FieldTable::ApplyYamlText(const std::string& yaml_text, const std::string& source,
+                               const std::vector<std::string>& reserved) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    RLAB_FAIL("{}:{}:{}: malformed YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  if (root.IsNull()) return;  // an empty file keeps every default
+  ApplyNode(root, "", source, reserved, *this, fields_, sections_);
+}
+
+void FieldTable::ApplyYamlFile(const std::string& path, const std::vector<std::string>& reserved) {
+  std::ifstream in(path);
+  RLAB_CHECK(in.good(), "cannot read config file '{}'", path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  ApplyYamlText(buffer.str(), path, reserved);
+}
+
+void FieldTable::ApplyOverride(std::string_view assignment) {
+  const size_t eq = assignment.find('=');
+  RLAB_CHECK(eq != std::string_view::npos && eq > 0,
+             "override '{}': expected key=value, for example train.lr=1e-3", assignment);
+  const std::string key(assignment.substr(0, eq));
+  const std::string value(assignment.substr(eq + 1));
+  const std::string where = fmt::format("override '{}'", assignment);
+  Field& field = Require(key, where);
+  YAML::Node node;
+  try {
+    node = YAML::Load(value);
+  } catch (const YAML::ParserException& e) {
+    node = YAML::Node(value);  // not YAML: take the raw text as one scalar
+  }
+  if (node.IsNull()) node = YAML::Node(value);
+  const std::string what = fmt::format("{}: key '{}'", where, key);
+  field.set(ScalarsOf(node, field, what), what);
+}
+
+void FieldTable::Validate() const {
+  for (const auto& v : validators_) v();
+}
+
+std::string FieldTable::ToYaml(const std::vector<std::pair<std::string, std::string>>& header) const {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  for (const auto& [k, v] : header) out << YAML::Key << k << YAML::Value << v;
+  // Emit fields grouped by section, in declaration order.
+  std::vector<std::string> open;  // currently open section path components
+  for (const Field& f : fields_) {
+    std::vector<std::string> parts;
+    std::stringstream ss(f.path);
+    for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+    size_t common = 0;
+    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common]) {
+      ++common;
+    }
+    while (open.size() > common) {
+      out << YAML::EndMap;
+      open.pop_back();
+    }
+    for (size_t i = common; i + 1 < parts.size(); ++i) {
+      out << YAML::Key << parts[i] << YAML::Value << YAML::BeginMap;
+      open.push_back(parts[i]);
+    }
+    out << YAML::Key << parts.back() << YAML::Value;
+    const std::vector<std::string> values = f.get();
+    if (f.is_list) {
+      out << YAML::Flow << YAML::BeginSeq;
+      for (const auto& v : values) out << v;
+      out << YAML::EndSeq;
+    } else {
+      out << values.at(0);
+    }
+  }
+  while (!open.empty()) {
+    out << YAML::EndMap;
+    open.pop_back();
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string FieldTable::Help() const {
+  std::string out;
+  for (const Field& f : fields_) {
+    const std::vector<std::string> values = f.get();
+    std::string shown;
+    if (f.is_list) {
+      shown = "[" + JoinNames(values) + "]";
+      if (values.empty()) shown = "[]";
+    } else {
+      shown = values.at(0);
+    }
+    out += fmt::format("  {:<28} {:<12} {:<14} {}\n", f.path, f.type, shown, f.help);
+  }
+  return out;
+}
+
+}  // namespace rlab::config

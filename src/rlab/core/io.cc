@@ -1,0 +1,164 @@
+#include "rlab/core/io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "rlab/core/check.h"
+
+namespace rlab {
+
+namespace {
+
+void FsyncPath(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::string Errno() { return std::strerror(errno); }
+
+}  // namespace
+
+void WriteFileAtomic(const fs::path& path, std::string_view content) {
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const fs::path tmp = dir / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  RLAB_CHECK(f != nullptr, "cannot write '{}': {} (is the directory writable?)", path.string(),
+             Errno());
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
+                  std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  const std::string error = ok ? "" : Errno();
+  std::fclose(f);
+  if (!ok) {
+    fs::remove(tmp);
+    RLAB_FAIL("cannot write '{}': {}", path.string(), error);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string rename_error = Errno();
+    fs::remove(tmp);
+    RLAB_FAIL("cannot replace '{}': {}", path.string(), rename_error);
+  }
+  FsyncPath(dir, O_RDONLY | O_DIRECTORY);  // make the rename itself durable
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  RLAB_CHECK(in.good(), "cannot read '{}': {}", path.string(), Errno());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+JsonlReader::JsonlReader(const fs::path& path) : path_(path) {
+  file_ = std::fopen(path.c_str(), "rb");
+  RLAB_CHECK(file_ != nullptr, "cannot read '{}': {}", path.string(), Errno());
+}
+
+JsonlReader::~JsonlReader() {
+  if (file_) std::fclose(file_);
+}
+
+std::string JsonlReader::Where() const { return fmt::format("{}:{}", path_.string(), line_); }
+
+bool JsonlReader::Next(nlohmann::json& out) {
+  std::string line;
+  while (true) {
+    line.clear();
+    int c;
+    bool any = false;
+    while ((c = std::fgetc(file_)) != EOF) {
+      any = true;
+      if (c == '\n') break;
+      line.push_back(static_cast<char>(c));
+    }
+    if (!any) return false;
+    ++line_;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    try {
+      out = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      // e.byte is the 1-based column within the line.
+      RLAB_FAIL("{}:{}: malformed JSON at column {}: {}", path_.string(), line_, e.byte,
+                std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+    }
+    RLAB_CHECK(out.is_object(), "{}:{}: expected a JSON object per line, got {}", path_.string(),
+               line_, out.type_name());
+    return true;
+  }
+}
+
+void ForEachJsonl(const fs::path& path, const std::function<void(const nlohmann::json&)>& fn) {
+  JsonlReader reader(path);
+  nlohmann::json object;
+  while (reader.Next(object)) fn(object);
+}
+
+JsonlWriter::JsonlWriter(const fs::path& path, bool append) : path_(path) {
+  file_ = std::fopen(path.c_str(), append ? "ab" : "wb");
+  RLAB_CHECK(file_ != nullptr, "cannot write '{}': {}", path.string(), Errno());
+}
+
+JsonlWriter::~JsonlWriter() {
+  if (file_) std::fclose(file_);
+}
+
+JsonlWriter::JsonlWriter(JsonlWriter&& other) noexcept
+    : path_(std::move(other.path_)), file_(std::exchange(other.file_, nullptr)) {}
+
+JsonlWriter& JsonlWriter::operator=(JsonlWriter&& other) noexcept {
+  if (this != &other) {
+    if (file_) std::fclose(file_);
+    path_ = std::move(other.path_);
+    file_ = std::exchange(other.file_, nullptr);
+  }
+  return *this;
+}
+
+void JsonlWriter::WriteLine(const std::string& line) {
+  RLAB_CHECK(file_ != nullptr, "JSONL writer is not open");
+  // One fwrite + fflush per line: a kill leaves at most a torn last line.
+  const std::string with_newline = line + "\n";
+  RLAB_CHECK(std::fwrite(with_newline.data(), 1, with_newline.size(), file_) ==
+                     with_newline.size() &&
+                 std::fflush(file_) == 0,
+             "cannot append to '{}': {}", path_.string(), Errno());
+}
+
+void JsonlWriter::Write(const nlohmann::json& object) { WriteLine(object.dump()); }
+void JsonlWriter::Write(const nlohmann::ordered_json& object) { WriteLine(object.dump()); }
+
+int64_t FilterJsonl(const fs::path& path, const std::function<bool(const nlohmann::json&)>& keep) {
+  if (!fs::exists(path)) return 0;
+  const std::string text = ReadFile(path);
+  std::string kept_text;
+  int64_t kept = 0;
+  std::istringstream in(text);
+  std::string line;
+  int64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (in.eof() && !text.empty() && text.back() != '\n') break;  // torn last line
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    RLAB_CHECK(!object.is_discarded(), "{}:{}: malformed JSON line; refusing to rewrite the file",
+               path.string(), number);
+    if (keep(object)) {
+      kept_text += line + "\n";
+      ++kept;
+    }
+  }
+  WriteFileAtomic(path, kept_text);
+  return kept;
+}
+
+}  // namespace rlab

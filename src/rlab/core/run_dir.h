@@ -1,0 +1,38 @@
+// Run directories: runs/<name>-<timestamp>/ holding config.yaml (the effective config),
+// metrics.jsonl, checkpoints/, log.txt and, once the run has finished, summary.json.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace rlab {
+
+class RunDir {
+ public:
+  // Creates a new, empty run directory under `root` (created if missing). Fails with a clear
+  // message when `root` cannot be written.
+  static RunDir Create(const std::filesystem::path& root, const std::string& name);
+  // Opens an existing run (for --resume); fails unless `dir` looks like a run directory.
+  static RunDir Open(const std::filesystem::path& dir);
+  static bool IsRun(const std::filesystem::path& dir);
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path config_path() const { return path_ / "config.yaml"; }
+  std::filesystem::path metrics_path() const { return path_ / "metrics.jsonl"; }
+  std::filesystem::path checkpoints_dir() const { return path_ / "checkpoints"; }
+  std::filesystem::path log_path() const { return path_ / "log.txt"; }
+  std::filesystem::path summary_path() const { return path_ / "summary.json"; }
+  bool finished() const;
+
+  void WriteConfig(const std::string& yaml) const;
+  void WriteSummary(const nlohmann::json& summary) const;
+  nlohmann::json ReadSummary() const;
+
+ private:
+  explicit RunDir(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+}  // namespace rlab

@@ -1,0 +1,88 @@
+#include "rlab/core/threads.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "rlab/core/check.h"
+
+namespace rlab {
+
+namespace {
+
+using SetThreadsFn = void (*)(int);
+using GetThreadsFn = int (*)();
+using GetConfigFn = char* (*)();
+
+template <class Fn>
+Fn LookUp(const char* symbol) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, symbol));
+}
+
+int BlasThreadsNow() {
+  if (auto get = LookUp<GetThreadsFn>("openblas_get_num_threads")) return get();
+  return 1;
+}
+
+// Path of the loaded shared object whose name contains "blas" (libblas.so.3 is an
+// alternative that points at OpenBLAS or the reference BLAS).
+std::string LoadedBlasPath() {
+  std::string found;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        const std::string name = info->dlpi_name ? info->dlpi_name : "";
+        if (name.find("blas") != std::string::npos) {
+          auto* out = static_cast<std::string*>(data);
+          if (out->empty() || name.find("openblas") != std::string::npos) *out = name;
+        }
+        return 0;
+      },
+      &found);
+  return found;
+}
+
+}  // namespace
+
+int CoreCount() {
+  const long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : std::max(1u, std::thread::hardware_concurrency());
+}
+
+void SetBlasThreads(int n) {
+  if (auto set = LookUp<SetThreadsFn>("openblas_set_num_threads")) set(std::max(1, n));
+}
+
+ThreadSettings ConfigureThreads(int threads, int blas_threads) {
+  RLAB_CHECK(threads >= 0, "threads must be >= 0 (0 = all cores), got {}", threads);
+  RLAB_CHECK(blas_threads >= 0, "blas_threads must be >= 0 (0 = automatic), got {}",
+             blas_threads);
+  const int cores = CoreCount();
+  ThreadSettings s;
+  s.torch_threads = threads == 0 ? cores : threads;
+  s.blas_threads = blas_threads == 0 ? std::max(1, cores / s.torch_threads) : blas_threads;
+  torch::set_num_threads(s.torch_threads);
+  SetBlasThreads(s.blas_threads);
+  return s;
+}
+
+ThreadSettings CurrentThreads() {
+  return {static_cast<int>(torch::get_num_threads()), BlasThreadsNow()};
+}
+
+bool BlasIsOpenBlas() { return LookUp<GetConfigFn>("openblas_get_config") != nullptr; }
+
+std::string BlasDescription() {
+  const std::string path = LoadedBlasPath();
+  if (auto config = LookUp<GetConfigFn>("openblas_get_config")) {
+    return fmt::format("OpenBLAS ({}) at {}", config(), path.empty() ? "?" : path);
+  }
+  return fmt::format("not OpenBLAS: {} (likely the reference BLAS, ~20x slower; run "
+                     "scripts/install-deps.sh)",
+                     path.empty() ? "no BLAS library found" : path);
+}
+
+}  // namespace rlab
