@@ -85,6 +85,32 @@ void ApplyNode(const YAML::Node& map, const std::string& prefix, const std::stri
 
 }  // namespace
 
+namespace {
+YAML::Node LoadYaml(const std::string& text, const std::string& source) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    RLAB_FAIL("{}:{}:{}: malformed YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+}
+
+std::string ReadConfigText(const std::string& path) {
+  std::ifstream in(path);
+  RLAB_CHECK(in.good(), "cannot read config file '{}'", path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+}  // namespace
+
+std::optional<std::string> TopLevelScalar(const std::string& path, const std::string& key) {
+  const YAML::Node root = LoadYaml(ReadConfigText(path), path);
+  if (!root.IsMap() || !root[key]) return std::nullopt;
+  const YAML::Node value = root[key];
+  RLAB_CHECK(value.IsScalar(), "{}: key '{}' must be a plain value", Where(path, value), key);
+  return value.Scalar();
+}
+
 const Field* FieldTable::Find(std::string_view path) const {
   for (const Field& f : fields_) {
     if (f.path == path) return &f;
@@ -103,22 +129,13 @@ Field& FieldTable::Require(std::string_view path, std::string_view where) {
 
 void FieldTable::ApplyYamlText(const std::string& yaml_text, const std::string& source,
                                const std::vector<std::string>& reserved) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    RLAB_FAIL("{}:{}:{}: malformed YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg);
-  }
+  const YAML::Node root = LoadYaml(yaml_text, source);
   if (root.IsNull()) return;  // an empty file keeps every default
   ApplyNode(root, "", source, reserved, *this, fields_, sections_);
 }
 
 void FieldTable::ApplyYamlFile(const std::string& path, const std::vector<std::string>& reserved) {
-  std::ifstream in(path);
-  RLAB_CHECK(in.good(), "cannot read config file '{}'", path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  ApplyYamlText(buffer.str(), path, reserved);
+  ApplyYamlText(ReadConfigText(path), path, reserved);
 }
 
 void FieldTable::ApplyOverride(std::string_view assignment) {
@@ -190,8 +207,7 @@ std::string FieldTable::Help() const {
     const std::vector<std::string> values = f.get();
     std::string shown;
     if (f.is_list) {
-      shown = "[" + JoinNames(values) + "]";
-      if (values.empty()) shown = "[]";
+      shown = values.empty() ? std::string("[]") : fmt::format("[{}]", JoinNames(values));
     } else {
       shown = values.at(0);
     }

@@ -18,6 +18,7 @@
 
 #include <concepts>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -157,6 +158,10 @@ class FieldTable {
   std::vector<SectionInfo> sections_;
   std::vector<std::function<void()>> validators_;
 };
+
+// The scalar under a top-level key of a YAML file ("pipeline: bt-recovery"), if present.
+// Malformed YAML is an error naming the file and line.
+std::optional<std::string> TopLevelScalar(const std::string& path, const std::string& key);
 
 // Convenience: the YAML text of a config struct.
 template <Section C>

@@ -1,0 +1,18 @@
+// The `rlab` subcommands. Each lives in its own cmd_*.cc and is added here, in one place.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace rlab::cli {
+
+void AddRunCommand(CLI::App& app);
+void AddDoctorCommand(CLI::App& app);
+void AddPipelinesCommand(CLI::App& app);
+
+inline void AddAllCommands(CLI::App& app) {
+  AddRunCommand(app);
+  AddDoctorCommand(app);
+  AddPipelinesCommand(app);
+}
+
+}  // namespace rlab::cli

@@ -1,0 +1,32 @@
+// rlab: the command-line entry point. Library code throws rlab::Error; this is the one place
+// that turns an error into one clear line on stderr and a non-zero exit status.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "rlab/cli/commands.h"
+#include "rlab/core/check.h"
+#include "rlab/core/log.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rewardlab: learning from rewards and preferences", "rlab"};
+  app.option_defaults()->always_capture_default();
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("rewardlab ") + RLAB_VERSION);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "debug logging");
+  rlab::cli::AddAllCommands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const rlab::Error& e) {
+    std::fprintf(stderr, "rlab: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rlab: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,25 @@
+// Starting and resuming runs: config file + overrides -> validated config -> run directory
+// -> pipeline -> summary.json. Used by `rlab run` and by tests.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rlab::pipeline {
+
+struct RunRequest {
+  std::string config_path;             // the YAML config (not needed to resume)
+  std::vector<std::string> overrides;  // "section.key=value"
+  std::string resume_dir;              // continue this run instead of starting one
+  std::optional<int> threads;          // --threads, overrides run.threads
+};
+
+// Runs to the end and returns the run directory. Throws rlab::Error on bad input.
+std::filesystem::path ExecuteRun(const RunRequest& request);
+
+// The pipeline name a config file asks for (its top-level `pipeline:` key).
+std::string PipelineNameOf(const std::string& config_path);
+
+}  // namespace rlab::pipeline
