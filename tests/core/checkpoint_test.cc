@@ -1,0 +1,82 @@
+#include "rlab/core/checkpoint.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "rlab/core/check.h"
+#include "rlab/core/rng.h"
+#include "test_support.h"
+
+namespace rlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Setup {
+  torch::nn::Linear net{3, 2};
+  torch::optim::Adam adam{net->parameters(), torch::optim::AdamOptions(0.1)};
+  Rng rng{5};
+  CheckpointState state;
+  Setup() {
+    state.AddModule("net", net.ptr());
+    state.AddOptimizer("adam", &adam);
+    state.AddRng("rng", &rng);
+  }
+  void Train(int steps) {
+    for (int i = 0; i < steps; ++i) {
+      const torch::Tensor loss = net->forward(torch::randn({4, 3})).pow(2).mean();
+      adam.zero_grad();
+      loss.backward();
+      adam.step();
+      rng.Uniform();
+    }
+  }
+};
+
+TEST(Checkpoint, RestoredStateContinuesIdentically) {
+  testing::ScratchDir dir("ckpt");
+  torch::manual_seed(0);
+  Setup a;
+  a.Train(3);
+  CheckpointManager manager(dir.path(), 2);
+  manager.Save(a.state, {{"step", 3}, {"note", "x"}});
+  a.Train(4);
+
+  torch::manual_seed(123);  // a different start: everything must come from the checkpoint
+  Setup b;
+  const auto counters = manager.RestoreLatest(b.state);
+  ASSERT_TRUE(counters.has_value());
+  EXPECT_EQ((*counters)["step"], 3);
+  EXPECT_EQ((*counters)["note"], "x");
+  b.Train(4);
+  EXPECT_TRUE(torch::equal(a.net->weight, b.net->weight));
+  EXPECT_EQ(a.rng.NextU64(), b.rng.NextU64());
+}
+
+TEST(Checkpoint, KeepsTheNewestAndReportsLatestStep) {
+  testing::ScratchDir dir("ckpt-keep");
+  Setup s;
+  CheckpointManager manager(dir.path(), 2);
+  EXPECT_FALSE(manager.LatestStep().has_value());
+  EXPECT_FALSE(manager.RestoreLatest(s.state).has_value());
+  for (int step : {10, 20, 30}) manager.Save(s.state, {{"step", step}});
+  EXPECT_EQ(manager.LatestStep(), 30);
+  EXPECT_FALSE(fs::exists(dir / "step-000000010.pt"));
+  EXPECT_TRUE(fs::exists(dir / "step-000000020.pt"));
+  EXPECT_TRUE(fs::exists(dir / "step-000000030.pt"));
+}
+
+TEST(Checkpoint, MismatchedOrCorruptCheckpointsAreClearErrors) {
+  testing::ScratchDir dir("ckpt-bad");
+  Setup s;
+  s.state.Save(dir / "a.pt", {{"step", 1}});
+  torch::nn::Linear other(5, 5);
+  CheckpointState wrong;
+  wrong.AddModule("other", other.ptr());
+  EXPECT_THROW(wrong.Load(dir / "a.pt"), Error);
+  testing::WriteText(dir / "junk.pt", "not a checkpoint");
+  EXPECT_THROW(s.state.Load(dir / "junk.pt"), Error);
+}
+
+}  // namespace
+}  // namespace rlab

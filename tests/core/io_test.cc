@@ -1,0 +1,81 @@
+#include "rlab/core/io.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "rlab/core/check.h"
+#include "test_support.h"
+
+namespace rlab {
+namespace {
+
+using testing::ReadText;
+using testing::ScratchDir;
+using testing::WriteText;
+
+using testing::ErrorOf;
+
+TEST(Io, AtomicWriteReplacesAndLeavesNoTemporaryFiles) {
+  ScratchDir dir("io-atomic");
+  WriteFileAtomic(dir / "a.txt", "first");
+  WriteFileAtomic(dir / "a.txt", "second");
+  EXPECT_EQ(ReadText(dir / "a.txt"), "second");
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1);
+}
+
+TEST(Io, AtomicWriteToUnwritablePlaceFailsAndKeepsOldContent) {
+  ScratchDir dir("io-unwritable");
+  WriteText(dir / "file", "keep");
+  // A path under a regular file can never be created, even by root.
+  const std::string e = ErrorOf([&] { WriteFileAtomic(dir / "file" / "x.txt", "data"); });
+  EXPECT_NE(e.find("cannot write"), std::string::npos) << e;
+  EXPECT_EQ(ReadText(dir / "file"), "keep");
+}
+
+TEST(Io, JsonlRoundTripSkipsBlankLines) {
+  ScratchDir dir("io-jsonl");
+  {
+    JsonlWriter w(dir / "a.jsonl", /*append=*/false);
+    w.Write(nlohmann::json{{"a", 1}});
+    w.Write(nlohmann::json{{"a", 2}});
+  }
+  {
+    JsonlWriter w(dir / "a.jsonl");  // append keeps what is there
+    w.Write(nlohmann::json{{"a", 3}});
+  }
+  WriteText(dir / "b.jsonl", ReadText(dir / "a.jsonl") + "\n  \n");
+  std::vector<int> seen;
+  ForEachJsonl(dir / "b.jsonl", [&](const nlohmann::json& j) { seen.push_back(j["a"]); });
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 3}));
+}
+
+TEST(Io, MalformedJsonlLineIsReportedWithFileAndLine) {
+  ScratchDir dir("io-bad");
+  WriteText(dir / "bad.jsonl", "{\"a\": 1}\n\n{\"a\": 2,}\n");
+  const std::string e = ErrorOf([&] { ForEachJsonl(dir / "bad.jsonl", [](const auto&) {}); });
+  EXPECT_NE(e.find("bad.jsonl:3: malformed JSON"), std::string::npos) << e;
+  WriteText(dir / "array.jsonl", "[1, 2]\n");
+  EXPECT_NE(ErrorOf([&] { ForEachJsonl(dir / "array.jsonl", [](const auto&) {}); })
+                .find("array.jsonl:1: expected a JSON object"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { JsonlReader r(dir / "missing.jsonl"); }).find("cannot read"),
+            std::string::npos);
+}
+
+TEST(Io, FilterJsonlDropsTornLastLineAndRefusesCorruptMiddle) {
+  ScratchDir dir("io-filter");
+  WriteText(dir / "m.jsonl", "{\"step\":1}\n{\"step\":2}\n{\"step\":3}\n{\"st");
+  EXPECT_EQ(FilterJsonl(dir / "m.jsonl", [](const nlohmann::json& j) { return j["step"] <= 2; }), 2);
+  EXPECT_EQ(ReadText(dir / "m.jsonl"), "{\"step\":1}\n{\"step\":2}\n");
+  WriteText(dir / "c.jsonl", "{\"step\":1}\nxx\n{\"step\":3}\n");
+  EXPECT_NE(ErrorOf([&] { FilterJsonl(dir / "c.jsonl", [](const auto&) { return true; }); })
+                .find("c.jsonl:2"),
+            std::string::npos);
+  EXPECT_EQ(ReadText(dir / "c.jsonl"), "{\"step\":1}\nxx\n{\"step\":3}\n");  // untouched
+}
+
+}  // namespace
+}  // namespace rlab

@@ -1,0 +1,38 @@
+#include "rlab/models/mlp.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "rlab/core/check.h"
+
+namespace rlab::models {
+namespace {
+
+TEST(Mlp, ShapesAndParameterCounts) {
+  Mlp linear(4, {}, 1);
+  EXPECT_EQ(linear->forward(torch::zeros({7, 4})).sizes(), (std::vector<int64_t>{7, 1}));
+  EXPECT_EQ(linear->parameters().size(), 2u);  // weight and bias
+  Mlp deep(4, {8, 16}, 3, "tanh");
+  EXPECT_EQ(deep->forward(torch::zeros({2, 4})).sizes(), (std::vector<int64_t>{2, 3}));
+  int64_t count = 0;
+  for (const auto& p : deep->parameters()) count += p.numel();
+  EXPECT_EQ(count, (4 * 8 + 8) + (8 * 16 + 16) + (16 * 3 + 3));
+}
+
+TEST(Mlp, LinearModelComputesWxPlusB) {
+  Mlp m(2, {}, 1);
+  torch::NoGradGuard no_grad;
+  auto params = m->named_parameters();
+  params["layers.0.weight"].copy_(torch::tensor({{2.0f, -1.0f}}));
+  params["layers.0.bias"].fill_(0.5f);
+  EXPECT_FLOAT_EQ(m->forward(torch::tensor({{1.0f, 3.0f}})).item<float>(), 2 - 3 + 0.5f);
+}
+
+TEST(Mlp, BadArgumentsAreErrors) {
+  EXPECT_THROW(Mlp(0, {}, 1), Error);
+  EXPECT_THROW(Mlp(2, {0}, 1), Error);
+  EXPECT_THROW(Mlp(2, {4}, 1, "gelu"), Error);
+}
+
+}  // namespace
+}  // namespace rlab::models
