@@ -12,12 +12,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Setup {
+struct Trainee {
   torch::nn::Linear net{3, 2};
   torch::optim::Adam adam{net->parameters(), torch::optim::AdamOptions(0.1)};
   Rng rng{5};
   CheckpointState state;
-  Setup() {
+  Trainee() {
     state.AddModule("net", net.ptr());
     state.AddOptimizer("adam", &adam);
     state.AddRng("rng", &rng);
@@ -36,14 +36,14 @@ struct Setup {
 TEST(Checkpoint, RestoredStateContinuesIdentically) {
   testing::ScratchDir dir("ckpt");
   torch::manual_seed(0);
-  Setup a;
+  Trainee a;
   a.Train(3);
   CheckpointManager manager(dir.path(), 2);
   manager.Save(a.state, {{"step", 3}, {"note", "x"}});
   a.Train(4);
 
   torch::manual_seed(123);  // a different start: everything must come from the checkpoint
-  Setup b;
+  Trainee b;
   const auto counters = manager.RestoreLatest(b.state);
   ASSERT_TRUE(counters.has_value());
   EXPECT_EQ((*counters)["step"], 3);
@@ -55,7 +55,7 @@ TEST(Checkpoint, RestoredStateContinuesIdentically) {
 
 TEST(Checkpoint, KeepsTheNewestAndReportsLatestStep) {
   testing::ScratchDir dir("ckpt-keep");
-  Setup s;
+  Trainee s;
   CheckpointManager manager(dir.path(), 2);
   EXPECT_FALSE(manager.LatestStep().has_value());
   EXPECT_FALSE(manager.RestoreLatest(s.state).has_value());
@@ -68,7 +68,7 @@ TEST(Checkpoint, KeepsTheNewestAndReportsLatestStep) {
 
 TEST(Checkpoint, MismatchedOrCorruptCheckpointsAreClearErrors) {
   testing::ScratchDir dir("ckpt-bad");
-  Setup s;
+  Trainee s;
   s.state.Save(dir / "a.pt", {{"step", 1}});
   torch::nn::Linear other(5, 5);
   CheckpointState wrong;

@@ -78,7 +78,7 @@ TEST(Config, WrongTypeNamesTheKeyAndLine) {
   EXPECT_NE(e.find("x.yaml:2:10: key 'optim.steps': expected an integer, got 'many'"),
             std::string::npos)
       << e;
-  EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("hidden: [1, x]\n", "x.yaml"); }).find("hidden[1]"),
+  EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("hidden: [1, x]\n", "x.yaml"); }).find("key 'hidden' (item 1): expected an integer, got 'x'"),
             std::string::npos);
   EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("optim: 3\n", "x.yaml"); }).find("expected a mapping"),
             std::string::npos);

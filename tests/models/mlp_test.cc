@@ -9,10 +9,10 @@ namespace rlab::models {
 namespace {
 
 TEST(Mlp, ShapesAndParameterCounts) {
-  Mlp linear(4, {}, 1);
+  Mlp linear(4, std::vector<int64_t>{}, 1);
   EXPECT_EQ(linear->forward(torch::zeros({7, 4})).sizes(), (std::vector<int64_t>{7, 1}));
   EXPECT_EQ(linear->parameters().size(), 2u);  // weight and bias
-  Mlp deep(4, {8, 16}, 3, "tanh");
+  Mlp deep(4, std::vector<int64_t>{8, 16}, 3, std::string("tanh"));
   EXPECT_EQ(deep->forward(torch::zeros({2, 4})).sizes(), (std::vector<int64_t>{2, 3}));
   int64_t count = 0;
   for (const auto& p : deep->parameters()) count += p.numel();
@@ -20,7 +20,7 @@ TEST(Mlp, ShapesAndParameterCounts) {
 }
 
 TEST(Mlp, LinearModelComputesWxPlusB) {
-  Mlp m(2, {}, 1);
+  Mlp m(2, std::vector<int64_t>{}, 1);
   torch::NoGradGuard no_grad;
   auto params = m->named_parameters();
   params["layers.0.weight"].copy_(torch::tensor({{2.0f, -1.0f}}));
@@ -29,9 +29,9 @@ TEST(Mlp, LinearModelComputesWxPlusB) {
 }
 
 TEST(Mlp, BadArgumentsAreErrors) {
-  EXPECT_THROW(Mlp(0, {}, 1), Error);
-  EXPECT_THROW(Mlp(2, {0}, 1), Error);
-  EXPECT_THROW(Mlp(2, {4}, 1, "gelu"), Error);
+  EXPECT_THROW(Mlp(0, std::vector<int64_t>{}, 1), Error);
+  EXPECT_THROW(Mlp(2, std::vector<int64_t>{0}, 1), Error);
+  EXPECT_THROW(Mlp(2, std::vector<int64_t>{4}, 1, std::string("gelu")), Error);
 }
 
 }  // namespace

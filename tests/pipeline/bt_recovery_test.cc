@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path Run(const fs::path& out_dir, std::vector<std::string> overrides) {
+fs::path RunExample(const fs::path& out_dir, std::vector<std::string> overrides) {
   RunRequest request;
   request.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/bt_recovery.yaml";
   request.overrides = std::move(overrides);
@@ -29,7 +29,7 @@ nlohmann::json Summary(const fs::path& dir) {
 
 TEST(BtRecovery, LinearModelRecoversTheHiddenReward) {
   testing::ScratchDir scratch("bt-linear");
-  const fs::path dir = Run(scratch.path(), {"train.steps=600"});
+  const fs::path dir = RunExample(scratch.path(), {"train.steps=600"});
   const auto s = Summary(dir);
   // The teacher flips 10% of labels and is noisy near ties; the model must still order
   // held-out pairs as the hidden reward does and correlate with it almost perfectly.
@@ -44,7 +44,7 @@ TEST(BtRecovery, LinearModelRecoversTheHiddenReward) {
 
 TEST(BtRecovery, MlpRewardModelAlsoLearns) {
   testing::ScratchDir scratch("bt-mlp");
-  const auto s = Summary(Run(scratch.path(), {"train.steps=600", "model.hidden=[32]",
+  const auto s = Summary(RunExample(scratch.path(), {"train.steps=600", "model.hidden=[32]",
                                               "train.lr=3e-3"}));
   EXPECT_GE(s["heldout_accuracy"].get<double>(), 0.9) << s.dump();
   EXPECT_GE(s["pearson"].get<double>(), 0.95) << s.dump();
@@ -53,11 +53,11 @@ TEST(BtRecovery, MlpRewardModelAlsoLearns) {
 TEST(BtRecovery, SameSeedGivesBitIdenticalMetricsAndOtherSeedDoesNot) {
   testing::ScratchDir scratch("bt-determinism");
   const std::vector<std::string> o{"train.steps=300", "run.log_every=50"};
-  const fs::path a = Run(scratch / "a", o);
-  const fs::path b = Run(scratch / "b", o);
+  const fs::path a = RunExample(scratch / "a", o);
+  const fs::path b = RunExample(scratch / "b", o);
   auto other = o;
   other.push_back("run.seed=2");
-  const fs::path c = Run(scratch / "c", other);
+  const fs::path c = RunExample(scratch / "c", other);
   const std::string ma = testing::ReadText(a / "metrics.jsonl");
   EXPECT_EQ(ma, testing::ReadText(b / "metrics.jsonl"));
   EXPECT_NE(ma, testing::ReadText(c / "metrics.jsonl"));

@@ -103,7 +103,7 @@ class FieldCollector {
     f.set = [&value](const std::vector<std::string>& v, const std::string& what) {
       std::vector<T> parsed;
       for (size_t i = 0; i < v.size(); ++i) {
-        parsed.push_back(ValueCodec<T>::Parse(v[i], fmt::format("{}[{}]", what, i)));
+        parsed.push_back(ValueCodec<T>::Parse(v[i], fmt::format("{} (item {})", what, i)));
       }
       value = std::move(parsed);
     };
