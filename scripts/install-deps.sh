@@ -10,6 +10,7 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev googletest libgmock-dev libbenchmark-dev
   python3-torch
+  chromium  # headless checks of the HTML reports (tests labelled browser)
 )
 
 SUDO=""

@@ -8,11 +8,13 @@ namespace rlab::cli {
 void AddRunCommand(CLI::App& app);
 void AddDoctorCommand(CLI::App& app);
 void AddPipelinesCommand(CLI::App& app);
+void AddReportCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
   AddDoctorCommand(app);
   AddPipelinesCommand(app);
+  AddReportCommand(app);
 }
 
 }  // namespace rlab::cli

@@ -11,6 +11,7 @@
 #include "rlab/core/run_dir.h"
 #include "rlab/core/threads.h"
 #include "rlab/pipeline/pipeline.h"
+#include "rlab/report/report_html.h"
 
 namespace rlab::pipeline {
 
@@ -66,6 +67,14 @@ fs::path ExecuteRun(const RunRequest& request) {
   summary["wall_seconds"] = ctx.wall_seconds();
   dir.WriteSummary(summary);
   spdlog::info("finished in {:.1f} s; summary in {}", ctx.wall_seconds(), dir.summary_path().string());
+  // The run's results are already safe in summary.json; a failed report only warns.
+  try {
+    const fs::path report = report::WriteReport({dir.path()}, dir.path() / "report.html");
+    spdlog::info("report: {}", report.string());
+  } catch (const Error& e) {
+    spdlog::warn("could not write the report: {} (try `rlab report {}`)", e.what(),
+                 dir.path().string());
+  }
   StopLoggingToFile();
   return dir.path();
 }

@@ -1,0 +1,27 @@
+// rlab report RUN_DIR [RUN_DIR ...] [-o OUT.html]: one self-contained HTML page with a plot
+// for every metric (runs overlaid), the pipelines' own panels, summaries and configs.
+#include <cstdio>
+
+#include "rlab/cli/commands.h"
+#include "rlab/report/report_html.h"
+
+namespace rlab::cli {
+
+void AddReportCommand(CLI::App& app) {
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd =
+      app.add_subcommand("report", "write an HTML report with plots for one or more runs");
+  cmd->add_option("runs", *dirs, "run directories (as `rlab run` printed them) to compare")
+      ->required();
+  cmd->add_option("-o,--out", *out, "where to write the report (default: RUN_DIR/report.html)");
+  cmd->callback([dirs, out] {
+    const std::vector<std::filesystem::path> paths(dirs->begin(), dirs->end());
+    const std::filesystem::path target =
+        out->empty() ? paths.front() / "report.html" : std::filesystem::path(*out);
+    const auto written = report::WriteReport(paths, target);
+    std::printf("%s\n", written.string().c_str());
+  });
+}
+
+}  // namespace rlab::cli

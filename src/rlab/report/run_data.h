@@ -1,0 +1,45 @@
+// What a report reads from one run directory: config.yaml (as text), summary.json and every
+// metric of metrics.jsonl as a series over `step`.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rlab::report {
+
+// One metric of one run: values[i] was logged at steps[i]; NaN marks a null (a gap).
+struct MetricSeries {
+  std::vector<double> steps;
+  std::vector<double> values;
+};
+
+struct RunData {
+  std::string name;  // the directory's name, used in legends
+  int index = 0;     // position in the report: picks the run's colour in every plot
+  std::filesystem::path path;
+  std::string pipeline;  // from summary.json or config.yaml; "" when neither says
+  std::optional<std::string> config_text;
+  std::optional<nlohmann::json> summary;  // absent while the run has not finished
+  std::map<std::string, MetricSeries> metrics;
+  int64_t metric_rows = 0;
+
+  const MetricSeries* Metric(const std::string& name) const;
+};
+
+// Reads a run directory. A missing directory, or one with none of config.yaml, metrics.jsonl
+// and summary.json, is an error; so is a malformed line of metrics.jsonl (named file:line)
+// or a line without a numeric `step`. Numbers and nulls are metrics; fields of other types
+// (strings, lists) are not plotted.
+RunData LoadRun(const std::filesystem::path& dir);
+
+// Reads several runs; runs whose directory names collide get their parent's name prepended.
+std::vector<RunData> LoadRuns(const std::vector<std::filesystem::path>& dirs);
+
+// Every metric name of any run, sorted.
+std::vector<std::string> MetricNames(const std::vector<RunData>& runs);
+
+}  // namespace rlab::report
