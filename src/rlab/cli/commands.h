@@ -9,12 +9,14 @@ void AddRunCommand(CLI::App& app);
 void AddDoctorCommand(CLI::App& app);
 void AddPipelinesCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
+void AddDistanceCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
   AddDoctorCommand(app);
   AddPipelinesCommand(app);
   AddReportCommand(app);
+  AddDistanceCommand(app);
 }
 
 }  // namespace rlab::cli
