@@ -1,7 +1,6 @@
 #include "rlab/core/checkpoint.h"
 
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
@@ -42,21 +41,14 @@ void CheckpointState::Save(const fs::path& file, const nlohmann::json& counters)
   if (torch_rng_) archive.write("rng.torch", c10::IValue(TorchRngState()));
   archive.write("counters", c10::IValue(counters.dump()));
 
-  const fs::path tmp = file.parent_path() / fmt::format(".{}.tmp.{}", file.filename().string(), ::getpid());
+  const fs::path tmp = TempPathFor(file);
   try {
     archive.save_to(tmp.string());
   } catch (const c10::Error& e) {
     fs::remove(tmp);
     RLAB_FAIL("cannot write checkpoint '{}': {}", file.string(), e.what_without_backtrace());
   }
-  std::FILE* f = std::fopen(tmp.c_str(), "rb");
-  if (f) {
-    ::fsync(fileno(f));
-    std::fclose(f);
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  RLAB_CHECK(!ec, "cannot move checkpoint into place at '{}': {}", file.string(), ec.message());
+  CommitTempFile(tmp, file);
 }
 
 nlohmann::json CheckpointState::Load(const fs::path& file) const {

@@ -3,9 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
+#include "rlab/core/io.h"
 #include "rlab/core/registry.h"
 
 namespace rlab::config {
@@ -95,11 +95,8 @@ YAML::Node LoadYaml(const std::string& text, const std::string& source) {
 }
 
 std::string ReadConfigText(const std::string& path) {
-  std::ifstream in(path);
-  RLAB_CHECK(in.good(), "cannot read config file '{}'", path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  RLAB_CHECK(std::filesystem::is_regular_file(path), "cannot read config file '{}'", path);
+  return ReadFile(path);
 }
 }  // namespace
 

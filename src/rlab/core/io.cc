@@ -28,26 +28,36 @@ std::string Errno() { return std::strerror(errno); }
 
 }  // namespace
 
-void WriteFileAtomic(const fs::path& path, std::string_view content) {
+fs::path TempPathFor(const fs::path& path) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  const fs::path tmp = dir / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+  return dir / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+}
+
+void CommitTempFile(const fs::path& tmp, const fs::path& path) {
+  FsyncPath(tmp, O_RDONLY);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string rename_error = Errno();
+    fs::remove(tmp);
+    RLAB_FAIL("cannot replace '{}': {}", path.string(), rename_error);
+  }
+  // Make the rename itself durable.
+  FsyncPath(path.has_parent_path() ? path.parent_path() : fs::path("."), O_RDONLY | O_DIRECTORY);
+}
+
+void WriteFileAtomic(const fs::path& path, std::string_view content) {
+  const fs::path tmp = TempPathFor(path);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   RLAB_CHECK(f != nullptr, "cannot write '{}': {} (is the directory writable?)", path.string(),
              Errno());
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
-                  std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+                  std::fflush(f) == 0;
   const std::string error = ok ? "" : Errno();
   std::fclose(f);
   if (!ok) {
     fs::remove(tmp);
     RLAB_FAIL("cannot write '{}': {}", path.string(), error);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string rename_error = Errno();
-    fs::remove(tmp);
-    RLAB_FAIL("cannot replace '{}': {}", path.string(), rename_error);
-  }
-  FsyncPath(dir, O_RDONLY | O_DIRECTORY);  // make the rename itself durable
+  CommitTempFile(tmp, path);
 }
 
 std::string ReadFile(const fs::path& path) {

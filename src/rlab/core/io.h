@@ -18,6 +18,11 @@ namespace fs = std::filesystem;
 // Writes `content` to a temporary file beside `path`, flushes it to disk, then renames it
 // over `path`: readers see the old file or the new one, never a mixture.
 void WriteFileAtomic(const fs::path& path, std::string_view content);
+// The two halves of an atomic write, for writers that produce the file themselves (for
+// example a libtorch archive): write to TempPathFor(path), then CommitTempFile(tmp, path)
+// flushes it to disk and renames it over `path` (removing it on failure).
+fs::path TempPathFor(const fs::path& path);
+void CommitTempFile(const fs::path& tmp, const fs::path& path);
 std::string ReadFile(const fs::path& path);
 
 // Reads JSON Lines. Blank lines are skipped; a malformed line is an error naming file:line.
