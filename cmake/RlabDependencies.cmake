@@ -19,3 +19,11 @@ add_library(rlab_torch INTERFACE)
 target_link_libraries(rlab_torch INTERFACE ${TORCH_LIBRARIES})
 target_include_directories(rlab_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 target_compile_options(rlab_torch INTERFACE ${TORCH_CXX_FLAGS})
+
+# CBLAS for the fused small-network path (rlab/models/fast_mlp.h), resolved through the same
+# libblas alternative as libtorch, so both run on OpenBLAS.
+find_library(RLAB_BLAS_LIBRARY NAMES blas openblas REQUIRED)
+find_path(RLAB_CBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES x86_64-linux-gnu aarch64-linux-gnu REQUIRED)
+add_library(rlab_blas INTERFACE)
+target_link_libraries(rlab_blas INTERFACE ${RLAB_BLAS_LIBRARY})
+target_include_directories(rlab_blas SYSTEM INTERFACE ${RLAB_CBLAS_INCLUDE_DIR})

@@ -5,6 +5,7 @@
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
 #include "rlab/core/rng.h"
+#include "rlab/core/shape_format.h"
 
 namespace rlab {
 
@@ -25,6 +26,11 @@ void CheckpointState::AddRng(const std::string& name, Rng* rng) {
   rngs_.emplace_back(name, rng);
 }
 
+void CheckpointState::AddTensor(const std::string& name, torch::Tensor tensor) {
+  RLAB_CHECK(tensor.defined(), "checkpoint: tensor '{}' is undefined", name);
+  tensors_.emplace_back(name, std::move(tensor));
+}
+
 void CheckpointState::Save(const fs::path& file, const nlohmann::json& counters) const {
   torch::serialize::OutputArchive archive;
   for (const auto& [name, module] : modules_) {
@@ -37,6 +43,7 @@ void CheckpointState::Save(const fs::path& file, const nlohmann::json& counters)
     optimizer->save(sub);
     archive.write("optimizer." + name, sub);
   }
+  for (const auto& [name, tensor] : tensors_) archive.write("tensor." + name, tensor);
   for (const auto& [name, rng] : rngs_) archive.write("rng." + name, c10::IValue(rng->State()));
   if (torch_rng_) archive.write("rng.torch", c10::IValue(TorchRngState()));
   archive.write("counters", c10::IValue(counters.dump()));
@@ -77,6 +84,16 @@ nlohmann::json CheckpointState::Load(const fs::path& file) const {
       RLAB_CHECK(archive.try_read("optimizer." + name, sub),
                  "checkpoint '{}' has no optimizer '{}'", file.string(), name);
       optimizer->load(sub);
+    }
+    for (const auto& [name, tensor] : tensors_) {
+      torch::Tensor saved;
+      RLAB_CHECK(archive.try_read("tensor." + name, saved), "checkpoint '{}' has no tensor '{}'",
+                 file.string(), name);
+      RLAB_CHECK(saved.sizes() == tensor.sizes(),
+                 "checkpoint '{}': tensor '{}' has shape {}, this run expects {}", file.string(),
+                 name, saved.sizes(), tensor.sizes());
+      torch::NoGradGuard no_grad;
+      tensor.copy_(saved);
     }
   } catch (const c10::Error& e) {
     RLAB_FAIL("checkpoint '{}' does not match this run's model: {}", file.string(),

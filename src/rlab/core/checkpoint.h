@@ -8,6 +8,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <torch/types.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -35,6 +36,9 @@ class CheckpointState {
   void AddModule(const std::string& name, std::shared_ptr<torch::nn::Module> module);
   void AddOptimizer(const std::string& name, torch::optim::Optimizer* optimizer);
   void AddRng(const std::string& name, Rng* rng);
+  // A tensor restored in place (same shape, values copied), so that raw pointers into its
+  // storage stay valid: the fused small networks keep such pointers.
+  void AddTensor(const std::string& name, torch::Tensor tensor);
   // Also saves and restores libtorch's global CPU generator.
   void IncludeTorchRng(bool include = true) { torch_rng_ = include; }
 
@@ -45,6 +49,7 @@ class CheckpointState {
   std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>> modules_;
   std::vector<std::pair<std::string, torch::optim::Optimizer*>> optimizers_;
   std::vector<std::pair<std::string, Rng*>> rngs_;
+  std::vector<std::pair<std::string, torch::Tensor>> tensors_;
   bool torch_rng_ = true;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,21 @@ struct ValueCodec<std::string> {
   static constexpr const char* kTypeName = "string";
   static std::string Parse(std::string_view t, std::string_view) { return std::string(t); }
   static std::string Format(const std::string& v) { return v; }
+};
+
+// An optional setting: "auto" leaves it unset, so that the code using it chooses a default
+// that depends on other settings (PPO's defaults differ between discrete and continuous
+// action spaces, for example).
+template <class T>
+struct ValueCodec<std::optional<T>> {
+  static constexpr const char* kTypeName = ValueCodec<T>::kTypeName;
+  static std::optional<T> Parse(std::string_view t, std::string_view w) {
+    if (t == "auto") return std::nullopt;
+    return ValueCodec<T>::Parse(t, w);
+  }
+  static std::string Format(const std::optional<T>& v) {
+    return v ? ValueCodec<T>::Format(*v) : std::string("auto");
+  }
 };
 
 }  // namespace rlab

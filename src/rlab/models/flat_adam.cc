@@ -1,0 +1,70 @@
+#include "rlab/models/flat_adam.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "rlab/core/check.h"
+#include "rlab/core/checkpoint.h"
+
+namespace rlab::models {
+
+FlatAdam::FlatAdam(torch::Tensor params, torch::Tensor grads, AdamSettings settings)
+    : params_(std::move(params)),
+      grads_(std::move(grads)),
+      m_(torch::zeros_like(params_)),
+      v_(torch::zeros_like(params_)),
+      step_(torch::zeros({}, torch::kLong)),
+      settings_(settings) {
+  RLAB_CHECK(params_.scalar_type() == torch::kFloat && params_.is_contiguous() &&
+                 params_.sizes() == grads_.sizes(),
+             "FlatAdam needs contiguous float32 parameters and gradients of the same shape");
+  RLAB_CHECK(settings_.lr > 0 && settings_.eps > 0, "Adam needs lr > 0 and eps > 0");
+}
+
+void FlatAdam::Step() {
+  const int64_t t = step_.item<int64_t>() + 1;
+  step_.fill_(t);
+  const double b1 = settings_.beta1, b2 = settings_.beta2;
+  const double step_size = settings_.lr / (1.0 - std::pow(b1, static_cast<double>(t)));
+  const double sqrt_bias2 = std::sqrt(1.0 - std::pow(b2, static_cast<double>(t)));
+  float* p = params_.data_ptr<float>();
+  const float* g = grads_.data_ptr<float>();
+  float* m = m_.data_ptr<float>();
+  float* v = v_.data_ptr<float>();
+  const float fb1 = static_cast<float>(b1), fb2 = static_cast<float>(b2);
+  const float fstep = static_cast<float>(step_size), fsqrt2 = static_cast<float>(sqrt_bias2);
+  const float eps = static_cast<float>(settings_.eps);
+  const int64_t n = params_.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    m[i] = fb1 * m[i] + (1.0f - fb1) * g[i];
+    v[i] = fb2 * v[i] + (1.0f - fb2) * g[i] * g[i];
+    p[i] -= fstep * m[i] / (std::sqrt(v[i]) / fsqrt2 + eps);
+  }
+}
+
+void FlatAdam::AddTo(CheckpointState& state, const std::string& name) {
+  state.AddTensor(name + ".exp_avg", m_);
+  state.AddTensor(name + ".exp_avg_sq", v_);
+  state.AddTensor(name + ".step", step_);
+}
+
+double ClipGradNorm(std::span<const torch::Tensor> grads, double max_norm) {
+  double sum = 0.0;
+  for (const torch::Tensor& g : grads) {
+    const float* d = g.data_ptr<float>();
+    for (int64_t i = 0; i < g.numel(); ++i) sum += static_cast<double>(d[i]) * d[i];
+  }
+  const double norm = std::sqrt(sum);
+  const double factor = max_norm / (norm + 1e-6);
+  if (factor < 1.0) {
+    const float f = static_cast<float>(factor);
+    for (const torch::Tensor& g : grads) {
+      float* d = g.data_ptr<float>();
+      for (int64_t i = 0; i < g.numel(); ++i) d[i] *= f;
+    }
+  }
+  return norm;
+}
+
+}  // namespace rlab::models
