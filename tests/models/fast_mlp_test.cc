@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "rlab/core/rng.h"
+#include "rlab/models/fast_math.h"
 #include "rlab/models/fast_mlp.h"
 #include "rlab/models/flat_adam.h"
 
@@ -141,6 +142,30 @@ TEST(ClipGradNorm, ScalesJointNormLikeTorch) {
   const std::vector<torch::Tensor> small = {c};
   ClipGradNorm(small, 1.0);
   EXPECT_FLOAT_EQ(c.item<float>(), 0.1f);
+}
+
+}  // namespace
+}  // namespace rlab::models
+
+namespace rlab::models {
+namespace {
+
+TEST(FastMath, TanhMatchesLibmEverywhere) {
+  std::vector<float> xs;
+  for (float x = -12.0f; x <= 12.0f; x += 0.00137f) xs.push_back(x);
+  xs.insert(xs.end(), {0.0f, -0.0f, 1e-30f, -1e-8f, 0.2499999f, 0.25f, 100.0f, -1e30f});
+  std::vector<float> ys = xs;
+  TanhInPlace(ys.data(), static_cast<int64_t>(ys.size()));
+  double worst = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double ref = std::tanh(static_cast<double>(xs[i]));
+    // Relative error near 0 (where tanh(x) ~ x is tiny), absolute error elsewhere.
+    const double scale = std::abs(xs[i]) < 1.0f ? std::max(std::abs(ref), 1e-30) : 1.0;
+    worst = std::max(worst, std::abs(ys[i] - ref) / scale);
+  }
+  EXPECT_LT(worst, 4e-7);
+  EXPECT_EQ(ys[xs.size() - 2], 1.0f);
+  EXPECT_EQ(ys.back(), -1.0f);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@ void AddDoctorCommand(CLI::App& app);
 void AddPipelinesCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddDistanceCommand(CLI::App& app);
+void AddTrainRlCommand(CLI::App& app);
+void AddEvalPolicyCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -17,6 +19,8 @@ inline void AddAllCommands(CLI::App& app) {
   AddPipelinesCommand(app);
   AddReportCommand(app);
   AddDistanceCommand(app);
+  AddTrainRlCommand(app);
+  AddEvalPolicyCommand(app);
 }
 
 }  // namespace rlab::cli

@@ -9,8 +9,15 @@
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
 #include "rlab/models/blas.h"
+#include "rlab/models/fast_math.h"
 
 namespace rlab::models {
+
+namespace {
+// Up to this many rows a forward pass uses plain dot products instead of BLAS (measured in
+// bench/fast_mlp_bench.cc: BLAS's per-call setup dominates at a handful of rows).
+constexpr int64_t kSmallBatch = 8;
+}  // namespace
 
 Activation ParseActivation(const std::string& name) {
   if (name == "tanh") return Activation::kTanh;
@@ -109,13 +116,17 @@ const float* FastMlp::Forward(const float* x, int64_t batch, MlpTape& tape) cons
     std::vector<float>& y = tape.layers[l + 1];
     y.resize(batch * out);
     const float* b = bias(l);
-    for (int64_t i = 0; i < batch; ++i) std::memcpy(y.data() + i * out, b, sizeof(float) * out);
-    // y [B, out] += h [B, in] W^T
-    Gemm(false, true, batch, out, in, 1.0f, tape.layers[l].data(), in, weight(l), in, 1.0f,
-         y.data(), out);
+    if (batch <= kSmallBatch) {
+      SmallBatchLinear(tape.layers[l].data(), batch, in, weight(l), b, out, y.data());
+    } else {
+      for (int64_t i = 0; i < batch; ++i) std::memcpy(y.data() + i * out, b, sizeof(float) * out);
+      // y [B, out] += h [B, in] W^T
+      Gemm(false, true, batch, out, in, 1.0f, tape.layers[l].data(), in, weight(l), in, 1.0f,
+           y.data(), out);
+    }
     if (l + 1 < layers) {
       if (activation_ == Activation::kTanh) {
-        for (float& v : y) v = std::tanh(v);
+        TanhInPlace(y.data(), static_cast<int64_t>(y.size()));
       } else {
         for (float& v : y) v = v > 0.0f ? v : 0.0f;
       }

@@ -1,5 +1,6 @@
 #include "rlab/pipeline/bt_recovery.h"
 #include "rlab/pipeline/pipeline.h"
+#include "rlab/pipeline/train_rl.h"
 
 namespace rlab::pipeline {
 
@@ -11,6 +12,7 @@ PipelineRegistry& Pipelines() {
 void RegisterBuiltins() {
   PipelineRegistry& r = Pipelines();
   if (!r.Contains("bt-recovery")) r.Register(BtRecoveryEntry());
+  if (!r.Contains("train-rl")) r.Register(TrainRlEntry());
 }
 
 }  // namespace rlab::pipeline

@@ -40,12 +40,14 @@ fs::path ExecuteRun(const RunRequest& request) {
                "a resumed run keeps its saved config; overrides are not allowed with --resume");
     config_path = existing->config_path().string();
   }
-  RLAB_CHECK(!config_path.empty(), "give a config file (rlab run CONFIG.yaml) or --resume RUN_DIR");
+  const bool from_defaults = config_path.empty() && !request.pipeline.empty();
+  RLAB_CHECK(!config_path.empty() || from_defaults,
+             "give a config file (rlab run CONFIG.yaml) or --resume RUN_DIR");
 
-  const std::string name = PipelineNameOf(config_path);
+  const std::string name = from_defaults ? request.pipeline : PipelineNameOf(config_path);
   std::unique_ptr<Pipeline> pipeline = Pipelines().Create(name);
   config::FieldTable table = pipeline->Fields();
-  table.ApplyYamlFile(config_path, {"pipeline"});
+  if (!from_defaults) table.ApplyYamlFile(config_path, {"pipeline"});
   for (const std::string& o : request.overrides) table.ApplyOverride(o);
   if (request.threads) table.ApplyOverride(fmt::format("run.threads={}", *request.threads));
   table.Validate();

@@ -11,6 +11,7 @@ namespace rlab::pipeline {
 
 struct RunRequest {
   std::string config_path;             // the YAML config (not needed to resume)
+  std::string pipeline;                // without a config file: this pipeline's defaults
   std::vector<std::string> overrides;  // "section.key=value"
   std::string resume_dir;              // continue this run instead of starting one
   std::optional<int> threads;          // --threads, overrides run.threads
