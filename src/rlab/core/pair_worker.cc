@@ -1,6 +1,13 @@
 #include "rlab/core/pair_worker.h"
 
+#include <immintrin.h>
+
 namespace rlab {
+
+namespace {
+// About 20-50 microseconds of polling before the helper sleeps or the caller yields.
+constexpr int kSpins = 20000;
+}  // namespace
 
 PairWorker::PairWorker(bool enabled) : enabled_(enabled) {
   if (enabled_) thread_ = std::thread([this] { Loop(); });
@@ -8,32 +15,38 @@ PairWorker::PairWorker(bool enabled) : enabled_(enabled) {
 
 PairWorker::~PairWorker() {
   if (!enabled_) return;
+  stop_.store(true);
   {
     std::lock_guard lock(mutex_);
-    stop_ = true;
+    wake_.notify_one();
   }
-  wake_.notify_one();
   thread_.join();
 }
 
 void PairWorker::Loop() {
-  std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [this] { return stop_ || job_ != nullptr; });
-    if (stop_) return;
-    const std::function<void()>* job = job_;
-    lock.unlock();
+    const std::function<void()>* job = nullptr;
+    for (int i = 0; i < kSpins && !stop_.load(); ++i) {
+      if ((job = job_.load()) != nullptr) break;
+      _mm_pause();
+    }
+    if (job == nullptr) {
+      std::unique_lock lock(mutex_);
+      sleeping_.store(true);
+      // Run() stores the job before it reads sleeping_, so one of the two sees the other.
+      wake_.wait(lock, [&] { return (job = job_.load()) != nullptr || stop_.load(); });
+      sleeping_.store(false);
+    }
+    if (job == nullptr) return;  // stopping
     std::exception_ptr error;
     try {
       (*job)();
     } catch (...) {
       error = std::current_exception();
     }
-    lock.lock();
-    job_ = nullptr;
     error_ = error;
-    finished_ = true;
-    done_.notify_one();
+    job_.store(nullptr);
+    finished_.store(true);
   }
 }
 
@@ -43,21 +56,25 @@ void PairWorker::Run(const std::function<void()>& first, const std::function<voi
     second();
     return;
   }
-  {
+  finished_.store(false);
+  job_.store(&first);
+  if (sleeping_.load()) {
     std::lock_guard lock(mutex_);
-    job_ = &first;
-    finished_ = false;
-    error_ = nullptr;
+    wake_.notify_one();
   }
-  wake_.notify_one();
   std::exception_ptr here;
   try {
     second();
   } catch (...) {
     here = std::current_exception();
   }
-  std::unique_lock lock(mutex_);
-  done_.wait(lock, [this] { return finished_; });
+  for (int i = 0; !finished_.load(); ++i) {
+    if (i < kSpins) {
+      _mm_pause();
+    } else {
+      std::this_thread::yield();
+    }
+  }
   if (error_) std::rethrow_exception(error_);
   if (here) std::rethrow_exception(here);
 }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <numeric>
 
@@ -20,6 +21,24 @@ void TrainRlConfig::Validate() const {
   RLAB_CHECK(!env.empty(), "env must name an environment");
 }
 
+namespace {
+
+// How the cores are shared: small networks run one network per thread, each with
+// single-threaded OpenBLAS; wide ones (>= 128 units) give every core to OpenBLAS instead,
+// because its single-threaded kernel is slow at those sizes (docs/benchmarks.md). An
+// explicit run.blas_threads is kept.
+bool UseTwoNetworkThreads(const std::vector<int64_t>& hidden, int configured_blas_threads) {
+  const int64_t widest = hidden.empty() ? 0 : *std::max_element(hidden.begin(), hidden.end());
+  const ThreadSettings current = CurrentThreads();
+  if (widest >= 128) {
+    if (configured_blas_threads == 0) SetBlasThreads(CoreCount());
+    return false;
+  }
+  return current.torch_threads >= 2;
+}
+
+}  // namespace
+
 RlSetup BuildRl(const TrainRlConfig& c, uint64_t run_seed) {
   envs::RegisterBuiltins();
   const uint64_t env_seed = DeriveSeed(run_seed, "env");
@@ -28,12 +47,13 @@ RlSetup BuildRl(const TrainRlConfig& c, uint64_t run_seed) {
   RlSetup setup;
   if (c.algo == "ppo") {
     rl::PpoSettings s = rl::ResolvePpo(c.ppo, discrete, c.steps);
-    s.parallel_networks = CurrentThreads().torch_threads >= 2;
+    s.parallel_networks = UseTwoNetworkThreads(c.ppo.hidden, c.run.blas_threads);
     setup.env = envs::Make(c.env, s.num_envs, env_seed);
     setup.agent = rl::MakePpoAgent(s, *setup.env, DeriveSeed(run_seed, "agent"));
   } else {
     setup.env = envs::Make(c.env, c.sac.num_envs, env_seed);
-    setup.agent = rl::MakeSacAgent(c.sac, *setup.env, c.steps, DeriveSeed(run_seed, "agent"));
+    setup.agent = rl::MakeSacAgent(c.sac, *setup.env, c.steps, DeriveSeed(run_seed, "agent"),
+                                   UseTwoNetworkThreads(c.sac.hidden, c.run.blas_threads));
   }
   if (c.reward != "true") {
     reward::RegisterBuiltins();

@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
+#include "rlab/core/pair_worker.h"
 #include "rlab/core/rng.h"
 #include "rlab/data/replay_buffer.h"
 #include "rlab/models/fast_mlp.h"
@@ -45,7 +46,8 @@ void Concat(const float* obs, const float* act, int64_t b, int64_t d, int64_t a,
 
 class SacAgent final : public Agent {
  public:
-  SacAgent(const SacConfig& c, const envs::VectorEnv& env, int64_t total_steps, uint64_t seed)
+  SacAgent(const SacConfig& c, const envs::VectorEnv& env, int64_t total_steps, uint64_t seed,
+           bool parallel)
       : c_(c),
         obs_dim_(env.obs_dim()),
         act_dim_(env.action_dim()),
@@ -63,7 +65,8 @@ class SacAgent final : public Agent {
         high_(env.action_space().high()),
         act_rng_(DeriveSeed(seed, "actions")),
         sample_rng_(DeriveSeed(seed, "replay")),
-        step_(torch::zeros({}, torch::kLong)) {
+        step_(torch::zeros({}, torch::kLong)),
+        pair_(parallel) {
     RLAB_CHECK(!env.action_space().is_discrete(),
                "SAC needs a continuous (box) action space; {} has {}", env.name(),
                env.action_space().ToString());
@@ -140,8 +143,8 @@ class SacAgent final : public Agent {
         for (int64_t k = 0; k < c_.policy_frequency; ++k) UpdateActor();
       }
       if (step % c_.target_network_frequency == 0) {
-        q1_target_.SoftUpdateFrom(q1_, c_.tau);
-        q2_target_.SoftUpdateFrom(q2_, c_.tau);
+        pair_.Run([&] { q1_target_.SoftUpdateFrom(q1_, c_.tau); },
+                  [&] { q2_target_.SoftUpdateFrom(q2_, c_.tau); });
       }
       report.update_metrics = {{"qf1_loss", qf1_loss_},       {"qf2_loss", qf2_loss_},
                                {"qf1_values", qf1_mean_},     {"actor_loss", actor_loss_},
@@ -175,8 +178,10 @@ class SacAgent final : public Agent {
     const float* raw = actor_.Forward(batch_.next_obs.data(), bs, actor_tape_);
     SampleSquashed(raw, bs, squash_, sample_rng_, sample_);
     Concat(batch_.next_obs.data(), sample_.actions.data(), bs, obs_dim_, act_dim_, q_input_);
-    const float* t1 = q1_target_.Forward(q_input_.data(), bs, target_tape1_);
-    const float* t2 = q2_target_.Forward(q_input_.data(), bs, target_tape2_);
+    const float* t1 = nullptr;
+    const float* t2 = nullptr;
+    pair_.Run([&] { t1 = q1_target_.Forward(q_input_.data(), bs, target_tape1_); },
+              [&] { t2 = q2_target_.Forward(q_input_.data(), bs, target_tape2_); });
     target_.resize(bs);
     for (int64_t i = 0; i < bs; ++i) {
       const double next = std::min(t1[i], t2[i]) - alpha * sample_.logprobs[i];
@@ -184,25 +189,26 @@ class SacAgent final : public Agent {
                                       (1.0 - batch_.terminated[i]) * c_.gamma * next);
     }
     Concat(batch_.obs.data(), batch_.actions.data(), bs, obs_dim_, act_dim_, q_input_);
-    qf1_loss_ = FitQ(q1_, *q1_adam_, q_tape1_, &qf1_mean_);
-    qf2_loss_ = FitQ(q2_, *q2_adam_, q_tape2_, nullptr);
+    pair_.Run([&] { qf1_loss_ = FitQ(q1_, *q1_adam_, q_tape1_, grad1_, &qf1_mean_); },
+              [&] { qf2_loss_ = FitQ(q2_, *q2_adam_, q_tape2_, grad2_, nullptr); });
   }
 
   // One Adam step on mean((Q(s, a) - y)^2); returns the loss.
-  double FitQ(models::FastMlp& q, models::FlatAdam& adam, models::MlpTape& tape, double* mean_q) {
+  double FitQ(models::FastMlp& q, models::FlatAdam& adam, models::MlpTape& tape,
+              std::vector<float>& grad, double* mean_q) {
     const int64_t bs = batch_.size;
     const float* v = q.Forward(q_input_.data(), bs, tape);
-    grad_.resize(bs);
+    grad.resize(bs);
     double loss = 0.0, sum_q = 0.0;
     for (int64_t i = 0; i < bs; ++i) {
       const double d = v[i] - target_[i];
       loss += d * d / bs;
       sum_q += v[i];
-      grad_[i] = static_cast<float>(2.0 * d / bs);
+      grad[i] = static_cast<float>(2.0 * d / bs);
     }
     if (mean_q) *mean_q = sum_q / bs;
     q.ZeroGrad();
-    q.Backward(tape, grad_.data(), nullptr);
+    q.Backward(tape, grad.data(), nullptr);
     adam.Step();
     return loss;
   }
@@ -214,8 +220,10 @@ class SacAgent final : public Agent {
     const float* raw = actor_.Forward(batch_.obs.data(), bs, actor_tape_);
     SampleSquashed(raw, bs, squash_, sample_rng_, sample_);
     Concat(batch_.obs.data(), sample_.actions.data(), bs, obs_dim_, act_dim_, q_input_);
-    const float* v1 = q1_.Forward(q_input_.data(), bs, q_tape1_);
-    const float* v2 = q2_.Forward(q_input_.data(), bs, q_tape2_);
+    const float* v1 = nullptr;
+    const float* v2 = nullptr;
+    pair_.Run([&] { v1 = q1_.Forward(q_input_.data(), bs, q_tape1_); },
+              [&] { v2 = q2_.Forward(q_input_.data(), bs, q_tape2_); });
     std::vector<float> g1(bs, 0.0f), g2(bs, 0.0f);
     double loss = 0.0;
     for (int64_t i = 0; i < bs; ++i) {
@@ -226,8 +234,9 @@ class SacAgent final : public Agent {
     actor_loss_ = loss;
     dq1_.resize(bs * in);
     dq2_.resize(bs * in);
-    q1_.Backward(q_tape1_, g1.data(), dq1_.data(), /*accumulate_param_grads=*/false);
-    q2_.Backward(q_tape2_, g2.data(), dq2_.data(), /*accumulate_param_grads=*/false);
+    pair_.Run(
+        [&] { q1_.Backward(q_tape1_, g1.data(), dq1_.data(), /*accumulate_param_grads=*/false); },
+        [&] { q2_.Backward(q_tape2_, g2.data(), dq2_.data(), /*accumulate_param_grads=*/false); });
     d_actions_.resize(bs * act_dim_);
     for (int64_t i = 0; i < bs; ++i) {
       for (int64_t j = 0; j < act_dim_; ++j) {
@@ -268,16 +277,18 @@ class SacAgent final : public Agent {
   std::vector<float> obs_;  // [N, D]
   data::ReplayBatch batch_;
   SquashedSample sample_, act_sample_;
-  std::vector<float> q_input_, target_, grad_, dq1_, dq2_, d_actions_, d_raw_;
+  std::vector<float> q_input_, target_, grad1_, grad2_, dq1_, dq2_, d_actions_, d_raw_;
   models::MlpTape actor_tape_, q_tape1_, q_tape2_, target_tape1_, target_tape2_, act_tape_;
   double qf1_loss_ = 0, qf2_loss_ = 0, qf1_mean_ = 0, actor_loss_ = 0, alpha_loss_ = 0;
+  PairWorker pair_;
 };
 
 }  // namespace
 
 std::unique_ptr<Agent> MakeSacAgent(const SacConfig& config, const envs::VectorEnv& env,
-                                    int64_t total_steps, uint64_t seed) {
-  return std::make_unique<SacAgent>(config, env, total_steps, seed);
+                                    int64_t total_steps, uint64_t seed,
+                                    bool parallel_networks) {
+  return std::make_unique<SacAgent>(config, env, total_steps, seed, parallel_networks);
 }
 
 }  // namespace rlab::rl

@@ -57,7 +57,9 @@ struct SacConfig {
 };
 
 // total_steps bounds the replay buffer (a run never stores more transitions than it takes).
+// parallel_networks: run the two Q networks' passes on two threads.
 std::unique_ptr<Agent> MakeSacAgent(const SacConfig& config, const envs::VectorEnv& env,
-                                    int64_t total_steps, uint64_t seed);
+                                    int64_t total_steps, uint64_t seed,
+                                    bool parallel_networks = false);
 
 }  // namespace rlab::rl
