@@ -6,6 +6,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
+#include "rlab/models/fast_math.h"
 
 namespace rlab::models {
 
@@ -28,19 +29,10 @@ void FlatAdam::Step() {
   const double b1 = settings_.beta1, b2 = settings_.beta2;
   const double step_size = settings_.lr / (1.0 - std::pow(b1, static_cast<double>(t)));
   const double sqrt_bias2 = std::sqrt(1.0 - std::pow(b2, static_cast<double>(t)));
-  float* p = params_.data_ptr<float>();
-  const float* g = grads_.data_ptr<float>();
-  float* m = m_.data_ptr<float>();
-  float* v = v_.data_ptr<float>();
-  const float fb1 = static_cast<float>(b1), fb2 = static_cast<float>(b2);
-  const float fstep = static_cast<float>(step_size), fsqrt2 = static_cast<float>(sqrt_bias2);
-  const float eps = static_cast<float>(settings_.eps);
-  const int64_t n = params_.numel();
-  for (int64_t i = 0; i < n; ++i) {
-    m[i] = fb1 * m[i] + (1.0f - fb1) * g[i];
-    v[i] = fb2 * v[i] + (1.0f - fb2) * g[i] * g[i];
-    p[i] -= fstep * m[i] / (std::sqrt(v[i]) / fsqrt2 + eps);
-  }
+  AdamUpdate(params_.data_ptr<float>(), grads_.data_ptr<float>(), m_.data_ptr<float>(),
+             v_.data_ptr<float>(), params_.numel(), static_cast<float>(b1),
+             static_cast<float>(b2), static_cast<float>(step_size),
+             static_cast<float>(sqrt_bias2), static_cast<float>(settings_.eps));
 }
 
 void FlatAdam::AddTo(CheckpointState& state, const std::string& name) {
