@@ -2,12 +2,15 @@
 // a rollout forward (batch 4) and a training step (forward, backward, Adam; batch 128) of
 // CleanRL's CartPole PPO network (4 -> 64 -> 64 -> 2, tanh), and a training step of
 // CleanRL's SAC critic (4 -> 256 -> 256 -> 1, relu, batch 256).
+// Also: single-threaded OpenBLAS SGEMM rates by size (n x n x n), which decide how the RL
+// agents share the cores (docs/benchmarks.md).
 // Run: build/bench/bench_fast_mlp
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
 #include "rlab/core/rng.h"
 #include "rlab/core/threads.h"
+#include "rlab/models/blas.h"
 #include "rlab/models/fast_mlp.h"
 #include "rlab/models/flat_adam.h"
 #include "rlab/models/mlp.h"
@@ -76,6 +79,19 @@ void BM_TorchTrainStep(benchmark::State& state) {
   }
 }
 
+void BM_Gemm(benchmark::State& state) {
+  rlab::ConfigureThreads(1, static_cast<int>(state.range(1)));
+  const int64_t n = state.range(0);
+  std::vector<float> a(n * n, 0.01f), b(n * n, 0.02f), c(n * n);
+  for (auto _ : state) {
+    rlab::models::Gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * state.iterations() / 1e9,
+                                                 benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_Gemm)->ArgsProduct({{64, 128, 192, 256, 320, 384, 512}, {1, 2}})->UseRealTime();
 BENCHMARK(BM_FusedForward)->DenseRange(0, 2);
 BENCHMARK(BM_TorchForward)->DenseRange(0, 2);
 BENCHMARK(BM_FusedTrainStep)->DenseRange(0, 2);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
 
 #include "rlab/core/check.h"
@@ -45,6 +46,22 @@ std::string LoadedBlasPath() {
   return found;
 }
 
+// OpenBLAS 0.3.21 runs single-threaded products of a few hundred rows 1.5 to 3.5 times
+// slower in a process that has never run a multi-threaded one (measured: 256^3 at 9.7 against
+// 35 GFLOP/s, 100x64x64 at 19 against 30; bench/fast_mlp_bench.cc, docs/benchmarks.md); one
+// multi-threaded product at start-up puts it in the fast state, whatever the thread count
+// chosen afterwards.
+void WarmOpenBlasOnce(int cores) {
+  static std::once_flag once;
+  std::call_once(once, [cores] {
+    auto set = LookUp<SetThreadsFn>("openblas_set_num_threads");
+    if (set == nullptr || cores < 2) return;
+    set(2);
+    const torch::Tensor a = torch::full({256, 256}, 0.5f);
+    (void)torch::mm(a, a);
+  });
+}
+
 }  // namespace
 
 int CoreCount() {
@@ -65,6 +82,7 @@ ThreadSettings ConfigureThreads(int threads, int blas_threads) {
   s.torch_threads = threads == 0 ? cores : threads;
   s.blas_threads = blas_threads == 0 ? std::max(1, cores / s.torch_threads) : blas_threads;
   torch::set_num_threads(s.torch_threads);
+  WarmOpenBlasOnce(cores);
   SetBlasThreads(s.blas_threads);
   return s;
 }
