@@ -33,6 +33,14 @@ TEST(PpoLearning, CartPoleReaches475) {
   EXPECT_GE(t.evaluation["mean_return"].get<double>(), 475.0) << t.evaluation.dump();
 }
 
+TEST(PpoLearning, ContinuousPendulumReachesMinus300) {
+  // ppo_continuous_action.py's settings (observation and reward normalisation, 2048-step
+  // rollouts); the final policy is judged.
+  const auto t = Train({"env=Pendulum-v1", "algo=ppo", "steps=200000", "run.seed=1",
+                        "run.log_every=50000"});
+  EXPECT_GE(t.evaluation["mean_return"].get<double>(), -300.0) << t.evaluation.dump();
+}
+
 TEST(SacLearning, PendulumReachesMinus300Within15kSteps) {
   // RLtools' small configuration: two hidden layers of 64, batch 100.
   // The training episodes' average includes the random warm-up; the final policy is judged.
