@@ -1,0 +1,119 @@
+#include "rlab/models/transformer/hf_checkpoint.h"
+
+#include <torch/torch.h>
+
+#include <set>
+#include <vector>
+
+#include "rlab/core/check.h"
+#include "rlab/core/io.h"
+#include "rlab/core/shape_format.h"
+#include "rlab/models/safetensors/reader.h"
+#include "rlab/models/safetensors/writer.h"
+
+namespace rlab::models {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kGpt2Prefix = "transformer.";
+
+// Tensors some Hugging Face checkpoints hold that are not parameters of ours.
+bool IsIgnorable(const TransformerConfig& config, const std::string& name) {
+  if (name == "lm_head.weight") return config.tie_word_embeddings;
+  if (config.arch == TransformerArch::kGpt2) {
+    return name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias");
+  }
+  return name.ends_with(".rotary_emb.inv_freq");
+}
+
+std::string JoinFirst(const std::vector<std::string>& names, size_t limit) {
+  std::string text;
+  for (size_t i = 0; i < names.size() && i < limit; ++i) text += (i ? ", " : "") + names[i];
+  if (names.size() > limit) text += fmt::format(" and {} more", names.size() - limit);
+  return text;
+}
+
+}  // namespace
+
+void LoadHfTensors(Transformer& model, const std::map<std::string, torch::Tensor>& tensors,
+                   std::string_view source) {
+  const TransformerConfig& config = model->config();
+  const bool gpt2 = config.arch == TransformerArch::kGpt2;
+  std::map<std::string, torch::Tensor> expected = model->HfParameters();
+  // Our names for the checkpoint's tensors.
+  std::map<std::string, std::pair<std::string, torch::Tensor>> found;  // ours -> (file, tensor)
+  std::vector<std::string> unknown;
+  for (const auto& [file_name, tensor] : tensors) {
+    std::string name = file_name;
+    if (gpt2 && name.starts_with(kGpt2Prefix)) name = name.substr(kGpt2Prefix.size());
+    if (IsIgnorable(config, name)) continue;
+    if (!expected.contains(name)) {
+      unknown.push_back(file_name);
+      continue;
+    }
+    const auto [it, inserted] = found.emplace(name, std::make_pair(file_name, tensor));
+    RLAB_CHECK(inserted, "{}: tensors '{}' and '{}' are the same parameter; keep one", source,
+               it->second.first, file_name);
+  }
+  RLAB_CHECK(unknown.empty(),
+             "{}: {} tensor(s) that a {} model with this config.json does not have: {}", source,
+             unknown.size(), ArchName(config.arch), JoinFirst(unknown, 8));
+  std::vector<std::string> missing;
+  for (const auto& [name, param] : expected) {
+    if (!found.contains(name)) missing.push_back(name);
+  }
+  RLAB_CHECK(missing.empty(), "{}: {} tensor(s) missing: {}", source, missing.size(),
+             JoinFirst(missing, 8));
+
+  torch::NoGradGuard no_grad;
+  for (auto& [name, param] : expected) {
+    const auto& [file_name, tensor] = found.at(name);
+    const bool conv1d = gpt2 && TransformerImpl::IsConv1dWeight(name);
+    // Hugging Face's Conv1D stores [in, out]; ours is a Linear weight [out, in].
+    const std::vector<int64_t> want =
+        conv1d ? std::vector<int64_t>{param.size(1), param.size(0)} : param.sizes().vec();
+    RLAB_CHECK(tensor.sizes().vec() == want,
+               "{}: tensor '{}' has shape {} but config.json implies {}", source, file_name,
+               tensor.sizes(), c10::IntArrayRef(want));
+    RLAB_CHECK(torch::isFloatingType(tensor.scalar_type()),
+               "{}: tensor '{}' has dtype {}; a floating-point type is needed", source, file_name,
+               c10::toString(tensor.scalar_type()));
+    const torch::Tensor value = tensor.to(param.scalar_type());
+    param.copy_(conv1d ? value.t() : value);
+  }
+}
+
+Transformer LoadHfTransformer(const fs::path& dir) {
+  RLAB_CHECK(fs::is_directory(dir), "{}: not a directory; a model directory holds config.json "
+             "and model.safetensors", dir.string());
+  const fs::path weights = dir / "model.safetensors";
+  RLAB_CHECK(fs::exists(weights),
+             "{}: no model.safetensors (sharded checkpoints are not supported)", dir.string());
+  const TransformerConfig config = ReadTransformerConfig(dir / "config.json");
+  SafetensorsReadOptions options;
+  options.to_float32 = true;
+  const SafetensorsContents contents = ReadSafetensors(weights, options);
+  Transformer model(config);
+  LoadHfTensors(model, contents.tensors, weights.string());
+  return model;
+}
+
+std::map<std::string, torch::Tensor> HfTensorsForSave(const Transformer& model) {
+  const bool gpt2 = model->config().arch == TransformerArch::kGpt2;
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& [name, param] : model->HfParameters()) {
+    torch::Tensor value = param.detach();
+    if (gpt2 && TransformerImpl::IsConv1dWeight(name)) value = value.t();
+    out[gpt2 ? std::string(kGpt2Prefix) + name : name] = value.contiguous();
+  }
+  return out;
+}
+
+void SaveHfTransformer(const Transformer& model, const fs::path& dir) {
+  fs::create_directories(dir);
+  WriteSafetensors(dir / "model.safetensors", HfTensorsForSave(model), {{"format", "pt"}});
+  WriteFileAtomic(dir / "config.json", TransformerConfigToJson(model->config()).dump(2) + "\n");
+}
+
+}  // namespace rlab::models
