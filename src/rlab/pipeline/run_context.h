@@ -32,10 +32,18 @@ class RunContext {
   // its first checkpoint, whose metrics are then discarded).
   std::optional<nlohmann::json> Restore(const CheckpointState& state);
 
-  bool LogDue(int64_t step) const { return step % options_.log_every == 0; }
-  bool CheckpointDue(int64_t step) const {
-    return options_.checkpoint_every > 0 && step % options_.checkpoint_every == 0;
+  // Whether a loop whose step counter moved from `before` to `after` passed a multiple of
+  // log_every (checkpoint_every). Loops that advance one step at a time use the one-argument
+  // forms; loops that advance in chunks (a PPO rollout is hundreds of steps) the two-argument
+  // ones, so that no cadence is skipped.
+  bool LogDue(int64_t before, int64_t after) const {
+    return Crossed(before, after, options_.log_every);
   }
+  bool CheckpointDue(int64_t before, int64_t after) const {
+    return Crossed(before, after, options_.checkpoint_every);
+  }
+  bool LogDue(int64_t step) const { return LogDue(step - 1, step); }
+  bool CheckpointDue(int64_t step) const { return CheckpointDue(step - 1, step); }
   // Saves a checkpoint; `counters` must hold "step". Wall time so far is added.
   void Checkpoint(const CheckpointState& state, nlohmann::json counters);
 
@@ -43,6 +51,10 @@ class RunContext {
   double wall_seconds() const;
 
  private:
+  static bool Crossed(int64_t before, int64_t after, int64_t every) {
+    return every > 0 && after > before && before / every != after / every;
+  }
+
   RunDir dir_;
   RunOptions options_;
   bool resuming_;

@@ -69,11 +69,6 @@ RlSetup BuildRl(const TrainRlConfig& c, uint64_t run_seed) {
 
 namespace {
 
-// Whether a counter that moved from `before` to `after` passed a multiple of `every`.
-bool Crossed(int64_t before, int64_t after, int64_t every) {
-  return every > 0 && before / every != after / every;
-}
-
 double Mean(const std::deque<double>& v) {
   return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / v.size();
 }
@@ -124,7 +119,7 @@ class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
         last100.push_back(e.true_return);
         if (last100.size() > 100) last100.pop_front();
       }
-      if (Crossed(before, step, cfg.run.log_every) || step >= cfg.steps) {
+      if (ctx.LogDue(before, step) || step >= cfg.steps) {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                                              window_start).count();
         const double n = static_cast<double>(window_episodes);
@@ -143,7 +138,7 @@ class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
         window_start_step = step;
         window_start = std::chrono::steady_clock::now();
       }
-      if (Crossed(before, step, cfg.run.checkpoint_every) && step < cfg.steps) {
+      if (ctx.CheckpointDue(before, step) && step < cfg.steps) {
         ctx.Checkpoint(state, counters());
       }
       progress.Update(step, fmt::format("return_last100={:.1f}", Mean(last100)));
