@@ -1,10 +1,9 @@
 // rlab tokenize --tokenizer gpt2|byte|DIR TEXT    -> token ids on one line
 // rlab detokenize --tokenizer gpt2|byte|DIR IDS   -> the text (ids as "1 2 3" or "1,2,3")
 #include <cstdio>
-#include <sstream>
 
 #include "rlab/cli/commands.h"
-#include "rlab/core/value_parse.h"
+#include "rlab/cli/id_list.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 
 namespace rlab::cli {
@@ -40,11 +39,7 @@ void AddTokenizeCommands(CLI::App& app) {
   dec->add_flag("--skip-special", args->skip_special, "leave out special tokens");
   dec->callback([args] {
     const auto tok = models::OpenTokenizer(args->tokenizer);
-    std::string spaced = args->text;
-    for (char& c : spaced) c = c == ',' ? ' ' : c;
-    std::istringstream in(spaced);
-    std::vector<models::TokenId> ids;
-    for (std::string word; in >> word;) ids.push_back(ParseInt(word, "token id '" + word + "'"));
+    const std::vector<models::TokenId> ids = ParseIdList(args->text, "token id");
     const std::string text = tok->Decode(ids, args->skip_special);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::printf("\n");

@@ -1,11 +1,8 @@
 // rlab train-rl --env CartPole-v1 --algo ppo --steps 500000 --seed 1 [section.key=value ...]
 // The train-rl pipeline from its defaults plus these flags; the saved config.yaml replays it
 // with `rlab run`.
-#include <cstdio>
-
 #include "rlab/cli/commands.h"
-#include "rlab/core/log.h"
-#include "rlab/pipeline/runner.h"
+#include "rlab/cli/pipeline_command.h"
 
 namespace rlab::cli {
 
@@ -31,19 +28,13 @@ void AddTrainRlCommand(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "libtorch threads (0 = all cores)");
   cmd->add_option("overrides", args->overrides, "further settings such as ppo.num_envs=8");
   cmd->callback([args] {
-    InitConsoleLogging();
-    pipeline::RunRequest request;
-    request.pipeline = "train-rl";
-    if (!args->env.empty()) request.overrides.push_back("env=" + args->env);
-    if (!args->algo.empty()) request.overrides.push_back("algo=" + args->algo);
-    if (!args->reward.empty()) request.overrides.push_back("reward=" + args->reward);
-    if (args->steps >= 0) request.overrides.push_back(fmt::format("steps={}", args->steps));
-    if (args->seed >= 0) request.overrides.push_back(fmt::format("run.seed={}", args->seed));
-    request.overrides.insert(request.overrides.end(), args->overrides.begin(),
-                             args->overrides.end());
-    if (args->threads >= 0) request.threads = args->threads;
-    const auto dir = pipeline::ExecuteRun(request);
-    std::printf("%s\n", dir.string().c_str());
+    PipelineOverrides flags;
+    flags.Text("env", args->env);
+    flags.Text("algo", args->algo);
+    flags.Text("reward", args->reward);
+    flags.Count("steps", args->steps);
+    flags.Count("run.seed", args->seed);
+    RunPipelineCommand("train-rl", flags, args->overrides, args->threads);
   });
 }
 

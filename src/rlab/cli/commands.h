@@ -13,6 +13,8 @@ void AddDistanceCommand(CLI::App& app);
 void AddTrainRlCommand(CLI::App& app);
 void AddEvalPolicyCommand(CLI::App& app);
 void AddTokenizeCommands(CLI::App& app);
+void AddGenerateCommand(CLI::App& app);
+void AddSftCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -23,6 +25,8 @@ inline void AddAllCommands(CLI::App& app) {
   AddTrainRlCommand(app);
   AddEvalPolicyCommand(app);
   AddTokenizeCommands(app);
+  AddGenerateCommand(app);
+  AddSftCommand(app);
 }
 
 }  // namespace rlab::cli

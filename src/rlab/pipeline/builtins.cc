@@ -1,5 +1,6 @@
 #include "rlab/pipeline/bt_recovery.h"
 #include "rlab/pipeline/pipeline.h"
+#include "rlab/pipeline/sft.h"
 #include "rlab/pipeline/train_rl.h"
 
 namespace rlab::pipeline {
@@ -13,6 +14,7 @@ void RegisterBuiltins() {
   PipelineRegistry& r = Pipelines();
   if (!r.Contains("bt-recovery")) r.Register(BtRecoveryEntry());
   if (!r.Contains("train-rl")) r.Register(TrainRlEntry());
+  if (!r.Contains("sft")) r.Register(SftEntry());
 }
 
 }  // namespace rlab::pipeline

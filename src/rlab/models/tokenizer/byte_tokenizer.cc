@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace rlab::models {
 
-ByteTokenizer::ByteTokenizer(ByteTokenizerOptions options) {
-  for (const std::string& content : options.special_tokens) {
+ByteTokenizer::ByteTokenizer(ByteTokenizerOptions options) : options_(std::move(options)) {
+  for (const std::string& content : options_.special_tokens) {
     added_.Add(AddedToken{.content = content, .id = 256 + num_special_}, "byte tokenizer");
     ++num_special_;
   }

@@ -21,12 +21,14 @@ class ByteTokenizer : public Tokenizer {
 
   int64_t vocab_size() const override { return 256 + num_special_; }
   std::string Describe() const override;
+  const ByteTokenizerOptions& options() const { return options_; }
 
  protected:
   void EncodeOrdinaryInto(std::string_view text, std::vector<TokenId>& out) const override;
   bool AppendTokenBytes(TokenId id, std::string& out) const override;
 
  private:
+  ByteTokenizerOptions options_;
   int64_t num_special_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "rlab/models/tokenizer/bpe_tokenizer.h"
+#include "rlab/models/tokenizer/byte_tokenizer.h"
 #include "rlab/models/tokenizer/tokenizer.h"
 
 namespace rlab::models {
@@ -24,12 +25,24 @@ std::unique_ptr<BpeTokenizer> LoadGpt2Tokenizer(const std::filesystem::path& voc
 // that starts with a special token; EOS from a well-known name when present.
 std::unique_ptr<BpeTokenizer> LoadHfTokenizerJson(const std::filesystem::path& tokenizer_json);
 
-// A directory (tokenizer.json, else vocab.json + merges.txt, else encoder.json + vocab.bpe; then
-// the roles in tokenizer_config.json when present) or a tokenizer.json file.
+// A directory (tokenizer.json, else vocab.json + merges.txt, else encoder.json + vocab.bpe, else
+// a tokenizer_config.json naming the byte tokenizer; then the roles in tokenizer_config.json
+// when present) or a tokenizer.json file.
 std::unique_ptr<Tokenizer> LoadTokenizer(const std::filesystem::path& path);
 
 // Applies the bos_token, eos_token and pad_token of a tokenizer_config.json (strings, or
 // objects with "content").
 void ApplyTokenizerConfig(const std::filesystem::path& tokenizer_config_json, Tokenizer& tokenizer);
+
+// The byte tokenizer has no vocabulary file: a model directory records it as a
+// tokenizer_config.json with "tokenizer_class": "RlabByteTokenizer", its added tokens in id
+// order under "added_tokens", and the usual bos_token / eos_token / pad_token.
+inline constexpr const char* kByteTokenizerClass = "RlabByteTokenizer";
+void WriteByteTokenizerConfig(const ByteTokenizer& tokenizer, const std::filesystem::path& dir);
+
+// Makes `dst` hold the tokenizer files of the model directory `src` (every file whose name
+// starts with "tokenizer", "vocab", "merges", "special_tokens_map" or "encoder"), so that a
+// model written from a loaded one keeps its tokenizer. Copies nothing when src == dst.
+void CopyTokenizerFiles(const std::filesystem::path& src, const std::filesystem::path& dst);
 
 }  // namespace rlab::models

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <set>
 #include <vector>
 
@@ -84,18 +86,51 @@ void LoadHfTensors(Transformer& model, const std::map<std::string, torch::Tensor
   }
 }
 
-Transformer LoadHfTransformer(const fs::path& dir) {
+std::map<std::string, torch::Tensor> ReadHfWeights(const fs::path& dir) {
   RLAB_CHECK(fs::is_directory(dir), "{}: not a directory; a model directory holds config.json "
              "and model.safetensors", dir.string());
-  const fs::path weights = dir / "model.safetensors";
-  RLAB_CHECK(fs::exists(weights),
-             "{}: no model.safetensors (sharded checkpoints are not supported)", dir.string());
-  const TransformerConfig config = ReadTransformerConfig(dir / "config.json");
   SafetensorsReadOptions options;
   options.to_float32 = true;
-  const SafetensorsContents contents = ReadSafetensors(weights, options);
+  const fs::path single = dir / "model.safetensors";
+  if (fs::exists(single)) return ReadSafetensors(single, options).tensors;
+  const fs::path index_path = dir / "model.safetensors.index.json";
+  RLAB_CHECK(fs::exists(index_path),
+             "{}: neither model.safetensors nor model.safetensors.index.json is there",
+             dir.string());
+  nlohmann::json index;
+  try {
+    index = nlohmann::json::parse(ReadFile(index_path));
+  } catch (const nlohmann::json::exception& e) {
+    RLAB_FAIL("{}: not valid JSON ({})", index_path.string(), e.what());
+  }
+  RLAB_CHECK(index.is_object() && index.contains("weight_map") && index["weight_map"].is_object(),
+             "{}: expected an object with a \"weight_map\" object (tensor name -> shard file)",
+             index_path.string());
+  // Each shard once, then every tensor the index names must be in the shard it names.
+  std::map<std::string, std::map<std::string, torch::Tensor>> shards;
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& [name, file] : index["weight_map"].items()) {
+    RLAB_CHECK(file.is_string(), "{}: weight_map[\"{}\"] must be a file name, found {}",
+               index_path.string(), name, file.dump());
+    const std::string shard = file.get<std::string>();
+    RLAB_CHECK(fs::path(shard).filename() == fs::path(shard),
+               "{}: weight_map[\"{}\"] = '{}' must be a file in the model directory",
+               index_path.string(), name, shard);
+    if (!shards.count(shard)) shards[shard] = ReadSafetensors(dir / shard, options).tensors;
+    const auto& tensors = shards[shard];
+    const auto it = tensors.find(name);
+    RLAB_CHECK(it != tensors.end(), "{}: weight_map puts '{}' in {}, which does not hold it",
+               index_path.string(), name, shard);
+    out[name] = it->second;
+  }
+  return out;
+}
+
+Transformer LoadHfTransformer(const fs::path& dir) {
+  const std::map<std::string, torch::Tensor> tensors = ReadHfWeights(dir);
+  const TransformerConfig config = ReadTransformerConfig(dir / "config.json");
   Transformer model(config);
-  LoadHfTensors(model, contents.tensors, weights.string());
+  LoadHfTensors(model, tensors, dir.string());
   return model;
 }
 

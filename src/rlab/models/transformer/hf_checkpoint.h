@@ -22,7 +22,11 @@ namespace rlab::models {
 void LoadHfTensors(Transformer& model, const std::map<std::string, torch::Tensor>& tensors,
                    std::string_view source);
 
-// Reads DIR/config.json and DIR/model.safetensors (any floating dtype, loaded as float32).
+// The tensors of DIR/model.safetensors, or of the shards that DIR/model.safetensors.index.json
+// lists (Hugging Face's layout for large models), as float32 under their stored names.
+std::map<std::string, torch::Tensor> ReadHfWeights(const std::filesystem::path& dir);
+
+// Reads DIR/config.json and DIR's weights (any floating dtype, loaded as float32).
 Transformer LoadHfTransformer(const std::filesystem::path& dir);
 
 // The tensors as Hugging Face stores them: GPT-2 names with the "transformer." prefix and

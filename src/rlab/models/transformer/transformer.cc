@@ -176,6 +176,16 @@ TransformerImpl::TransformerImpl(const TransformerConfig& config) : config_(conf
 
 torch::Tensor TransformerImpl::forward(const torch::Tensor& input_ids,
                                        const torch::Tensor& attention_mask, KvCache* cache) {
+  return Logits(Hidden(input_ids, attention_mask, cache));
+}
+
+torch::Tensor TransformerImpl::Logits(const torch::Tensor& hidden) {
+  if (config_.tie_word_embeddings) return torch::matmul(hidden, embed->weight.t());  // [..., V]
+  return lm_head(hidden);                                                            // [..., V]
+}
+
+torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
+                                      const torch::Tensor& attention_mask, KvCache* cache) {
   RLAB_CHECK(input_ids.dim() == 2 && input_ids.scalar_type() == torch::kInt64,
              "transformer: input_ids must be an int64 [B, T] tensor, got {} of {}",
              input_ids.sizes(), c10::toString(input_ids.scalar_type()));
@@ -242,9 +252,7 @@ torch::Tensor TransformerImpl::forward(const torch::Tensor& input_ids,
     torch::Tensor* past_v = cache != nullptr ? &cache->values[i] : nullptr;
     h = layers->ptr(i)->as<TransformerBlock>()->forward(h, allowed, cos, sin, past_k, past_v);
   }
-  h = final_norm(h);  // [B, T, d]
-  if (config_.tie_word_embeddings) return torch::matmul(h, embed->weight.t());  // [B, T, V]
-  return lm_head(h);                                                          // [B, T, V]
+  return final_norm(h);  // [B, T, d]
 }
 
 bool TransformerImpl::IsConv1dWeight(const std::string& hf_name) {

@@ -87,6 +87,13 @@ class TransformerImpl : public torch::nn::Module {
   // cached positions too (prefill, then one token at a time).
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask = {},
                         KvCache* cache = nullptr);
+  // The same pass without the output layer: the final-normed hidden states [B, T, d] that
+  // forward turns into logits. Heads other than the language-model head (reward, value) read
+  // these, and generation projects only the positions it samples from.
+  torch::Tensor Hidden(const torch::Tensor& input_ids, const torch::Tensor& attention_mask = {},
+                       KvCache* cache = nullptr);
+  // hidden [..., d] -> logits [..., V] through the (tied or separate) output layer.
+  torch::Tensor Logits(const torch::Tensor& hidden);
 
   const TransformerConfig& config() const { return config_; }
 

@@ -1,0 +1,47 @@
+// Synthetic text tasks with programmatic gold rewards: CPU-scale stand-ins for the prompts,
+// demonstrations and human judgements of language-model alignment. A task draws prompts with a
+// demonstration (the data SFT learns from) and scores any completion with its hidden gold
+// reward, which later stages use as the verifiable reward (RL), to label preferences (reward
+// models, DPO) and as the true objective that a proxy reward can be hacked against.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rlab/core/registry.h"
+#include "rlab/core/rng.h"
+
+namespace rlab::data {
+
+// Train and test prompts come from disjoint sets where the task has enough of them, so that
+// held-out scores measure generalisation rather than recall.
+enum class TaskSplit { kTrain, kTest };
+
+struct TaskExample {
+  std::string prompt;
+  std::string completion;  // a demonstration drawn from the task's reference distribution
+};
+
+class TextTask {
+ public:
+  virtual ~TextTask() = default;
+  virtual TaskExample Sample(Rng& rng, TaskSplit split) const = 0;
+  // The gold reward of `completion` (the generated text only, without the prompt) for a
+  // prompt this task produced; a prompt it could not have produced is an error.
+  virtual double GoldReward(std::string_view prompt, std::string_view completion) const = 0;
+  // The name the gold reward is reported under in summaries ("exact_match", "gold_reward").
+  virtual std::string MetricName() const = 0;
+  // Bytes a completion needs at most, for generation limits.
+  virtual int64_t MaxCompletionChars() const = 0;
+  virtual std::string Describe() const = 0;
+};
+
+using TextTaskRegistry = Registry<TextTask>;
+TextTaskRegistry& TextTasks();
+// Registers arithmetic and keywords (safe to call more than once).
+void RegisterTextTasks();
+// Registers the built-in tasks if needed, then creates the one `spec` names.
+std::unique_ptr<TextTask> MakeTextTask(std::string_view spec);
+
+}  // namespace rlab::data

@@ -1,0 +1,46 @@
+#include "rlab/eval/text_task_eval.h"
+
+#include <algorithm>
+
+#include "rlab/core/check.h"
+
+namespace rlab::eval {
+
+models::GenerationOptions TaskGenerationOptions(const data::TextTask& task,
+                                                const models::Tokenizer& tokenizer) {
+  models::GenerationOptions options;
+  options.max_new_tokens = task.MaxCompletionChars() + 1;
+  options.sampling.temperature = 0.0;
+  if (tokenizer.eos_id()) options.stop_token_ids = {*tokenizer.eos_id()};
+  options.pad_token_id = tokenizer.pad_id().value_or(tokenizer.eos_id().value_or(0));
+  return options;
+}
+
+TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenizer& tokenizer,
+                              const data::TextTask& task, const std::vector<std::string>& prompts,
+                              const models::GenerationOptions& options, int64_t batch_size,
+                              at::Generator& generator) {
+  RLAB_CHECK(batch_size >= 1, "task evaluation: batch_size must be >= 1, got {}", batch_size);
+  TaskEvalResult result;
+  double total_tokens = 0.0;
+  for (std::size_t start = 0; start < prompts.size(); start += batch_size) {
+    const std::size_t end = std::min(prompts.size(), start + static_cast<std::size_t>(batch_size));
+    std::vector<std::vector<int64_t>> ids;
+    for (std::size_t i = start; i < end; ++i) ids.push_back(tokenizer.EncodeWithBos(prompts[i]));
+    const models::GenerationOutput out = models::Generate(model, ids, options, generator);
+    for (std::size_t i = start; i < end; ++i) {
+      const std::vector<int64_t> completion = out.Completion(static_cast<int64_t>(i - start));
+      total_tokens += static_cast<double>(completion.size());
+      std::string text = tokenizer.Decode(completion, /*skip_special=*/true);
+      result.gold.push_back(task.GoldReward(prompts[i], text));
+      result.prompts.push_back(prompts[i]);
+      result.completions.push_back(std::move(text));
+    }
+  }
+  const double n = std::max<double>(1.0, static_cast<double>(result.gold.size()));
+  for (double g : result.gold) result.mean_gold += g / n;
+  result.mean_completion_tokens = total_tokens / n;
+  return result;
+}
+
+}  // namespace rlab::eval

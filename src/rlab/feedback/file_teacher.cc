@@ -1,0 +1,55 @@
+#include "rlab/feedback/file_teacher.h"
+
+#include <fmt/format.h>
+
+#include "rlab/core/check.h"
+
+namespace rlab::feedback {
+
+namespace {
+
+// The label of `r` as seen from the pair (min id, max id).
+std::optional<double> Oriented(const FeedbackRecord& r) {
+  if (!r.label || r.first < r.second) return r.label;
+  return 1.0 - *r.label;
+}
+
+std::string LabelText(const std::optional<double>& label) {
+  return label ? fmt::format("{}", *label) : "skipped";
+}
+
+}  // namespace
+
+FileTeacher::FileTeacher(const std::filesystem::path& path, const KnownSegment& known)
+    : path_(path), records_(ReadFeedbackFile(path, known)) {
+  for (size_t i = 0; i < records_.size(); ++i) {
+    const FeedbackRecord& r = records_[i];
+    const std::pair<int64_t, int64_t> key{std::min(r.first, r.second),
+                                          std::max(r.first, r.second)};
+    auto [it, inserted] = by_pair_.emplace(key, i);
+    if (!inserted) {
+      const FeedbackRecord& before = records_[it->second];
+      RLAB_CHECK(Oriented(before) == Oriented(r),
+                 "{}:{}: field 'label': segments {} and {} were already labelled at line {} with "
+                 "a different answer ({} there, {} here as seen from ({}, {})); keep one of the "
+                 "two lines",
+                 path.string(), r.line, r.first, r.second, before.line,
+                 LabelText(Oriented(before)), LabelText(Oriented(r)), key.first, key.second);
+    }
+  }
+}
+
+std::optional<TeacherLabel> FileTeacher::Lookup(int64_t first, int64_t second) const {
+  auto it = by_pair_.find({std::min(first, second), std::max(first, second)});
+  if (it == by_pair_.end()) return std::nullopt;
+  const FeedbackRecord& r = records_[it->second];
+  if (!r.label) return TeacherLabel{false, 0.0};
+  const double label = r.first == first ? *r.label : 1.0 - *r.label;
+  return TeacherLabel{true, label};
+}
+
+std::string FileTeacher::Describe() const {
+  return fmt::format("file(path=\"{}\")", path_.string());
+}
+
+}  // namespace rlab::feedback

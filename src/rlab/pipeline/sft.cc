@@ -1,0 +1,299 @@
+#include "rlab/pipeline/sft.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "rlab/core/checkpoint.h"
+#include "rlab/core/progress.h"
+#include "rlab/core/rng.h"
+#include "rlab/data/text/sft_dataset.h"
+#include "rlab/data/text/token_batch.h"
+#include "rlab/eval/text_task_eval.h"
+#include "rlab/models/lr_schedule.h"
+#include "rlab/models/tokenizer/named_tokenizer.h"
+#include "rlab/models/transformer/language_model.h"
+#include "rlab/models/transformer/token_logprobs.h"
+#include "rlab/pipeline/lm_threads.h"
+
+namespace rlab::pipeline {
+
+void SftConfig::Validate() const {
+  RLAB_CHECK(!model.empty(), "model must name a model directory or a preset");
+  RLAB_CHECK(!data.train.empty(), "data.train must name a file or task:SPEC");
+  RLAB_CHECK(data.task_train_examples >= 1, "data.task_train_examples must be >= 1");
+  RLAB_CHECK(data.eval_examples >= 0, "data.eval_examples must be >= 0");
+  RLAB_CHECK(data.eval_fraction >= 0 && data.eval_fraction < 1,
+             "data.eval_fraction must be in [0, 1), got {}", data.eval_fraction);
+  RLAB_CHECK(optim.steps >= 0, "optim.steps must be >= 0, got {}", optim.steps);
+  RLAB_CHECK(optim.steps > 0 || optim.epochs > 0, "optim.epochs must be > 0 when steps is 0");
+  RLAB_CHECK(optim.batch_size >= 1 && optim.grad_accum >= 1,
+             "optim.batch_size and optim.grad_accum must be >= 1");
+  RLAB_CHECK(optim.learning_rate > 0, "optim.learning_rate must be > 0");
+  RLAB_CHECK(optim.min_lr_ratio >= 0 && optim.min_lr_ratio <= 1, "optim.min_lr_ratio must be in [0, 1]");
+  RLAB_CHECK(optim.warmup_ratio >= 0 && optim.warmup_ratio < 1, "optim.warmup_ratio must be in [0, 1)");
+  RLAB_CHECK(optim.max_grad_norm >= 0, "optim.max_grad_norm must be >= 0");
+  RLAB_CHECK(eval_every >= 0, "eval_every must be >= 0");
+  RLAB_CHECK(eval_batch_size >= 1, "eval_batch_size must be >= 1");
+}
+
+namespace {
+
+constexpr std::string_view kTaskPrefix = "task:";
+
+// Everything the loop trains and evaluates on.
+struct SftInputs {
+  std::vector<data::SftExample> train;
+  std::vector<data::SftExample> eval;
+  std::unique_ptr<data::TextTask> task;  // when the data comes from a task
+  std::vector<std::string> eval_prompts;  // the task's held-out prompts
+};
+
+std::vector<data::SftExample> Tokenize(const std::vector<data::SftRecord>& records,
+                                       const models::Tokenizer& tokenizer, int64_t max_length,
+                                       std::string_view what) {
+  data::TokenizeStats stats;
+  std::vector<data::SftExample> out =
+      data::TokenizeSftRecords(records, tokenizer, max_length, &stats);
+  if (stats.truncated > 0 || stats.dropped > 0) {
+    spdlog::warn("{}: {} of {} examples cut to max_length {}, {} dropped with no completion "
+                 "token left",
+                 what, stats.truncated, records.size(), max_length, stats.dropped);
+  }
+  RLAB_CHECK(!out.empty() || what == "eval", "{}: no example is left to train on", what);
+  return out;
+}
+
+SftInputs PrepareInputs(const SftConfig& c, const models::Tokenizer& tokenizer, uint64_t seed) {
+  SftInputs in;
+  const std::string chat_name =
+      c.data.chat_template == "auto" ? models::GuessChatTemplate(tokenizer) : c.data.chat_template;
+  const auto chat = models::MakeChatTemplate(chat_name);
+  std::vector<data::SftRecord> train, eval;
+  if (c.data.train.starts_with(kTaskPrefix)) {
+    in.task = data::MakeTextTask(c.data.train.substr(kTaskPrefix.size()));
+    Rng train_rng(DeriveSeed(seed, "task-train"));
+    train = data::SampleTaskRecords(*in.task, c.data.task_train_examples, data::TaskSplit::kTrain,
+                                    train_rng);
+    Rng eval_rng(DeriveSeed(seed, "task-eval"));
+    if (c.data.eval.empty()) {
+      eval = data::SampleTaskRecords(*in.task, c.data.eval_examples, data::TaskSplit::kTest,
+                                     eval_rng);
+      for (const auto& r : eval) in.eval_prompts.push_back(r.pieces.front().text);
+    }
+  } else {
+    train = data::ReadSftRecords(c.data.train, *chat);
+    if (c.data.eval.empty() && c.data.eval_fraction > 0) {
+      // A deterministic held-out share: a seeded shuffle, the tail kept out.
+      Rng split_rng(DeriveSeed(seed, "eval-split"));
+      std::shuffle(train.begin(), train.end(), split_rng.engine());
+      const auto held = static_cast<std::size_t>(std::floor(c.data.eval_fraction * train.size()));
+      eval.assign(train.end() - held, train.end());
+      train.resize(train.size() - held);
+    }
+  }
+  if (!c.data.eval.empty()) eval = data::ReadSftRecords(c.data.eval, *chat);
+  in.train = Tokenize(train, tokenizer, c.data.max_length, "train");
+  in.eval = Tokenize(eval, tokenizer, c.data.max_length, "eval");
+  spdlog::info("sft data: {} training and {} held-out examples{}", in.train.size(), in.eval.size(),
+               in.task ? ", from " + in.task->Describe() : "");
+  return in;
+}
+
+// The mean per-token loss over `examples` (teacher forcing), in batches.
+double EvalLoss(models::Transformer& model, const std::vector<data::SftExample>& examples,
+                int64_t batch_size, int64_t pad) {
+  if (examples.empty()) return std::nan("");
+  torch::NoGradGuard no_grad;
+  double nll = 0.0, tokens = 0.0;
+  std::vector<int64_t> idx;
+  for (std::size_t start = 0; start < examples.size(); start += batch_size) {
+    idx.resize(std::min<std::size_t>(batch_size, examples.size() - start));
+    std::iota(idx.begin(), idx.end(), static_cast<int64_t>(start));
+    const data::TokenBatch b = data::CollateRightPadded(examples, idx, pad);
+    nll += models::MaskedNllSum(model(b.ids, b.attention_mask), b.ids, b.loss_mask).item<double>();
+    tokens += b.loss_mask.slice(1, 1).sum().item<double>();
+  }
+  return nll / std::max(tokens, 1.0);
+}
+
+// The examples of epoch `epoch` in a seeded order, so a resumed run sees the same order.
+std::vector<int64_t> EpochOrder(int64_t n, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(DeriveSeed(seed, fmt::format("order-{}", epoch)));
+  std::shuffle(order.begin(), order.end(), rng.engine());
+  return order;
+}
+
+class Sft : public ConfiguredPipeline<SftConfig> {
+ public:
+  nlohmann::json Run(RunContext& ctx) override {
+    const SftConfig& c = config_;
+    const uint64_t seed = c.run.seed;
+    ConfigureLanguageModelThreads(c.run);
+    models::LanguageModel lm = models::OpenLanguageModel(c.model, DeriveSeed(seed, "init"));
+    if (!c.tokenizer.empty()) lm.tokenizer = models::OpenTokenizer(c.tokenizer);
+    RLAB_CHECK(lm.tokenizer != nullptr,
+               "{} has no tokenizer files; name one with tokenizer=byte|gpt2|PATH", c.model);
+    spdlog::info("sft model: {}", lm.Describe());
+    const SftInputs in = PrepareInputs(c, *lm.tokenizer, seed);
+    const int64_t pad = lm.tokenizer->pad_id().value_or(lm.tokenizer->eos_id().value_or(0));
+    const int64_t n = static_cast<int64_t>(in.train.size());
+    const int64_t per_step = c.optim.batch_size * c.optim.grad_accum;
+    const int64_t total_steps =
+        c.optim.steps > 0
+            ? c.optim.steps
+            : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(c.optim.epochs * n / per_step)));
+    const int64_t warmup = static_cast<int64_t>(c.optim.warmup_ratio * total_steps);
+
+    models::Transformer& model = lm.model;
+    model->train();
+    torch::optim::AdamW optimizer(
+        model->parameters(), torch::optim::AdamWOptions(c.optim.learning_rate)
+                                 .betas({c.optim.adam_beta1, c.optim.adam_beta2})
+                                 .weight_decay(c.optim.weight_decay));
+    CheckpointState state;
+    state.AddModule("model", model.ptr());
+    state.AddOptimizer("optimizer", &optimizer);
+    int64_t step = 0, epoch = 0, position = 0;
+    double start_metric = std::nan("");
+    if (auto counters = ctx.Restore(state)) {
+      step = (*counters)["step"];
+      epoch = (*counters)["epoch"];
+      position = (*counters)["position"];
+      start_metric = (*counters).value("start_metric", std::nan(""));
+      spdlog::info("resuming at step {} of {}", step, total_steps);
+    }
+    std::vector<int64_t> order = EpochOrder(n, seed, epoch);
+    at::Generator eval_generator = models::MakeGenerator(DeriveSeed(seed, "eval-generation"));
+
+    // Held-out figures: loss always, the task's gold metric when the data is a task's.
+    const auto evaluate = [&](MetricList& m) -> double {
+      model->eval();
+      m.emplace_back("eval_loss", EvalLoss(model, in.eval, c.eval_batch_size, pad));
+      double metric = std::nan("");
+      if (in.task && !in.eval_prompts.empty()) {
+        const auto options = eval::TaskGenerationOptions(*in.task, *lm.tokenizer);
+        metric = eval::EvaluateOnTask(model, *lm.tokenizer, *in.task, in.eval_prompts, options,
+                                      c.eval_batch_size, eval_generator)
+                     .mean_gold;
+        m.emplace_back("eval_" + in.task->MetricName(), metric);
+      }
+      model->train();
+      return metric;
+    };
+    if (step == 0) {
+      MetricList m;
+      start_metric = evaluate(m);
+      ctx.metrics().Log(0, m);
+    }
+    const auto counters = [&] {
+      return nlohmann::json{{"step", step}, {"epoch", epoch}, {"position", position},
+                            {"start_metric", start_metric}};
+    };
+
+    Progress progress("sft", total_steps, c.run.progress_seconds);
+    double window_loss = 0.0, window_tokens = 0.0, window_all_tokens = 0.0, last_loss = std::nan("");
+    auto window_start = std::chrono::steady_clock::now();
+    std::vector<int64_t> batch_idx;
+    while (step < total_steps) {
+      // Draw the step's micro-batches first: the loss is normalised by all their targets.
+      std::vector<data::TokenBatch> micro;
+      double step_targets = 0.0;
+      for (int64_t a = 0; a < c.optim.grad_accum; ++a) {
+        batch_idx.clear();
+        while (static_cast<int64_t>(batch_idx.size()) < c.optim.batch_size) {
+          if (position == n) {
+            ++epoch;
+            position = 0;
+            order = EpochOrder(n, seed, epoch);
+          }
+          batch_idx.push_back(order[position++]);
+        }
+        micro.push_back(data::CollateRightPadded(in.train, batch_idx, pad));
+        step_targets += micro.back().loss_mask.slice(1, 1).sum().item<double>();
+        window_all_tokens += micro.back().attention_mask.sum().item<double>();
+      }
+      const double lr_factor =
+          models::WarmupCosineFactor(step, total_steps, warmup, c.optim.min_lr_ratio);
+      for (auto& group : optimizer.param_groups()) {
+        static_cast<torch::optim::AdamWOptions&>(group.options())
+            .lr(c.optim.learning_rate * lr_factor);
+      }
+      optimizer.zero_grad();
+      double step_nll = 0.0;
+      for (const data::TokenBatch& b : micro) {
+        const torch::Tensor nll = models::MaskedNllSum(model(b.ids, b.attention_mask), b.ids,
+                                                       b.loss_mask);
+        (nll / std::max(step_targets, 1.0)).backward();
+        step_nll += nll.item<double>();
+      }
+      double grad_norm = 0.0;
+      if (c.optim.max_grad_norm > 0) {
+        grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), c.optim.max_grad_norm);
+      }
+      optimizer.step();
+      const int64_t before = step++;
+      last_loss = step_nll / std::max(step_targets, 1.0);
+      window_loss += step_nll;
+      window_tokens += step_targets;
+      if (ctx.LogDue(before, step) || step == total_steps) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                             window_start).count();
+        MetricList m = {{"loss", window_loss / std::max(window_tokens, 1.0)},
+                        {"learning_rate", c.optim.learning_rate * lr_factor},
+                        {"grad_norm", grad_norm},
+                        {"epoch", epoch + static_cast<double>(position) / n},
+                        {"tokens_per_second", window_all_tokens / std::max(seconds, 1e-9)}};
+        if (c.eval_every > 0 && step % c.eval_every == 0 && step < total_steps) evaluate(m);
+        ctx.metrics().Log(step, m);
+        window_loss = window_tokens = window_all_tokens = 0.0;
+        window_start = std::chrono::steady_clock::now();
+      } else if (c.eval_every > 0 && step % c.eval_every == 0 && step < total_steps) {
+        MetricList m;
+        evaluate(m);
+        ctx.metrics().Log(step, m);
+      }
+      if (ctx.CheckpointDue(before, step) && step < total_steps) ctx.Checkpoint(state, counters());
+      progress.Update(step, fmt::format("loss={:.4f}", last_loss));
+    }
+    progress.Finish(fmt::format("loss={:.4f}", last_loss));
+    MetricList final_metrics;
+    const double final_metric = evaluate(final_metrics);
+    ctx.metrics().Log(step, final_metrics);
+    ctx.Checkpoint(state, counters());
+    const auto model_dir = ctx.dir().path() / "model";
+    models::SaveLanguageModel(lm, model_dir);
+    spdlog::info("model written to {}", model_dir.string());
+
+    int64_t parameters = 0;
+    for (const auto& p : model->parameters()) parameters += p.numel();
+    nlohmann::json summary = {{"train_loss", last_loss},
+                              {"steps", step},
+                              {"examples", n},
+                              {"parameters", parameters},
+                              {"model_dir", model_dir.string()}};
+    for (const auto& [name, value] : final_metrics) summary[name] = value;
+    if (in.task && !in.eval_prompts.empty()) {
+      summary[in.task->MetricName()] = final_metric;
+      summary[in.task->MetricName() + "_start"] = start_metric;
+      summary["task"] = in.task->Describe();
+    }
+    return summary;
+  }
+};
+
+}  // namespace
+
+PipelineRegistry::Entry SftEntry() {
+  return {"sft", "supervised fine-tuning of a language model on demonstrations (TRL's formats)",
+          {},
+          [](const SpecArgs&) -> std::unique_ptr<Pipeline> { return std::make_unique<Sft>(); }};
+}
+
+}  // namespace rlab::pipeline

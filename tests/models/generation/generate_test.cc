@@ -1,0 +1,143 @@
+// Batched generation: the KV cache changes nothing but speed, left padding changes nothing at
+// all, stop tokens end rows, and the returned log-probabilities are the model's.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "../transformer/tiny_configs.h"
+#include "rlab/models/generation/generate.h"
+#include "test_support.h"
+
+namespace rlab::models {
+namespace {
+
+using testing::TinyGpt2;
+using testing::TinyLlama;
+
+class GenerateTest : public ::testing::TestWithParam<TransformerConfig> {
+ protected:
+  GenerateTest() {
+    torch::manual_seed(11);
+    model_ = Transformer(GetParam());
+    // Larger weights than the default N(0, 0.02), so that the logits are far from uniform and
+    // sampling and greedy choices actually depend on the context.
+    torch::NoGradGuard no_grad;
+    for (auto& p : model_->parameters()) p.mul_(20.0);
+    model_->eval();
+  }
+  Transformer model_{nullptr};
+  const std::vector<std::vector<int64_t>> prompts_ = {{1, 5, 9}, {2}, {3, 4, 5, 6, 7}};
+};
+
+TEST_P(GenerateTest, CacheAndRecomputationAgree) {
+  GenerationOptions o;
+  o.max_new_tokens = 12;
+  o.sampling.temperature = 0.0;
+  at::Generator g1 = MakeGenerator(1), g2 = MakeGenerator(1);
+  const GenerationOutput cached = Generate(model_, prompts_, o, g1);
+  o.use_cache = false;
+  const GenerationOutput recomputed = Generate(model_, prompts_, o, g2);
+  EXPECT_TRUE(torch::equal(cached.tokens, recomputed.tokens));
+  EXPECT_TRUE(torch::allclose(cached.logprobs, recomputed.logprobs, 1e-5, 1e-5));
+}
+
+TEST_P(GenerateTest, SampledCacheAndRecomputationAgree) {
+  GenerationOptions o;
+  o.max_new_tokens = 10;
+  o.sampling = {.temperature = 0.8, .top_k = 10, .top_p = 0.9};
+  at::Generator g1 = MakeGenerator(5), g2 = MakeGenerator(5);
+  const GenerationOutput cached = Generate(model_, prompts_, o, g1);
+  o.use_cache = false;
+  const GenerationOutput recomputed = Generate(model_, prompts_, o, g2);
+  EXPECT_TRUE(torch::equal(cached.tokens, recomputed.tokens));
+  EXPECT_TRUE(torch::allclose(cached.logprobs, recomputed.logprobs, 1e-5, 1e-5));
+}
+
+TEST_P(GenerateTest, BatchingWithLeftPaddingMatchesOnePromptAtATime) {
+  GenerationOptions o;
+  o.max_new_tokens = 8;
+  o.sampling.temperature = 0.0;
+  at::Generator g = MakeGenerator(1);
+  const GenerationOutput batched = Generate(model_, prompts_, o, g);
+  for (std::size_t b = 0; b < prompts_.size(); ++b) {
+    const GenerationOutput single = Generate(model_, {prompts_[b]}, o, g);
+    EXPECT_EQ(batched.Completion(b), single.Completion(0)) << "prompt " << b;
+    EXPECT_TRUE(torch::allclose(batched.logprobs[b], single.logprobs[0], 1e-5, 1e-5));
+  }
+}
+
+TEST_P(GenerateTest, LogProbsAreTheModelsOnTheFullSequence) {
+  GenerationOptions o;
+  o.max_new_tokens = 6;
+  o.sampling.temperature = 1.0;
+  at::Generator g = MakeGenerator(9);
+  const std::vector<int64_t> prompt = {3, 1, 4};
+  const GenerationOutput out = Generate(model_, {prompt}, o, g);
+  std::vector<int64_t> all = prompt;
+  const std::vector<int64_t> completion = out.Completion(0);
+  all.insert(all.end(), completion.begin(), completion.end());
+  torch::NoGradGuard no_grad;
+  const torch::Tensor logp = torch::log_softmax(model_(torch::tensor(all).unsqueeze(0)), -1)[0];
+  for (std::size_t i = 0; i < completion.size(); ++i) {
+    const int64_t pos = static_cast<int64_t>(prompt.size() + i) - 1;
+    EXPECT_NEAR(out.logprobs[0][i].item<float>(), logp[pos][completion[i]].item<float>(), 1e-5);
+  }
+}
+
+TEST_P(GenerateTest, StopTokensEndRowsAndPadTheRest) {
+  // Greedy decoding of a row, then the token it emits third becomes a stop token.
+  GenerationOptions o;
+  o.max_new_tokens = 8;
+  o.sampling.temperature = 0.0;
+  at::Generator g = MakeGenerator(1);
+  const GenerationOutput free_run = Generate(model_, prompts_, o, g);
+  const int64_t stop = free_run.Completion(0)[2];
+  o.stop_token_ids = {stop};
+  o.pad_token_id = 0;
+  const GenerationOutput out = Generate(model_, prompts_, o, g);
+  for (int64_t b = 0; b < 3; ++b) {
+    const std::vector<int64_t> ids = out.Completion(b);
+    const std::vector<int64_t> full = free_run.Completion(b);
+    // Each row is its free run cut just after the first stop token.
+    const auto first_stop = std::find(full.begin(), full.end(), stop);
+    const bool stops = first_stop != full.end();
+    const auto cut = stops ? first_stop + 1 : full.end();
+    EXPECT_EQ(ids, std::vector<int64_t>(full.begin(), cut)) << "row " << b;
+    EXPECT_EQ(out.Stopped(b, o), stops) << "row " << b;
+    for (int64_t t = static_cast<int64_t>(ids.size()); t < out.tokens.size(1); ++t) {
+      EXPECT_EQ(out.tokens[b][t].item<int64_t>(), 0);
+      EXPECT_EQ(out.logprobs[b][t].item<float>(), 0.0f);
+    }
+  }
+  EXPECT_LE(out.Completion(0).size(), 3u);
+}
+
+TEST_P(GenerateTest, SameSeedSameSamples) {
+  GenerationOptions o;
+  o.max_new_tokens = 8;
+  o.sampling.temperature = 50.0;  // near-uniform, so that different seeds must differ
+  at::Generator g1 = MakeGenerator(4), g2 = MakeGenerator(4), g3 = MakeGenerator(5);
+  const auto a = Generate(model_, prompts_, o, g1);
+  const auto b = Generate(model_, prompts_, o, g2);
+  const auto c = Generate(model_, prompts_, o, g3);
+  EXPECT_TRUE(torch::equal(a.tokens, b.tokens));
+  EXPECT_FALSE(torch::equal(a.tokens, c.tokens));
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, GenerateTest, ::testing::Values(TinyGpt2(), TinyLlama()),
+                         [](const auto& info) {
+                           return info.param.arch == TransformerArch::kGpt2 ? "Gpt2" : "Llama";
+                         });
+
+TEST(Generate, RejectsAnEmptyPrompt) {
+  torch::manual_seed(1);
+  Transformer model(TinyLlama());
+  GenerationOptions o;
+  at::Generator g = MakeGenerator(1);
+  EXPECT_NE(rlab::testing::ErrorOf([&] { Generate(model, {{1, 2}, {}}, o, g); }).find("prompt 1 is empty"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rlab::models
