@@ -14,4 +14,11 @@ void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
               c, static_cast<int>(ldc));
 }
 
+void Gemv(int64_t m, int64_t n, float alpha, const float* a, int64_t lda, const float* x,
+          float beta, float* y) {
+  if (m == 0) return;
+  cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(m), static_cast<int>(n), alpha, a,
+              static_cast<int>(lda), x, 1, beta, y, 1);
+}
+
 }  // namespace rlab::models

@@ -14,4 +14,9 @@ void Gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
           const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
           int64_t ldc);
 
+// y[m] = alpha * A x + beta * y for A [m, n] row-major (one row through a layer, where a
+// GEMM with one row is slower than OpenBLAS's matrix-vector kernel).
+void Gemv(int64_t m, int64_t n, float alpha, const float* a, int64_t lda, const float* x,
+          float beta, float* y);
+
 }  // namespace rlab::models

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "../transformer/tiny_configs.h"
+#include "rlab/models/generation/fused_decoder.h"
 #include "rlab/models/generation/generate.h"
 #include "test_support.h"
 
@@ -40,6 +41,46 @@ TEST_P(GenerateTest, CacheAndRecomputationAgree) {
   const GenerationOutput recomputed = Generate(model_, prompts_, o, g2);
   EXPECT_TRUE(torch::equal(cached.tokens, recomputed.tokens));
   EXPECT_TRUE(torch::allclose(cached.logprobs, recomputed.logprobs, 1e-5, 1e-5));
+}
+
+TEST_P(GenerateTest, FusedAndLibtorchCachesAgree) {
+  GenerationOptions o;
+  o.max_new_tokens = 12;
+  o.sampling = {.temperature = 0.9, .top_k = 0, .top_p = 1.0};
+  at::Generator g1 = MakeGenerator(2), g2 = MakeGenerator(2);
+  const GenerationOutput fused = Generate(model_, prompts_, o, g1);
+  o.fused = false;
+  const GenerationOutput libtorch = Generate(model_, prompts_, o, g2);
+  EXPECT_TRUE(torch::equal(fused.tokens, libtorch.tokens));
+  // The weights are scaled up (logits in the hundreds), so float rounding is relative.
+  EXPECT_TRUE(torch::allclose(fused.logprobs, libtorch.logprobs, 1e-4, 1e-4))
+      << (fused.logprobs - libtorch.logprobs).abs().max().item<double>();
+}
+
+TEST_P(GenerateTest, FusedDecoderLogitsMatchTheFullForwardPass) {
+  // Left-padded prompts, then three steps in which row 1 has stopped (padding fed).
+  const PaddedBatch batch = LeftPad(prompts_, 0);
+  KvCache cache;
+  torch::NoGradGuard no_grad;
+  model_->Hidden(batch.ids, batch.mask, &cache);
+  FusedDecoder decoder(model_, 3, batch.ids.size(1) + 3);
+  decoder.LoadPrefill(cache, batch.mask);
+  torch::Tensor ids = batch.ids, mask = batch.mask;
+  const std::vector<std::vector<int64_t>> fed = {{4, 0, 7}, {2, 0, 1}, {9, 0, 3}};
+  const std::vector<uint8_t> real = {1, 0, 1};
+  const int64_t V = model_->config().vocab_size;
+  for (const auto& step : fed) {
+    torch::Tensor logits = torch::empty({3, V});
+    decoder.Step(step, real, logits.data_ptr<float>());
+    ids = torch::cat({ids, torch::tensor(step).unsqueeze(1)}, 1);
+    mask = torch::cat({mask, torch::tensor({1L, 0L, 1L}).unsqueeze(1)}, 1);
+    const torch::Tensor full = model_(ids, mask).select(1, ids.size(1) - 1);  // [3, V]
+    for (int64_t b : {0, 2}) {
+      EXPECT_LT((logits[b] - full[b]).abs().max().item<double>(), 1e-4 * (1 + full[b].abs().max().item<double>()))
+          << "row " << b;
+    }
+  }
+  EXPECT_EQ(decoder.length(), ids.size(1));
 }
 
 TEST_P(GenerateTest, SampledCacheAndRecomputationAgree) {

@@ -4,8 +4,10 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "rlab/core/check.h"
+#include "rlab/models/generation/fused_decoder.h"
 
 namespace rlab::models {
 
@@ -72,48 +74,81 @@ GenerationOutput Generate(Transformer& model, const std::vector<std::vector<int6
   torch::NoGradGuard no_grad;
   GenerationOutput out;
   out.prompts = LeftPad(prompts, options.pad_token_id);
-  const int64_t B = out.prompts.ids.size(0);
-  const auto long_options = torch::TensorOptions().dtype(torch::kInt64);
-  const torch::Tensor stop_ids = torch::tensor(options.stop_token_ids, long_options);  // [K]
+  const int64_t B = out.prompts.ids.size(0), N = options.max_new_tokens;
+  const int64_t V = model->config().vocab_size;
+  RLAB_CHECK(options.pad_token_id < V, "generation: pad_token_id {} is outside the vocabulary "
+             "of {}", options.pad_token_id, V);
+  const bool fused = options.use_cache && options.fused && FusedDecoder::Supports(model);
 
+  // Prefill: one pass over the prompts gives the first logits (and fills the cache).
   KvCache cache;
-  torch::Tensor all_ids = out.prompts.ids;    // [B, S] everything fed so far
+  torch::Tensor all_ids = out.prompts.ids;    // [B, S] everything fed so far (recomputation)
   torch::Tensor all_mask = out.prompts.mask;  // [B, S]
-  torch::Tensor live = torch::ones({B}, long_options);  // [B] 1 while the row has not stopped
-  std::vector<torch::Tensor> step_ids, step_logprobs, step_masks;
-  // The first step reads the prompt; later steps read the previous token (with the cache) or
-  // everything so far (without).
-  torch::Tensor hidden = options.use_cache ? model->Hidden(all_ids, all_mask, &cache)
-                                           : model->Hidden(all_ids, all_mask);  // [B, S, d]
-  for (int64_t step = 0; step < options.max_new_tokens; ++step) {
-    const torch::Tensor logits = model->Logits(hidden.select(1, hidden.size(1) - 1));  // [B, V]
-    SampledTokens next = SampleNextTokens(logits, options.sampling, generator);
-    const torch::Tensor ids = torch::where(live.to(torch::kBool), next.ids,
-                                           torch::full_like(next.ids, options.pad_token_id));
-    step_ids.push_back(ids);
-    step_logprobs.push_back(next.logprobs * live.to(next.logprobs.scalar_type()));
-    step_masks.push_back(live);
-    if (stop_ids.numel() > 0) live = live * torch::isin(ids, stop_ids).logical_not().to(torch::kInt64);
-    if (step + 1 == options.max_new_tokens || live.sum().item<int64_t>() == 0) break;
-    // The token just chosen is real for rows that were live when it was chosen.
-    const torch::Tensor fed_mask = step_masks.back().unsqueeze(1);  // [B, 1]
-    all_mask = torch::cat({all_mask, fed_mask}, 1);
-    if (options.use_cache) {
-      hidden = model->Hidden(ids.unsqueeze(1), all_mask, &cache);  // [B, 1, d]
-    } else {
-      all_ids = torch::cat({all_ids, ids.unsqueeze(1)}, 1);
-      hidden = model->Hidden(all_ids, all_mask);  // [B, S, d]
+  const torch::Tensor prompt_hidden = options.use_cache ? model->Hidden(all_ids, all_mask, &cache)
+                                                        : model->Hidden(all_ids, all_mask);
+  torch::Tensor logits = model->Logits(prompt_hidden.select(1, prompt_hidden.size(1) - 1));  // [B, V]
+  std::optional<FusedDecoder> decoder;
+  torch::Tensor fused_logits;  // [B, V], written by the fused decoder
+  if (fused && N > 1) {
+    decoder.emplace(model, B, all_ids.size(1) + N);
+    decoder->LoadPrefill(cache, out.prompts.mask);
+    cache.Clear();
+    fused_logits = torch::empty({B, V}, torch::kFloat32);
+  }
+
+  const auto long_options = torch::TensorOptions().dtype(torch::kInt64);
+  out.tokens = torch::full({B, N}, options.pad_token_id, long_options);
+  out.logprobs = torch::zeros({B, N}, torch::kFloat32);
+  out.mask = torch::zeros({B, N}, long_options);
+  auto tokens = out.tokens.accessor<int64_t, 2>();
+  auto logprobs = out.logprobs.accessor<float, 2>();
+  auto mask = out.mask.accessor<int64_t, 2>();
+  std::vector<uint8_t> live(B, 1), fed_real(B, 0);
+  std::vector<int64_t> fed(B);
+  int64_t steps = 0;
+  while (steps < N) {
+    const SampledTokens next = SampleNextTokens(logits, options.sampling, generator);
+    const torch::Tensor next_ids = next.ids.contiguous();
+    const torch::Tensor next_logprobs = next.logprobs.to(torch::kFloat32).contiguous();
+    const int64_t* ids = next_ids.data_ptr<int64_t>();
+    const float* lps = next_logprobs.data_ptr<float>();
+    int64_t still_live = 0;
+    for (int64_t b = 0; b < B; ++b) {
+      fed_real[b] = live[b];
+      fed[b] = live[b] ? ids[b] : options.pad_token_id;
+      if (!live[b]) continue;
+      tokens[b][steps] = ids[b];
+      logprobs[b][steps] = lps[b];
+      mask[b][steps] = 1;
+      const auto& stop = options.stop_token_ids;
+      if (std::find(stop.begin(), stop.end(), ids[b]) != stop.end()) live[b] = 0;
+      still_live += live[b];
     }
+    ++steps;
+    if (steps == N || still_live == 0) break;
+    // Feed the chosen tokens; a row that had stopped feeds padding that nothing attends to.
+    if (decoder) {
+      decoder->Step(fed, fed_real, fused_logits.data_ptr<float>());
+      logits = fused_logits;
+      continue;
+    }
+    const torch::Tensor fed_ids = torch::tensor(fed, long_options).unsqueeze(1);  // [B, 1]
+    const torch::Tensor fed_mask =
+        torch::tensor(std::vector<int64_t>(fed_real.begin(), fed_real.end()), long_options)
+            .unsqueeze(1);  // [B, 1]
+    all_mask = torch::cat({all_mask, fed_mask}, 1);
+    torch::Tensor hidden;  // [B, 1 or S, d]
+    if (options.use_cache) {
+      hidden = model->Hidden(fed_ids, all_mask, &cache);
+    } else {
+      all_ids = torch::cat({all_ids, fed_ids}, 1);
+      hidden = model->Hidden(all_ids, all_mask);
+    }
+    logits = model->Logits(hidden.select(1, hidden.size(1) - 1));
   }
-  if (step_ids.empty()) {
-    out.tokens = torch::empty({B, 0}, long_options);
-    out.logprobs = torch::empty({B, 0}, torch::kFloat32);
-    out.mask = torch::empty({B, 0}, long_options);
-  } else {
-    out.tokens = torch::stack(step_ids, 1);
-    out.logprobs = torch::stack(step_logprobs, 1);
-    out.mask = torch::stack(step_masks, 1);
-  }
+  out.tokens = out.tokens.narrow(1, 0, steps).contiguous();
+  out.logprobs = out.logprobs.narrow(1, 0, steps).contiguous();
+  out.mask = out.mask.narrow(1, 0, steps).contiguous();
   return out;
 }
 

@@ -21,6 +21,9 @@ struct GenerationOptions {
   std::vector<int64_t> stop_token_ids;  // a row stops after emitting any of these
   int64_t pad_token_id = 0;             // fills prompts on the left and rows that have stopped
   bool use_cache = true;
+  // With the cache, decode on raw buffers (fused_decoder.h) when the model allows it; false
+  // keeps every step in libtorch (the reference the fused path is tested against).
+  bool fused = true;
   void Validate() const;
 };
 

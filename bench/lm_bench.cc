@@ -1,0 +1,184 @@
+// Language-model throughput for docs/benchmarks.md: training tokens/s (forward, loss, backward,
+// AdamW) and generation tokens/s with and without the KV cache. Prints one JSON line per run.
+//
+//   bench_lm train --arch gpt2 --layers 6 --width 384 --heads 6 --vocab 65 --seq 256 --batch 8
+//                  --threads 1 --blas 2
+//   bench_lm generate --preset tiny --batch 1 --new-tokens 256 --cache 1 --blas 2
+//   bench_lm generate ... --save DIR   (also writes the weights, for the Python peer)
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "rlab/core/threads.h"
+#include "rlab/models/generation/generate.h"
+#include "rlab/models/transformer/hf_checkpoint.h"
+#include "rlab/models/transformer/presets.h"
+#include "rlab/models/transformer/token_logprobs.h"
+
+namespace {
+
+using rlab::models::Transformer;
+using rlab::models::TransformerArch;
+using rlab::models::TransformerConfig;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+int64_t NonEmbeddingParameters(const Transformer& model) {
+  int64_t n = 0;
+  for (const auto& item : model->named_parameters()) {
+    if (item.key().find("embed") == std::string::npos &&
+        item.key().find("positions") == std::string::npos) {
+      n += item.value().numel();
+    }
+  }
+  return n;
+}
+
+// Model FLOPs per trained token (Chowdhery et al. 2022, PaLM, arXiv:2204.02311, appendix B):
+// 6 N for the matrix products of the non-embedding parameters, forward and backward, plus
+// 12 L d T for attention scores and weighted values, plus 6 d V for the output layer.
+double TrainFlopsPerToken(const Transformer& model, int64_t seq) {
+  const TransformerConfig& c = model->config();
+  return 6.0 * NonEmbeddingParameters(model) + 12.0 * c.num_layers * c.hidden_size * seq +
+         6.0 * c.hidden_size * c.vocab_size;
+}
+
+struct Common {
+  int threads = 1;
+  int blas = 0;  // 0 = all cores
+};
+
+void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
+           const Common& common) {
+  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  torch::manual_seed(1);
+  Transformer model(config);
+  model->train();
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  const auto step = [&] {
+    const torch::Tensor ids = torch::randint(config.vocab_size, {batch, seq}, torch::kInt64);
+    const torch::Tensor mask = torch::ones({batch, seq}, torch::kFloat32);
+    optimizer.zero_grad();
+    const torch::Tensor loss = rlab::models::MaskedNllSum(model(ids), ids, mask) / (batch * (seq - 1));
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    optimizer.step();
+  };
+  step();  // warm-up: allocations and OpenBLAS's thread start
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < steps; ++i) step();
+  const double seconds = Seconds(start);
+  const double tokens_per_second = steps * batch * seq / seconds;
+  int64_t params = 0;
+  for (const auto& p : model->parameters()) params += p.numel();
+  std::printf("%s\n",
+              fmt::format(R"({{"bench": "train", "arch": "{}", "parameters": {}, "seq": {}, "batch": {}, )"
+                          R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
+                          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
+                          rlab::models::ArchName(config.arch), params, seq, batch,
+                          threads.torch_threads, threads.blas_threads, steps, seconds,
+                          tokens_per_second,
+                          tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9)
+                  .c_str());
+}
+
+void Generate(const TransformerConfig& config, int64_t batch, int64_t prompt_len,
+              int64_t new_tokens, bool cache, int repeats, const std::string& save,
+              const Common& common) {
+  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  torch::manual_seed(1);
+  Transformer model(config);
+  model->eval();
+  if (!save.empty()) rlab::models::SaveHfTransformer(model, save);
+  rlab::models::GenerationOptions options;
+  options.max_new_tokens = new_tokens;
+  options.sampling.temperature = 0.0;
+  options.use_cache = cache;
+  std::vector<std::vector<int64_t>> prompts(batch, std::vector<int64_t>(prompt_len));
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t t = 0; t < prompt_len; ++t) prompts[b][t] = (7 * b + 3 * t + 1) % config.vocab_size;
+  }
+  at::Generator generator = rlab::models::MakeGenerator(1);
+  rlab::models::Generate(model, prompts, options, generator);  // warm-up
+  double best = 1e30;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = Clock::now();
+    const auto out = rlab::models::Generate(model, prompts, options, generator);
+    best = std::min(best, Seconds(start));
+    if (out.tokens.size(1) != new_tokens) std::fprintf(stderr, "stopped early\n");
+  }
+  // Matrix-product FLOPs per generated token (2 per weight, plus attention over the context).
+  const double flops = 2.0 * NonEmbeddingParameters(model) + 2.0 * config.hidden_size * config.vocab_size;
+  std::printf("%s\n",
+              fmt::format(R"({{"bench": "generate", "arch": "{}", "batch": {}, "prompt": {}, )"
+                          R"("new_tokens": {}, "cache": {}, "torch_threads": {}, "blas_threads": {}, )"
+                          R"("seconds": {:.4f}, "tokens_per_second": {:.1f}, "ms_per_step": {:.4f}, )"
+                          R"("weight_flops_per_token": {:.0f}}})",
+                          rlab::models::ArchName(config.arch), batch, prompt_len, new_tokens,
+                          cache, threads.torch_threads, threads.blas_threads, best,
+                          batch * new_tokens / best, 1e3 * best / new_tokens, flops)
+                  .c_str());
+}
+
+TransformerConfig Gpt2(int64_t layers, int64_t width, int64_t heads, int64_t vocab, int64_t positions) {
+  TransformerConfig c;
+  c.arch = TransformerArch::kGpt2;
+  c.vocab_size = vocab;
+  c.hidden_size = width;
+  c.num_layers = layers;
+  c.num_heads = heads;
+  c.num_kv_heads = heads;
+  c.intermediate_size = 4 * width;
+  c.max_positions = positions;
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("language-model throughput");
+  Common common;
+  app.add_option("--threads", common.threads, "libtorch intra-op threads");
+  app.add_option("--blas", common.blas, "OpenBLAS threads (0 = all cores)");
+  std::string arch = "gpt2", preset;
+  int64_t layers = 6, width = 384, heads = 6, vocab = 65, seq = 256, batch = 8, steps = 10;
+  int64_t new_tokens = 256, prompt = 8;
+  int cache = 1, repeats = 3;
+  std::string save;
+  auto add_model = [&](CLI::App* cmd) {
+    cmd->add_option("--arch", arch, "gpt2 (GPT-2 shapes below) or a preset via --preset");
+    cmd->add_option("--preset", preset, "tiny, small or medium (Llama, byte vocabulary)");
+    cmd->add_option("--layers", layers);
+    cmd->add_option("--width", width);
+    cmd->add_option("--heads", heads);
+    cmd->add_option("--vocab", vocab);
+  };
+  CLI::App* train = app.add_subcommand("train", "training tokens/s");
+  add_model(train);
+  train->add_option("--seq", seq);
+  train->add_option("--batch", batch);
+  train->add_option("--steps", steps);
+  CLI::App* gen = app.add_subcommand("generate", "generation tokens/s");
+  add_model(gen);
+  gen->add_option("--batch", batch);
+  gen->add_option("--prompt", prompt);
+  gen->add_option("--new-tokens", new_tokens);
+  gen->add_option("--cache", cache);
+  gen->add_option("--repeats", repeats);
+  gen->add_option("--save", save, "write the model directory (for the Python peer)");
+  app.require_subcommand(1);
+  CLI11_PARSE(app, argc, argv);
+  const auto config = [&] {
+    if (!preset.empty()) return *rlab::models::FindPreset(preset, vocab);
+    return Gpt2(layers, width, heads, vocab, 1024);
+  };
+  if (train->parsed()) Train(config(), seq, batch, steps, common);
+  if (gen->parsed()) Generate(config(), batch, prompt, new_tokens, cache != 0, repeats, save, common);
+  return 0;
+}
