@@ -61,16 +61,24 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
   Transformer model(config);
   model->train();
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  double forward_s = 0, backward_s = 0, update_s = 0;  // where the time goes
   const auto step = [&] {
     const torch::Tensor ids = torch::randint(config.vocab_size, {batch, seq}, torch::kInt64);
     const torch::Tensor mask = torch::ones({batch, seq}, torch::kFloat32);
     optimizer.zero_grad();
+    auto t0 = Clock::now();
     const torch::Tensor loss = rlab::models::MaskedNllSum(model(ids), ids, mask) / (batch * (seq - 1));
+    forward_s += Seconds(t0);
+    t0 = Clock::now();
     loss.backward();
+    backward_s += Seconds(t0);
+    t0 = Clock::now();
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();
+    update_s += Seconds(t0);
   };
   step();  // warm-up: allocations and OpenBLAS's thread start
+  forward_s = backward_s = update_s = 0;
   const auto start = Clock::now();
   for (int64_t i = 0; i < steps; ++i) step();
   const double seconds = Seconds(start);
@@ -80,11 +88,13 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
   std::printf("%s\n",
               fmt::format(R"({{"bench": "train", "arch": "{}", "parameters": {}, "seq": {}, "batch": {}, )"
                           R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
-                          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
+                          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}, "forward_share": {:.2f}, )"
+                          R"("backward_share": {:.2f}, "update_share": {:.2f}}})",
                           rlab::models::ArchName(config.arch), params, seq, batch,
                           threads.torch_threads, threads.blas_threads, steps, seconds,
                           tokens_per_second,
-                          tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9)
+                          tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9,
+                          forward_s / seconds, backward_s / seconds, update_s / seconds)
                   .c_str());
 }
 
