@@ -36,6 +36,7 @@ struct GenerateArgs {
   bool no_cache = false;
   bool logprobs = false;
   bool no_bos = false;
+  bool no_stop = false;
   int threads = 0;
 };
 
@@ -64,7 +65,9 @@ void Run(const GenerateArgs& a) {
   options.max_new_tokens = a.max_new_tokens;
   options.sampling = {.temperature = a.temperature, .top_k = a.top_k, .top_p = a.top_p};
   options.use_cache = !a.no_cache;
-  if (!a.stop_ids.empty()) {
+  if (a.no_stop) {
+    RLAB_CHECK(a.stop_ids.empty(), "give at most one of --stop-ids and --no-stop");
+  } else if (!a.stop_ids.empty()) {
     options.stop_token_ids = ParseIdList(a.stop_ids, "--stop-ids: token id");
   } else if (lm.tokenizer && lm.tokenizer->eos_id()) {
     options.stop_token_ids = {*lm.tokenizer->eos_id()};
@@ -119,6 +122,7 @@ void AddGenerateCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "OpenBLAS threads (0 = all cores)");
   cmd->add_flag("--no-cache", args->no_cache, "recompute every position at every step");
+  cmd->add_flag("--no-stop", args->no_stop, "generate max-new-tokens tokens, ignoring EOS");
   cmd->add_flag("--no-bos", args->no_bos, "do not prepend BOS to --prompt");
   cmd->add_flag("--logprobs", args->logprobs, "also print each generated token's log-probability");
   cmd->callback([args] {
