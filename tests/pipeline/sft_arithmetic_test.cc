@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "test_support.h"
@@ -19,6 +21,7 @@ TEST(SftArithmetic, TinyPresetLearnsTwoDigitAddition) {
   r.overrides = {"run.out_dir=" + (dir / "runs").string()};
   const auto run = ExecuteRun(r);
   const auto s = nlohmann::json::parse(ReadFile(run / "summary.json"));
+  std::printf("summary: %s\n", s.dump().c_str());
   EXPECT_GE(s["exact_match"].get<double>(), 0.9) << s.dump();
   EXPECT_LE(s["exact_match_start"].get<double>(), 0.05) << s.dump();
 }

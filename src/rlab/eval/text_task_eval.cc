@@ -10,7 +10,7 @@ models::GenerationOptions TaskGenerationOptions(const data::TextTask& task,
                                                 const models::Tokenizer& tokenizer) {
   models::GenerationOptions options;
   options.max_new_tokens = task.MaxCompletionChars() + 1;
-  options.sampling.temperature = 0.0;
+  options.sampling.temperature = task.EvalTemperature();
   if (tokenizer.eos_id()) options.stop_token_ids = {*tokenizer.eos_id()};
   options.pad_token_id = tokenizer.pad_id().value_or(tokenizer.eos_id().value_or(0));
   return options;

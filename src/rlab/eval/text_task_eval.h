@@ -24,7 +24,8 @@ struct TaskEvalResult {
 };
 
 // Generation options for a task: at most the task's longest completion (in bytes, an upper
-// bound on tokens) plus one, stopping at EOS, padding with PAD (else EOS, else 0); greedy.
+// bound on tokens) plus one, stopping at EOS, padding with PAD (else EOS, else 0), at the
+// task's evaluation temperature.
 models::GenerationOptions TaskGenerationOptions(const data::TextTask& task,
                                                 const models::Tokenizer& tokenizer);
 

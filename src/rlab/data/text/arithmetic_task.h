@@ -25,6 +25,7 @@ class ArithmeticTask : public TextTask {
   // result written in decimal; else 0.
   double GoldReward(std::string_view prompt, std::string_view completion) const override;
   std::string MetricName() const override { return "exact_match"; }
+  double EvalTemperature() const override { return 0.0; }
   int64_t MaxCompletionChars() const override;
   std::string Describe() const override;
 

@@ -39,6 +39,9 @@ class KeywordTask : public TextTask {
   TaskExample Sample(Rng& rng, TaskSplit split) const override;
   double GoldReward(std::string_view prompt, std::string_view completion) const override;
   std::string MetricName() const override { return "gold_reward"; }
+  // Greedy decoding of a distribution over many acceptable sentences repeats its likeliest
+  // word; the task is scored on samples.
+  double EvalTemperature() const override { return 1.0; }
   int64_t MaxCompletionChars() const override;
   std::string Describe() const override;
 

@@ -32,6 +32,9 @@ class TextTask {
   virtual double GoldReward(std::string_view prompt, std::string_view completion) const = 0;
   // The name the gold reward is reported under in summaries ("exact_match", "gold_reward").
   virtual std::string MetricName() const = 0;
+  // The sampling temperature a model is scored at: 0 (greedy) where the task has one right
+  // answer, 1 where quality is a property of the model's distribution of completions.
+  virtual double EvalTemperature() const = 0;
   // Bytes a completion needs at most, for generation limits.
   virtual int64_t MaxCompletionChars() const = 0;
   virtual std::string Describe() const = 0;
