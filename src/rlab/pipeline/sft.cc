@@ -11,6 +11,7 @@
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
+#include "rlab/data/text/split.h"
 #include "rlab/data/text/sft_dataset.h"
 #include "rlab/data/text/token_batch.h"
 #include "rlab/eval/text_task_eval.h"
@@ -88,12 +89,7 @@ SftInputs PrepareInputs(const SftConfig& c, const models::Tokenizer& tokenizer, 
   } else {
     train = data::ReadSftRecords(c.data.train, *chat);
     if (c.data.eval.empty() && c.data.eval_fraction > 0) {
-      // A deterministic held-out share: a seeded shuffle, the tail kept out.
-      Rng split_rng(DeriveSeed(seed, "eval-split"));
-      std::shuffle(train.begin(), train.end(), split_rng.engine());
-      const auto held = static_cast<std::size_t>(std::floor(c.data.eval_fraction * train.size()));
-      eval.assign(train.end() - held, train.end());
-      train.resize(train.size() - held);
+      data::SplitHeldOut(train, eval, c.data.eval_fraction, DeriveSeed(seed, "eval-split"));
     }
   }
   if (!c.data.eval.empty()) eval = data::ReadSftRecords(c.data.eval, *chat);

@@ -1,0 +1,181 @@
+#include "rlab/data/text/preference_dataset.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "rlab/core/check.h"
+#include "rlab/core/io.h"
+
+namespace rlab::data {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Messages = std::vector<models::ChatMessage>;
+
+bool IsConversation(const nlohmann::json& v) { return v.is_array(); }
+
+Messages ParseConversation(const nlohmann::json& value, const std::string& where,
+                           std::string_view field) {
+  RLAB_CHECK(value.is_array() && !value.empty(),
+             "{}: field '{}' must be a string or a non-empty list of {{\"role\", \"content\"}} "
+             "objects",
+             where, field);
+  Messages out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const nlohmann::json& m = value[i];
+    RLAB_CHECK(m.is_object() && m.contains("role") && m["role"].is_string() &&
+                   m.contains("content") && m["content"].is_string(),
+               "{}: field '{}[{}]' must be an object with string \"role\" and \"content\"",
+               where, field, i);
+    out.push_back({m["role"].get<std::string>(), m["content"].get<std::string>()});
+  }
+  return out;
+}
+
+std::string Text(const nlohmann::json& value, const std::string& where, std::string_view field) {
+  RLAB_CHECK(value.is_string(), "{}: field '{}' must be a string, found {}", where, field,
+             value.dump());
+  return value.get<std::string>();
+}
+
+std::optional<double> Number(const nlohmann::json& object, const char* field,
+                             const std::string& where) {
+  if (!object.contains(field) || object[field].is_null()) return std::nullopt;
+  RLAB_CHECK(object[field].is_number() && std::isfinite(object[field].get<double>()),
+             "{}: field '{}' must be a finite number, found {}", where, field,
+             object[field].dump());
+  return object[field].get<double>();
+}
+
+// A response to a conversational prompt: what the template adds after the generation prompt.
+std::string RenderReply(const Messages& prompt, const Messages& reply,
+                        const models::ChatTemplate& chat, const std::string& where,
+                        std::string_view field) {
+  for (std::size_t i = 0; i < reply.size(); ++i) {
+    RLAB_CHECK(reply[i].role == "assistant",
+               "{}: field '{}[{}]' has role '{}'; responses hold assistant messages", where,
+               field, i, reply[i].role);
+  }
+  const std::string opened = chat.Render(prompt, /*add_generation_prompt=*/true);
+  Messages all = prompt;
+  all.insert(all.end(), reply.begin(), reply.end());
+  const std::string closed = chat.Render(all, false);
+  RLAB_CHECK(closed.starts_with(opened),
+             "{}: the chat template renders the prompt differently once '{}' follows it; use a "
+             "different chat template",
+             where, field);
+  return closed.substr(opened.size());
+}
+
+PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate& chat,
+                             const std::string& where) {
+  RLAB_CHECK(o.is_object(), "{}: expected a JSON object, found {}", where, o.dump());
+  PreferenceRecord r;
+  r.where = where;
+  if (o.contains("ranking")) {
+    RLAB_CHECK(o.contains("prompt"), "{}: a \"ranking\" record needs a \"prompt\"", where);
+    const nlohmann::json& ranking = o["ranking"];
+    RLAB_CHECK(ranking.is_array() && ranking.size() >= 2,
+               "{}: field 'ranking' must list at least two responses, best first", where);
+    const bool conversational = IsConversation(o["prompt"]);
+    const Messages prompt =
+        conversational ? ParseConversation(o["prompt"], where, "prompt") : Messages{};
+    r.prompt = conversational ? chat.Render(prompt, true) : Text(o["prompt"], where, "prompt");
+    for (std::size_t i = 0; i < ranking.size(); ++i) {
+      const std::string field = fmt::format("ranking[{}]", i);
+      r.responses.push_back(conversational
+                                ? RenderReply(prompt, ParseConversation(ranking[i], where, field),
+                                              chat, where, field)
+                                : Text(ranking[i], where, field));
+    }
+    return r;
+  }
+  for (const char* field : {"chosen", "rejected"}) {
+    RLAB_CHECK(o.contains(field),
+               "{}: missing field '{}'; a preference record needs \"chosen\" and \"rejected\" "
+               "(with or without \"prompt\"), or \"prompt\" and \"ranking\"",
+               where, field);
+  }
+  const nlohmann::json &chosen = o["chosen"], &rejected = o["rejected"];
+  if (o.contains("prompt")) {
+    if (IsConversation(o["prompt"])) {
+      const Messages prompt = ParseConversation(o["prompt"], where, "prompt");
+      r.prompt = chat.Render(prompt, true);
+      r.responses = {RenderReply(prompt, ParseConversation(chosen, where, "chosen"), chat, where, "chosen"),
+                     RenderReply(prompt, ParseConversation(rejected, where, "rejected"), chat, where, "rejected")};
+    } else {
+      r.prompt = Text(o["prompt"], where, "prompt");
+      r.responses = {Text(chosen, where, "chosen"), Text(rejected, where, "rejected")};
+    }
+  } else if (IsConversation(chosen)) {
+    // Implicit prompt: the messages both conversations share.
+    const Messages a = ParseConversation(chosen, where, "chosen");
+    const Messages b = ParseConversation(rejected, where, "rejected");
+    std::size_t shared = 0;
+    while (shared < a.size() && shared < b.size() && a[shared].role == b[shared].role &&
+           a[shared].content == b[shared].content) {
+      ++shared;
+    }
+    RLAB_CHECK(shared > 0 && shared < a.size() && shared < b.size(),
+               "{}: 'chosen' and 'rejected' must share their first messages (the prompt) and "
+               "differ after them",
+               where);
+    const Messages prompt(a.begin(), a.begin() + shared);
+    r.prompt = chat.Render(prompt, true);
+    r.responses = {RenderReply(prompt, Messages(a.begin() + shared, a.end()), chat, where, "chosen"),
+                   RenderReply(prompt, Messages(b.begin() + shared, b.end()), chat, where, "rejected")};
+  } else {
+    // Implicit prompt in plain text: the longest common prefix.
+    const std::string a = Text(chosen, where, "chosen"), b = Text(rejected, where, "rejected");
+    std::size_t shared = 0;
+    while (shared < a.size() && shared < b.size() && a[shared] == b[shared]) ++shared;
+    r.prompt = a.substr(0, shared);
+    r.responses = {a.substr(shared), b.substr(shared)};
+  }
+  r.margin = Number(o, "margin", where);
+  r.score_chosen = Number(o, "score_chosen", where);
+  r.score_rejected = Number(o, "score_rejected", where);
+  RLAB_CHECK(r.score_chosen.has_value() == r.score_rejected.has_value(),
+             "{}: give both 'score_chosen' and 'score_rejected', or neither", where);
+  if (r.score_chosen && !r.margin) r.margin = *r.score_chosen - *r.score_rejected;
+  if (o.contains("tie")) {
+    RLAB_CHECK(o["tie"].is_boolean(), "{}: field 'tie' must be true or false", where);
+    r.tie = o["tie"].get<bool>();
+  }
+  RLAB_CHECK(r.responses[0] != r.responses[1] || r.tie,
+             "{}: 'chosen' and 'rejected' are the same response; mark it \"tie\": true or drop it",
+             where);
+  return r;
+}
+
+}  // namespace
+
+std::vector<PreferenceRecord> ReadPreferenceRecords(const fs::path& path,
+                                                    const models::ChatTemplate& chat) {
+  std::vector<PreferenceRecord> records;
+  if (path.extension() == ".json") {
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(ReadFile(path));
+    } catch (const nlohmann::json::exception& e) {
+      RLAB_FAIL("{}: not valid JSON ({}); JSON Lines files need the .jsonl extension",
+                path.string(), e.what());
+    }
+    RLAB_CHECK(doc.is_array(), "{}: expected a JSON array of records", path.string());
+    for (std::size_t i = 0; i < doc.size(); ++i) {
+      records.push_back(ParseRecord(doc[i], chat, fmt::format("{}: record {}", path.string(), i)));
+    }
+  } else {
+    JsonlReader reader(path);
+    nlohmann::json object;
+    while (reader.Next(object)) records.push_back(ParseRecord(object, chat, reader.Where()));
+  }
+  RLAB_CHECK(!records.empty(), "{}: holds no records", path.string());
+  return records;
+}
+
+}  // namespace rlab::data
