@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <set>
 
@@ -37,6 +38,36 @@ TEST(ReplayBuffer, EmptyBufferRefusesToSample) {
   Rng rng(1);
   ReplayBatch batch;
   EXPECT_THROW(buffer.Sample(1, rng, batch), Error);
+}
+
+}  // namespace
+}  // namespace rlab::data
+
+namespace rlab::data {
+namespace {
+
+TEST(ReplayBuffer, RelabelReplacesEveryStoredRewardFromTheStoredTransitions) {
+  ReplayBuffer buffer(4, 1, 1);
+  for (int i = 0; i < 3; ++i) {
+    const float obs = static_cast<float>(i), act = 2.0f * i, next = obs + 0.5f;
+    buffer.Add(&obs, &act, -1.0f, &next, false);
+  }
+  int64_t rows = -1;
+  buffer.Relabel([&](const torch::Tensor& o, const torch::Tensor& a, const torch::Tensor& n) {
+    rows = o.size(0);
+    return (o + a + n).squeeze(1).to(torch::kDouble);  // i + 2i + (i + 0.5)
+  });
+  EXPECT_EQ(rows, 3);  // only the stored rows, not the capacity
+  Rng rng(2);
+  ReplayBatch batch;
+  buffer.Sample(50, rng, batch);
+  for (int64_t b = 0; b < batch.size; ++b) {
+    const float i = batch.obs[b];
+    EXPECT_FLOAT_EQ(batch.rewards[b], i + 2.0f * i + i + 0.5f);
+  }
+  EXPECT_THROW(buffer.Relabel([](const torch::Tensor& o, const torch::Tensor&,
+                                 const torch::Tensor&) { return torch::zeros({o.size(0) + 1}); }),
+               Error);
 }
 
 }  // namespace

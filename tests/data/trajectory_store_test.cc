@@ -267,3 +267,50 @@ TEST(TrajectoryStore, CheckpointRestoresEpisodesSegmentsAndIds) {
 
 }  // namespace
 }  // namespace rlab::data
+
+namespace rlab::data {
+namespace {
+
+TEST(TrajectoryStore, AbsorbingPaddingExtendsTerminatedEpisodesOnly) {
+  TrajectoryStoreOptions o = Small();
+  o.absorbing_padding = true;
+  TrajectoryStore store(o);
+  const Episode short_one = MakeEpisode(2, 0.0f);  // shorter than H = 4: cuttable once padded
+  store.AddEpisode(short_one.obs, short_one.actions, short_one.rewards, short_one.next_obs, true);
+  const Episode truncated = MakeEpisode(5, 100.0f);
+  store.AddEpisode(truncated.obs, truncated.actions, truncated.rewards, truncated.next_obs, false);
+  EXPECT_DOUBLE_EQ(store.MeanRecentReturn(), (0.0 + 1.0 + 100 + 101 + 102 + 103 + 104) / 2);
+
+  const StoredTransitions t = store.Transitions();
+  ASSERT_EQ(t.obs.size(0), 2 + 3 + 5);  // 2 steps + H - 1 absorbing, then 5 unpadded
+  const std::vector<bool> expected = {false, false, true, true, true,
+                                      false, false, false, false, false};
+  for (int64_t i = 0; i < 10; ++i) EXPECT_EQ(t.absorbing[i].item<bool>(), expected[i]) << i;
+  for (int64_t i = 2; i < 5; ++i) {
+    // The terminal observation (2, -2) repeated, action 0, reward 0.
+    EXPECT_FLOAT_EQ(t.obs[i][0].item<float>(), 2.0f);
+    EXPECT_FLOAT_EQ(t.next_obs[i][1].item<float>(), -2.0f);
+    EXPECT_FLOAT_EQ(t.actions[i][0].item<float>(), 0.0f);
+    EXPECT_DOUBLE_EQ(t.true_rewards[i].item<double>(), 0.0);
+  }
+  // Every segment of the padded episode holds at least one real step.
+  Rng rng(3);
+  for (int round = 0; round < 10; ++round) {
+    for (int64_t id : store.CutSegments(8, rng)) {
+      const SegmentInfo info = store.Info(id);
+      const std::vector<int64_t> one = {id};
+      const torch::Tensor absorbing = store.Segments(one).absorbing[0];  // [H]
+      if (info.episode_id == 0) {
+        EXPECT_LE(info.start, 1);
+        // Steps 2.. of the episode are padding.
+        for (int64_t k = 0; k < 4; ++k) EXPECT_EQ(absorbing[k].item<bool>(), info.start + k >= 2);
+      } else {
+        EXPECT_FALSE(absorbing.any().item<bool>());
+      }
+    }
+    store.DropUnpinned();
+  }
+}
+
+}  // namespace
+}  // namespace rlab::data

@@ -11,6 +11,7 @@ void AddPipelinesCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddDistanceCommand(CLI::App& app);
 void AddTrainRlCommand(CLI::App& app);
+void AddPbrlCommand(CLI::App& app);
 void AddEvalPolicyCommand(CLI::App& app);
 void AddTokenizeCommands(CLI::App& app);
 void AddGenerateCommand(CLI::App& app);
@@ -23,6 +24,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddReportCommand(app);
   AddDistanceCommand(app);
   AddTrainRlCommand(app);
+  AddPbrlCommand(app);
   AddEvalPolicyCommand(app);
   AddTokenizeCommands(app);
   AddGenerateCommand(app);

@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
+#include "rlab/core/shape_format.h"
 #include "rlab/core/rng.h"
 
 namespace rlab::data {
@@ -58,6 +59,17 @@ void ReplayBuffer::Sample(int64_t batch, Rng& rng, ReplayBatch& out) const {
     out.rewards[b] = rewards_.data_ptr<float>()[i];
     out.terminated[b] = terminated_.data_ptr<float>()[i];
   }
+}
+
+void ReplayBuffer::Relabel(const RewardOfStored& fn) {
+  const int64_t n = size();
+  if (n == 0) return;
+  const torch::Tensor r = fn(obs_.slice(0, 0, n), actions_.slice(0, 0, n), next_obs_.slice(0, 0, n));
+  RLAB_CHECK(r.dim() == 1 && r.size(0) == n,
+             "replay buffer: relabelling {} transitions got rewards of shape {}", n, r.sizes());
+  RLAB_CHECK(torch::isfinite(r).all().item<bool>(),
+             "replay buffer: relabelling produced a non-finite reward");
+  rewards_.slice(0, 0, n).copy_(r.to(torch::kFloat));
 }
 
 void ReplayBuffer::AddTo(CheckpointState& state, const std::string& name) {

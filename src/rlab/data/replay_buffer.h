@@ -6,6 +6,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ class ReplayBuffer {
   int64_t size() const;
   int64_t capacity() const { return capacity_; }
   void Sample(int64_t batch, Rng& rng, ReplayBatch& out) const;
+  // fn(obs [M, D], actions [M, A], next_obs [M, D]) -> [M] rewards for the M stored transitions.
+  using RewardOfStored = std::function<torch::Tensor(const torch::Tensor& obs, const torch::Tensor& actions,
+                                                     const torch::Tensor& next_obs)>;
+  // Replaces the reward of every stored transition with fn's (PEBBLE's relabelling, Lee et
+  // al., arXiv:2106.05091): the inputs are views of the stored rows, in storage order.
+  void Relabel(const RewardOfStored& fn);
   void AddTo(CheckpointState& state, const std::string& name);
 
  private:

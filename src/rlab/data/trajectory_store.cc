@@ -44,7 +44,7 @@ void TrajectoryStoreOptions::Validate() const {
 
 TrajectoryStore::TrajectoryStore(const TrajectoryStoreOptions& options) : options_(options) {
   options_.Validate();
-  const int64_t e = options_.capacity_episodes, t = options_.max_episode_steps;
+  const int64_t e = options_.capacity_episodes, t = options_.slot_steps();
   const int64_t d = options_.obs_dim, a = options_.action_dim;
   const int64_t s = options_.segment_capacity, h = options_.segment_length;
   ep_obs_ = torch::zeros({e, t, d});
@@ -52,11 +52,13 @@ TrajectoryStore::TrajectoryStore(const TrajectoryStoreOptions& options) : option
   ep_next_obs_ = torch::zeros({e, t, d});
   ep_rewards_ = torch::zeros({e, t}, torch::kDouble);
   ep_meta_ = torch::full({e, 3}, -1, torch::kLong);
+  ep_padding_ = torch::zeros({e}, torch::kLong);
   seg_obs_ = torch::zeros({s, h, d});
   seg_actions_ = torch::zeros({s, h, a});
   seg_next_obs_ = torch::zeros({s, h, d});
   seg_rewards_ = torch::zeros({s, h}, torch::kDouble);
   seg_meta_ = torch::full({s, 4}, -1, torch::kLong);
+  seg_real_ = torch::full({s}, h, torch::kLong);
   recent_returns_ = torch::zeros({kRecentEpisodes}, torch::kDouble);
   counters_ = torch::zeros({4}, torch::kLong);
   open_.resize(options_.num_envs);
@@ -124,8 +126,22 @@ int64_t TrajectoryStore::AddEpisode(std::span<const float> obs, std::span<const 
 void TrajectoryStore::Finish(OpenEpisode& episode, bool terminated) {
   int64_t* c = counters_.data_ptr<int64_t>();
   const int64_t slot = c[kCursor];
+  double total = 0.0;
+  for (double r : episode.rewards) total += r;
+  int64_t padding = 0;
+  if (terminated && options_.absorbing_padding) {
+    const int64_t d = options_.obs_dim;
+    padding = options_.segment_length - 1;
+    const std::vector<float> last(episode.next_obs.end() - d, episode.next_obs.end());
+    for (int64_t k = 0; k < padding; ++k) {
+      episode.obs.insert(episode.obs.end(), last.begin(), last.end());
+      episode.next_obs.insert(episode.next_obs.end(), last.begin(), last.end());
+      episode.actions.insert(episode.actions.end(), options_.action_dim, 0.0f);
+      episode.rewards.push_back(0.0);
+    }
+  }
   const int64_t len = static_cast<int64_t>(episode.rewards.size());
-  const int64_t t = options_.max_episode_steps, d = options_.obs_dim, a = options_.action_dim;
+  const int64_t t = options_.slot_steps(), d = options_.obs_dim, a = options_.action_dim;
   std::memcpy(ep_obs_.data_ptr<float>() + slot * t * d, episode.obs.data(),
               sizeof(float) * len * d);
   std::memcpy(ep_next_obs_.data_ptr<float>() + slot * t * d, episode.next_obs.data(),
@@ -138,10 +154,9 @@ void TrajectoryStore::Finish(OpenEpisode& episode, bool terminated) {
   meta[kEpId] = c[kNextEpisodeId]++;
   meta[kEpLength] = len;
   meta[kEpTerminated] = terminated ? 1 : 0;
+  ep_padding_.data_ptr<int64_t>()[slot] = padding;
   c[kCursor] = (slot + 1) % options_.capacity_episodes;
 
-  double total = 0.0;
-  for (double r : episode.rewards) total += r;
   recent_returns_.data_ptr<double>()[c[kFinished] % kRecentEpisodes] = total;
   ++c[kFinished];
 
@@ -174,7 +189,7 @@ int64_t TrajectoryStore::FreeSegmentSlot() {
 
 std::vector<int64_t> TrajectoryStore::CutSegments(int64_t count, Rng& rng) {
   RLAB_CHECK(count >= 0, "trajectory store: cannot cut {} segments", count);
-  const int64_t h = options_.segment_length, t = options_.max_episode_steps;
+  const int64_t h = options_.segment_length, t = options_.slot_steps();
   const int64_t d = options_.obs_dim, a = options_.action_dim;
   std::vector<int64_t> eligible;  // slots, in slot order (a function of the insertion history)
   const int64_t* ep_meta = ep_meta_.data_ptr<int64_t>();
@@ -207,6 +222,8 @@ std::vector<int64_t> TrajectoryStore::CutSegments(int64_t count, Rng& rng) {
     m[kSegEpisode] = ep_meta[e * 3 + kEpId];
     m[kSegStart] = start;
     m[kSegPinned] = 0;
+    const int64_t real = len - ep_padding_.data_ptr<int64_t>()[e];
+    seg_real_.data_ptr<int64_t>()[slot] = std::clamp<int64_t>(real - start, 0, h);
     slot_of_[id] = slot;
     ids.push_back(id);
   }
@@ -251,8 +268,11 @@ SegmentTensors TrajectoryStore::Segments(std::span<const int64_t> ids) const {
   slots.reserve(ids.size());
   for (int64_t id : ids) slots.push_back(CheckedSlot(SlotOf(id), id, next_segment_id()));
   const torch::Tensor index = torch::tensor(slots, torch::kLong);  // [N]
+  const torch::Tensor real = seg_real_.index_select(0, index);  // [N]
+  const torch::Tensor absorbing =
+      torch::arange(options_.segment_length, torch::kLong).unsqueeze(0) >= real.unsqueeze(1);
   return {seg_obs_.index_select(0, index), seg_actions_.index_select(0, index),
-          seg_next_obs_.index_select(0, index)};
+          seg_next_obs_.index_select(0, index), absorbing};
 }
 
 std::span<const double> TrajectoryStore::TrueRewards(int64_t id) const {
@@ -293,7 +313,8 @@ StoredTransitions TrajectoryStore::Transitions() const {
   const int64_t e = options_.capacity_episodes;
   const int64_t cursor = counters_.data_ptr<int64_t>()[kCursor];
   const int64_t* meta = ep_meta_.data_ptr<int64_t>();
-  std::vector<torch::Tensor> obs, act, next, rew;
+  const int64_t* padding = ep_padding_.data_ptr<int64_t>();
+  std::vector<torch::Tensor> obs, act, next, rew, absorbing;
   for (int64_t k = 0; k < e; ++k) {
     const int64_t slot = (cursor + k) % e;
     if (meta[slot * 3 + kEpId] < 0) continue;
@@ -302,12 +323,17 @@ StoredTransitions TrajectoryStore::Transitions() const {
     act.push_back(ep_actions_[slot].slice(0, 0, len));
     next.push_back(ep_next_obs_[slot].slice(0, 0, len));
     rew.push_back(ep_rewards_[slot].slice(0, 0, len));
+    torch::Tensor flags = torch::zeros({len}, torch::kBool);
+    flags.slice(0, len - padding[slot], len).fill_(true);
+    absorbing.push_back(flags);
   }
   if (obs.empty()) {
     return {torch::zeros({0, options_.obs_dim}), torch::zeros({0, options_.action_dim}),
-            torch::zeros({0, options_.obs_dim}), torch::zeros({0}, torch::kDouble)};
+            torch::zeros({0, options_.obs_dim}), torch::zeros({0}, torch::kDouble),
+            torch::zeros({0}, torch::kBool)};
   }
-  return {torch::cat(obs), torch::cat(act), torch::cat(next), torch::cat(rew)};
+  return {torch::cat(obs), torch::cat(act), torch::cat(next), torch::cat(rew),
+          torch::cat(absorbing)};
 }
 
 int64_t TrajectoryStore::stored_episodes() const {
@@ -332,6 +358,10 @@ void TrajectoryStore::AddTo(CheckpointState& state, const std::string& name) {
   state.AddTensor(name + ".ep_next_obs", ep_next_obs_);
   state.AddTensor(name + ".ep_rewards", ep_rewards_);
   state.AddTensor(name + ".ep_meta", ep_meta_);
+  if (options_.absorbing_padding) {
+    state.AddTensor(name + ".ep_padding", ep_padding_);
+    state.AddTensor(name + ".seg_real", seg_real_);
+  }
   state.AddTensor(name + ".seg_obs", seg_obs_);
   state.AddTensor(name + ".seg_actions", seg_actions_);
   state.AddTensor(name + ".seg_next_obs", seg_next_obs_);

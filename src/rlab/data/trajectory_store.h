@@ -45,7 +45,17 @@ struct TrajectoryStoreOptions {
   int64_t segment_length = 50;       // H
   int64_t segment_capacity = 10000;  // S: segments kept (pinned ones are never evicted)
   int64_t num_envs = 1;              // N: parallel episodes fed by AddStep
+  // Extends every terminated episode by H - 1 absorbing steps (the terminal observation
+  // repeated as obs and next_obs, actions 0, true reward 0), so that segments can show how an
+  // episode ended: in an environment whose reward is the same at every step until it
+  // terminates (CartPole-v1's +1), segments cut only from inside episodes would all have the
+  // same return and carry no preference. B-Pref's environments never terminate; the
+  // imitation library's seals environments fix the horizon for the same reason. Padding adds
+  // zero reward, so episode returns are unchanged; episodes shorter than H become cuttable.
+  bool absorbing_padding = false;
   void Validate() const;
+  // Steps a slot holds: T, plus H - 1 with absorbing padding.
+  int64_t slot_steps() const { return max_episode_steps + (absorbing_padding ? segment_length - 1 : 0); }
 };
 
 // The learner's view of N segments.
@@ -53,6 +63,7 @@ struct SegmentTensors {
   torch::Tensor obs;       // [N, H, obs_dim] float
   torch::Tensor actions;   // [N, H, action_dim] float
   torch::Tensor next_obs;  // [N, H, obs_dim] float
+  torch::Tensor absorbing;  // [N, H] bool: a step added by absorbing_padding, not behaviour
 };
 
 // Every step of the stored finished episodes, oldest episode first.
@@ -61,6 +72,7 @@ struct StoredTransitions {
   torch::Tensor actions;       // [M, action_dim] float
   torch::Tensor next_obs;      // [M, obs_dim] float
   torch::Tensor true_rewards;  // [M] double: for evaluation only
+  torch::Tensor absorbing;     // [M] bool: an absorbing step added by absorbing_padding
 };
 
 struct SegmentInfo {
@@ -143,10 +155,12 @@ class TrajectoryStore {
   torch::Tensor ep_obs_, ep_actions_, ep_next_obs_;  // [E, T, D], [E, T, A], [E, T, D] float
   torch::Tensor ep_rewards_;                          // [E, T] double
   torch::Tensor ep_meta_;  // [E, 3] int64: episode id (-1 = empty), length, terminated
+  torch::Tensor ep_padding_;  // [E] int64: absorbing steps at the end of the stored length
   // Segments, S slots of H steps.
   torch::Tensor seg_obs_, seg_actions_, seg_next_obs_;  // [S, H, D], [S, H, A], [S, H, D]
   torch::Tensor seg_rewards_;                            // [S, H] double
   torch::Tensor seg_meta_;  // [S, 4] int64: segment id (-1 = empty), episode id, start, pinned
+  torch::Tensor seg_real_;  // [S] int64: steps before the absorbing padding (H when none)
   torch::Tensor recent_returns_;  // [10] double, a ring
   torch::Tensor counters_;        // [4] int64: next episode id, next segment id, ring cursor,
                                   // finished episodes

@@ -1,4 +1,5 @@
 #include "rlab/pipeline/bt_recovery.h"
+#include "rlab/pipeline/pbrl.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/sft.h"
 #include "rlab/pipeline/train_rl.h"
@@ -14,6 +15,7 @@ void RegisterBuiltins() {
   PipelineRegistry& r = Pipelines();
   if (!r.Contains("bt-recovery")) r.Register(BtRecoveryEntry());
   if (!r.Contains("train-rl")) r.Register(TrainRlEntry());
+  if (!r.Contains("pbrl")) r.Register(PbrlEntry());
   if (!r.Contains("sft")) r.Register(SftEntry());
 }
 

@@ -3,14 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <deque>
-#include <numeric>
 
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
 #include "rlab/core/threads.h"
 #include "rlab/envs/registry.h"
+#include "rlab/pipeline/episode_window.h"
 #include "rlab/reward/reward_specs.h"
 
 namespace rlab::pipeline {
@@ -69,10 +68,6 @@ RlSetup BuildRl(const TrainRlConfig& c, uint64_t run_seed) {
 
 namespace {
 
-double Mean(const std::deque<double>& v) {
-  return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / v.size();
-}
-
 class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
  public:
   nlohmann::json Run(RunContext& ctx) override {
@@ -81,12 +76,11 @@ class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
     CheckpointState state;
     setup.agent->AddTo(state);
 
-    int64_t step = 0, episodes = 0;
-    std::deque<double> last100;  // true returns of the last 100 episodes
+    int64_t step = 0;
+    EpisodeWindow window;
     if (auto counters = ctx.Restore(state)) {
       step = (*counters)["step"];
-      episodes = (*counters)["episodes"];
-      for (double r : (*counters)["last100"]) last100.push_back(r);
+      window.Restore(*counters, step);
       spdlog::info("resuming at step {}: episodes in progress restart", step);
     }
     // A resumed run starts new episodes from a seed of its own.
@@ -95,59 +89,34 @@ class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
                  setup.env->num_envs(), setup.reward.Describe());
 
     auto counters = [&] {
-      return nlohmann::json{{"step", step},
-                            {"episodes", episodes},
-                            {"last100", std::vector<double>(last100.begin(), last100.end())}};
+      nlohmann::json c{{"step", step}};
+      window.Save(c);
+      return c;
     };
     Progress progress("train-rl " + cfg.algo, cfg.steps, cfg.run.progress_seconds);
-    // Window sums between metric lines.
-    double window_true = 0, window_trained = 0, window_length = 0;
-    int64_t window_episodes = 0, window_start_step = step;
-    auto window_start = std::chrono::steady_clock::now();
     MetricList update_metrics;
     while (step < cfg.steps) {
       rl::IterationReport report = setup.agent->Iterate(*setup.env, setup.reward);
       const int64_t before = step;
       step += report.env_steps;
       if (!report.update_metrics.empty()) update_metrics = std::move(report.update_metrics);
-      for (const rl::EpisodeRecord& e : report.episodes) {
-        ++episodes;
-        ++window_episodes;
-        window_true += e.true_return;
-        window_trained += e.trained_return;
-        window_length += static_cast<double>(e.length);
-        last100.push_back(e.true_return);
-        if (last100.size() > 100) last100.pop_front();
-      }
+      window.Add(report.episodes);
       if (ctx.LogDue(before, step) || step >= cfg.steps) {
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                             window_start).count();
-        const double n = static_cast<double>(window_episodes);
-        MetricList m = {{"episodic_return", window_episodes ? window_true / n : std::nan("")},
-                        {"episodic_length", window_episodes ? window_length / n : std::nan("")},
-                        {"mean_return_last100", Mean(last100)},
-                        {"episodes", static_cast<double>(episodes)},
-                        {"steps_per_second", (step - window_start_step) / std::max(seconds, 1e-9)}};
-        if (!setup.reward.is_environment_reward()) {
-          m.emplace_back("trained_return", window_episodes ? window_trained / n : std::nan(""));
-        }
+        MetricList m = window.Flush(step, !setup.reward.is_environment_reward());
         m.insert(m.end(), update_metrics.begin(), update_metrics.end());
         ctx.metrics().Log(step, m);
-        window_true = window_trained = window_length = 0;
-        window_episodes = 0;
-        window_start_step = step;
-        window_start = std::chrono::steady_clock::now();
       }
       if (ctx.CheckpointDue(before, step) && step < cfg.steps) {
         ctx.Checkpoint(state, counters());
       }
-      progress.Update(step, fmt::format("return_last100={:.1f}", Mean(last100)));
+      progress.Update(step, fmt::format("return_last100={:.1f}", window.mean_last100()));
     }
-    progress.Finish(fmt::format("return_last100={:.1f} episodes={}", Mean(last100), episodes));
+    progress.Finish(fmt::format("return_last100={:.1f} episodes={}", window.mean_last100(),
+                                window.episodes()));
     ctx.Checkpoint(state, counters());
     const double wall = ctx.wall_seconds();
-    return {{"mean_return_last100", Mean(last100)},
-            {"episodes", episodes},
+    return {{"mean_return_last100", window.mean_last100()},
+            {"episodes", window.episodes()},
             {"total_steps", step},
             {"steps_per_second", step / std::max(wall, 1e-9)},
             {"env", cfg.env},

@@ -20,7 +20,8 @@ void RewardEnsembleOptions::Validate() const {
 
 SegmentBatch SegmentBatch::Index(const torch::Tensor& index) const {
   return {obs.index_select(0, index), actions.index_select(0, index),
-          next_obs.defined() ? next_obs.index_select(0, index) : torch::Tensor()};
+          next_obs.defined() ? next_obs.index_select(0, index) : torch::Tensor(),
+          absorbing.defined() ? absorbing.index_select(0, index) : torch::Tensor()};
 }
 
 PreferencePairs PreferencePairs::Index(const torch::Tensor& index) const {

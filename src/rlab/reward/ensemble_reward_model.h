@@ -48,6 +48,8 @@ struct SegmentBatch {
   torch::Tensor obs;       // [N, H, obs_dim] float
   torch::Tensor actions;   // [N, H, action_dim] float
   torch::Tensor next_obs;  // [N, H, obs_dim] float; may be undefined unless use_next_obs
+  torch::Tensor absorbing;  // [N, H] bool, may be undefined: padding steps, not behaviour (the
+                            // reward model uses them; CPL scores only real steps)
 
   int64_t size() const { return obs.size(0); }
   SegmentBatch Index(const torch::Tensor& index) const;  // index: [K] int64
@@ -56,7 +58,11 @@ struct SegmentBatch {
 // Converts a data::SegmentTensors (or anything with obs, actions and next_obs).
 template <class SegmentTensorsT>
 SegmentBatch ToSegmentBatch(const SegmentTensorsT& t) {
-  return {t.obs, t.actions, t.next_obs};
+  if constexpr (requires { t.absorbing; }) {
+    return {t.obs, t.actions, t.next_obs, t.absorbing};
+  } else {
+    return {t.obs, t.actions, t.next_obs};
+  }
 }
 
 // Labelled pairs of segments.

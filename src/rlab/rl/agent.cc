@@ -1,6 +1,18 @@
 #include "rlab/rl/agent.h"
 
+#include "rlab/core/check.h"
+
 namespace rlab::rl {
+
+void Agent::RelabelReplay(const RelabelFn&) {
+  RLAB_CHECK(false, "this agent keeps no replay buffer to relabel; relabelling needs an "
+                    "off-policy agent (algo pebble uses SAC)");
+}
+
+void Agent::ResetCritics() {
+  RLAB_CHECK(false, "this agent has no critics to reset; critic reset needs an off-policy "
+                    "agent (algo pebble uses SAC)");
+}
 
 void EpisodeTracker::Record(const envs::StepBuffers& step, std::span<const float> trained_rewards,
                             std::vector<EpisodeRecord>& out) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -42,6 +43,18 @@ class Agent {
   // space, [N, A] otherwise. Deterministic: the most likely (or mean) action.
   virtual void Act(std::span<const float> obs, int64_t n, bool deterministic, Rng& rng,
                    std::vector<float>& actions) = 0;
+
+  // PEBBLE's two operations on an off-policy agent (Lee, Smith, Abbeel, "PEBBLE",
+  // arXiv:2106.05091): replace the reward of every transition in the replay buffer
+  // (fn(obs [M, D], actions [M, A], next_obs [M, D]) -> [M]), and re-initialise the critics,
+  // their targets and their optimiser state after unsupervised pre-training. Agents without
+  // a replay buffer (PPO) reject both. ResetCritics replaces optimiser state: register the
+  // agent with a fresh CheckpointState (AddTo) after it.
+  using RelabelFn = std::function<torch::Tensor(const torch::Tensor& obs,
+                                                const torch::Tensor& actions,
+                                                const torch::Tensor& next_obs)>;
+  virtual void RelabelReplay(const RelabelFn& fn);
+  virtual void ResetCritics();
 };
 
 // Collects per-environment running returns under the trained reward, for episode records.

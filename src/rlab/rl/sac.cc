@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/pair_worker.h"
@@ -66,6 +68,7 @@ class SacAgent final : public Agent {
         act_rng_(DeriveSeed(seed, "actions")),
         sample_rng_(DeriveSeed(seed, "replay")),
         step_(torch::zeros({}, torch::kLong)),
+        seed_(seed),
         pair_(parallel) {
     RLAB_CHECK(!env.action_space().is_discrete(),
                "SAC needs a continuous (box) action space; {} has {}", env.name(),
@@ -152,6 +155,21 @@ class SacAgent final : public Agent {
     }
     step_.fill_(step + 1);
     return report;
+  }
+
+  void RelabelReplay(const RelabelFn& fn) override { buffer_.Relabel(fn); }
+
+  // PEBBLE's reset_critic: fresh critics (from a generator of their own, drawn from the
+  // agent's seed and the number of resets so far), targets copied from them, fresh Adam.
+  void ResetCritics() override {
+    Rng init(DeriveSeed(seed_, fmt::format("critic-reset-{}", step_.item<int64_t>())));
+    q1_.InitFanInUniform(init);
+    q2_.InitFanInUniform(init);
+    q1_target_.CopyParamsFrom(q1_);
+    q2_target_.CopyParamsFrom(q2_);
+    const models::AdamSettings q{.lr = c_.q_lr};
+    q1_adam_ = std::make_unique<models::FlatAdam>(q1_.params(), q1_.grads(), q);
+    q2_adam_ = std::make_unique<models::FlatAdam>(q2_.params(), q2_.grads(), q);
   }
 
   void Act(std::span<const float> obs, int64_t n, bool deterministic, Rng& rng,
@@ -274,6 +292,7 @@ class SacAgent final : public Agent {
   double target_entropy_ = 0;
   Rng act_rng_, sample_rng_;
   torch::Tensor step_;  // [] int64 environment steps taken (vector steps)
+  uint64_t seed_;
   std::vector<float> obs_;  // [N, D]
   data::ReplayBatch batch_;
   SquashedSample sample_, act_sample_;

@@ -1,0 +1,125 @@
+#include "rlab/pipeline/preference_rounds.h"
+
+#include <torch/torch.h>
+
+#include "rlab/core/check.h"
+#include "rlab/core/spec.h"
+#include "rlab/feedback/teacher_registry.h"
+
+namespace rlab::pipeline {
+
+PairTeacher::PairTeacher(const std::string& spec) {
+  const Spec parsed = Spec::Parse(spec);
+  if (parsed.name == "file") {
+    RLAB_CHECK(parsed.args.size() == 1 && parsed.args[0].first == "path",
+               "teacher '{}': a file teacher is file(path=FEEDBACK.jsonl)", spec);
+    file_ = std::make_unique<feedback::FileTeacher>(parsed.args[0].second);
+  } else {
+    scripted_ = feedback::MakeTeacher(spec);
+  }
+}
+
+feedback::TeacherLabel PairTeacher::Label(int64_t first, int64_t second,
+                                          const feedback::SegmentQuery& query,
+                                          const feedback::TeacherContext& context,
+                                          Rng& rng) const {
+  if (scripted_) return scripted_->Label(query, context, rng);
+  if (auto label = file_->Lookup(first, second)) return *label;
+  ++missing_;
+  return {};  // not in the file: asked, not answered
+}
+
+std::string PairTeacher::Describe() const {
+  return scripted_ ? scripted_->Describe() : file_->Describe();
+}
+
+PreferenceRounds::PreferenceRounds(const PreferenceRoundOptions& options,
+                                   const std::string& teacher_spec, data::TrajectoryStore& store,
+                                   int64_t episode_length)
+    : options_(options),
+      teacher_(teacher_spec),
+      selector_(feedback::MakeQuerySelector(options.selector)),
+      schedule_(feedback::MakeQuerySchedule(options.schedule)),
+      store_(store),
+      episode_length_(episode_length) {
+  RLAB_CHECK(options.budget >= 0, "feedback.budget must be >= 0, got {}", options.budget);
+  RLAB_CHECK(options.batch >= 1, "feedback.batch must be >= 1, got {}", options.batch);
+}
+
+int64_t PreferenceRounds::Ask(int64_t step, int64_t total_steps, reward::RewardEnsemble* ensemble,
+                              bool uniform, feedback::FeedbackWriter& writer, Rng& rng) {
+  const int64_t n = feedback::ClampToBudget(schedule_->BatchSize(options_.batch, step, total_steps),
+                                            counts_.asked, options_.budget);
+  if (n <= 0) return 0;
+  const int64_t pool = selector_->PoolSize(n);
+  const std::vector<int64_t> ids = store_.CutSegments(2 * pool, rng);
+  const std::vector<int64_t> firsts(ids.begin(), ids.begin() + pool);
+  const std::vector<int64_t> seconds(ids.begin() + pool, ids.end());
+
+  std::vector<int64_t> chosen;
+  if (!uniform && ensemble != nullptr && selector_->NeedsProbabilities()) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor probs = (*ensemble)->MemberPreferenceProbabilities(
+        reward::ToSegmentBatch(store_.Segments(firsts)),
+        reward::ToSegmentBatch(store_.Segments(seconds)));  // [M, pool]
+    std::vector<double> storage;
+    chosen = selector_->Select(feedback::MemberProbabilities::FromTensor(probs, storage), n, rng);
+  } else {
+    // PEBBLE's first round, or a selector that needs no model: n of the pool, uniformly.
+    std::vector<int64_t> order(pool);
+    for (int64_t i = 0; i < pool; ++i) order[i] = i;
+    for (int64_t i = 0; i < n; ++i) std::swap(order[i], order[i + rng.UniformInt(pool - i)]);
+    chosen.assign(order.begin(), order.begin() + n);
+  }
+
+  const feedback::TeacherContext context{store_.MeanRecentReturn(), episode_length_};
+  std::vector<int64_t> pin;
+  for (int64_t k : chosen) {
+    const int64_t a = firsts[k], b = seconds[k];
+    const feedback::SegmentQuery query{store_.TrueRewards(a), store_.TrueRewards(b)};
+    const feedback::TeacherLabel label = teacher_.Label(a, b, query, context, rng);
+    counts_.Add(label);
+    feedback::FeedbackRecord record;
+    record.step = step;
+    record.first = a;
+    record.second = b;
+    if (label.answered) {
+      record.label = label.label;
+      labelled_.push_back({a, b, label.label});
+      pin.push_back(a);
+      pin.push_back(b);
+    }
+    record.teacher = teacher_.Describe();
+    writer.Write(record);
+  }
+  store_.Pin(pin);
+  store_.DropUnpinned();
+  return static_cast<int64_t>(chosen.size());
+}
+
+reward::PreferencePairs PreferenceRounds::Pairs() const {
+  std::vector<int64_t> firsts, seconds;
+  std::vector<float> labels;
+  for (const LabelledPair& p : labelled_) {
+    firsts.push_back(p.first);
+    seconds.push_back(p.second);
+    labels.push_back(static_cast<float>(p.label));
+  }
+  return {reward::ToSegmentBatch(store_.Segments(firsts)),
+          reward::ToSegmentBatch(store_.Segments(seconds)), torch::tensor(labels)};
+}
+
+nlohmann::json PreferenceRounds::ToJson() const {
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const LabelledPair& p : labelled_) pairs.push_back({p.first, p.second, p.label});
+  return {{"asked", counts_.asked}, {"answered", counts_.answered}, {"pairs", pairs}};
+}
+
+void PreferenceRounds::FromJson(const nlohmann::json& j) {
+  counts_.asked = j.at("asked");
+  counts_.answered = j.at("answered");
+  labelled_.clear();
+  for (const auto& p : j.at("pairs")) labelled_.push_back({p[0], p[1], p[2]});
+}
+
+}  // namespace rlab::pipeline

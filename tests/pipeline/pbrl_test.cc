@@ -1,0 +1,204 @@
+// The pbrl pipeline on short runs: feedback budgets counted asked and answered, the feedback
+// file, labels taken from a feedback file, PEBBLE's phases, and resuming to identical results.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rlab/core/check.h"
+#include "rlab/core/io.h"
+#include "rlab/feedback/feedback_file.h"
+#include "rlab/pipeline/runner.h"
+#include "test_support.h"
+
+namespace rlab::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A CartPole PrefPPO run of a few seconds: 8 PPO iterations of 512 steps, a round of 10
+// queries every 1024 steps.
+std::vector<std::string> Short(const fs::path& out) {
+  return {"env=CartPole-v1",          "algo=prefppo",
+          "steps=4096",               "ppo.num_steps=128",
+          "feedback.budget=30",       "feedback.batch=10",
+          "feedback.every=1024",      "feedback.start=512",
+          "feedback.segment_length=20", "feedback.store_episodes=50",
+          "reward_model.hidden=[16]", "reward_model.max_epochs=5",
+          "eval.episodes=3",          "eval.heldout_pairs=50",
+          "eval.epic_transitions=64", "eval.epic_samples=8",
+          "eval.reference_return=500", "run.out_dir=" + out.string(),
+          "run.threads=1",            "run.log_every=512",
+          "run.checkpoint_every=1024", "run.keep_checkpoints=10",
+          "run.progress_seconds=1000"};
+}
+
+fs::path RunPbrl(std::vector<std::string> overrides, const std::vector<std::string>& more = {}) {
+  overrides.insert(overrides.end(), more.begin(), more.end());
+  RunRequest request;
+  request.pipeline = "pbrl";
+  request.overrides = overrides;
+  return ExecuteRun(request);
+}
+
+nlohmann::json Summary(const fs::path& run) {
+  auto s = nlohmann::json::parse(testing::ReadText(run / "summary.json"));
+  s.erase("wall_seconds");
+  s.erase("steps_per_second");
+  return s;
+}
+
+// metrics.jsonl without the timing columns.
+std::vector<nlohmann::json> Metrics(const fs::path& run) {
+  std::vector<nlohmann::json> lines;
+  ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) {
+    nlohmann::json copy = j;
+    copy.erase("steps_per_second");
+    copy.erase("time");
+    copy.erase("wall_seconds");
+    lines.push_back(copy);
+  });
+  return lines;
+}
+
+TEST(Pbrl, OracleRunWritesSummaryFeedbackAndRewardMetrics) {
+  testing::ScratchDir scratch("pbrl-oracle");
+  const fs::path run = RunPbrl(Short(scratch.path()), {"teacher=oracle"});
+  const nlohmann::json s = Summary(run);
+  EXPECT_EQ(s["labels_asked"], 30);
+  EXPECT_EQ(s["labels_answered"], 30);  // the oracle answers everything
+  for (const char* key : {"gold_return", "random_return", "normalized_return", "rm_accuracy",
+                          "reward_pearson"}) {
+    ASSERT_TRUE(s[key].is_number()) << key << " in " << s.dump();
+  }
+  const double gold = s["gold_return"], random = s["random_return"];
+  EXPECT_NEAR(s["normalized_return"].get<double>(), (gold - random) / (500.0 - random), 1e-9);
+  const auto records = feedback::ReadFeedbackFile(run / "feedback.jsonl");
+  ASSERT_EQ(records.size(), 30u);
+  EXPECT_EQ(records.front().step, 512);
+  int rewards_updates = 0;
+  for (const auto& m : Metrics(run)) {
+    if (m.contains("rm/train_accuracy")) {
+      ++rewards_updates;
+      EXPECT_TRUE(m["epic_distance"].is_number());
+    }
+  }
+  EXPECT_EQ(rewards_updates, 3);  // rounds at 512, 1536, 2560 (the budget is spent then)
+}
+
+TEST(Pbrl, SkipTeacherSpendsTheBudgetOnQueriesItDoesNotAnswer) {
+  testing::ScratchDir scratch("pbrl-skip");
+  // Every query's larger return is below the threshold: all are skipped.
+  const fs::path all = RunPbrl(Short(scratch.path()), {"teacher=skip(eps_skip=1000)"});
+  nlohmann::json s = Summary(all);
+  EXPECT_EQ(s["labels_asked"], 30);
+  EXPECT_EQ(s["labels_answered"], 0);
+  EXPECT_TRUE(s["reward_pearson"].is_null());
+  const auto records = feedback::ReadFeedbackFile(all / "feedback.jsonl");
+  ASSERT_EQ(records.size(), 30u);
+  for (const auto& r : records) EXPECT_FALSE(r.label.has_value());
+
+  const fs::path some = RunPbrl(Short(scratch.path()), {"teacher=skip(eps_skip=0.8)", "run.seed=2"});
+  s = Summary(some);
+  EXPECT_EQ(s["labels_asked"], 30);
+  int answered = 0;
+  for (const auto& r : feedback::ReadFeedbackFile(some / "feedback.jsonl")) answered += r.label.has_value();
+  EXPECT_EQ(s["labels_answered"], answered);
+}
+
+TEST(Pbrl, FileTeacherReplaysTheLabelsOfAnEarlierRun) {
+  testing::ScratchDir scratch("pbrl-file");
+  const fs::path oracle = RunPbrl(Short(scratch.path()), {"teacher=oracle"});
+  const fs::path file = scratch / "labels.jsonl";
+  fs::copy_file(oracle / "feedback.jsonl", file);
+  const fs::path replay = RunPbrl(Short(scratch.path()), {"teacher=file(path=" + file.string() + ")"});
+  nlohmann::json a = Summary(oracle), b = Summary(replay);
+  EXPECT_EQ(b["labels_missing_in_file"], 0);
+  EXPECT_NE(b["teacher"].get<std::string>().find("file("), std::string::npos);
+  a.erase("teacher");
+  b.erase("teacher");
+  EXPECT_EQ(a, b);  // same seed, same segments, same labels: the same run
+  const auto ra = feedback::ReadFeedbackFile(oracle / "feedback.jsonl");
+  const auto rb = feedback::ReadFeedbackFile(replay / "feedback.jsonl");
+  ASSERT_EQ(ra.size(), rb.size());
+  for (size_t i = 0; i < ra.size(); ++i) {
+    EXPECT_EQ(ra[i].first, rb[i].first);
+    EXPECT_EQ(ra[i].label, rb[i].label);
+  }
+}
+
+TEST(Pbrl, ResumingFromACheckpointRepeatsTheUninterruptedRun) {
+  testing::ScratchDir scratch("pbrl-resume");
+  const fs::path full = RunPbrl(Short(scratch.path()), {"teacher=mistake"});
+  // A copy of the run as it was when killed after its checkpoint at step 2048: the
+  // checkpoint is the latest, summary.json is not written yet.
+  const fs::path killed = scratch / "killed";
+  fs::copy(full, killed, fs::copy_options::recursive);
+  fs::remove(killed / "summary.json");
+  const fs::path checkpoint = killed / "checkpoints" / "step-000002048.pt";
+  ASSERT_TRUE(fs::exists(checkpoint));
+  WriteFileAtomic(killed / "checkpoints" / "latest.json",
+                  nlohmann::json{{"step", 2048}, {"file", "step-000002048.pt"}}.dump());
+  RunRequest request;
+  request.resume_dir = killed.string();
+  ExecuteRun(request);
+  EXPECT_EQ(Summary(killed), Summary(full));
+  EXPECT_EQ(Metrics(killed), Metrics(full));
+  EXPECT_EQ(testing::ReadText(killed / "feedback.jsonl"), testing::ReadText(full / "feedback.jsonl"));
+}
+
+TEST(Pbrl, PebblePretrainsThenLearnsFromFeedback) {
+  testing::ScratchDir scratch("pbrl-pebble");
+  const fs::path run = RunPbrl({"env=Pendulum-v1", "algo=pebble", "steps=1200", "teacher=oracle",
+                            "sac.learning_starts=100", "sac.hidden=[16]", "sac.batch_size=32",
+                            "pebble.pretrain_steps=400", "pebble.entropy_relabel_every=100",
+                            "feedback.budget=20", "feedback.batch=10", "feedback.every=400",
+                            "feedback.segment_length=20", "reward_model.hidden=[16]",
+                            "reward_model.max_epochs=5", "eval.episodes=2",
+                            "eval.heldout_pairs=20", "eval.epic_transitions=32",
+                            "eval.epic_samples=8", "run.out_dir=" + scratch.path().string(),
+                            "run.threads=1", "run.log_every=200", "run.checkpoint_every=600",
+                            "run.progress_seconds=1000"});
+  const nlohmann::json s = Summary(run);
+  EXPECT_EQ(s["labels_asked"], 20);
+  EXPECT_EQ(s["reward_updates"], 2);  // at 400 (after pre-training) and 800
+  EXPECT_TRUE(s["normalized_return"].is_null());  // no reference_return given
+  const auto records = feedback::ReadFeedbackFile(run / "feedback.jsonl");
+  ASSERT_EQ(records.size(), 20u);
+  EXPECT_EQ(records.front().step, 400);
+}
+
+TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
+  testing::ScratchDir scratch("pbrl-cpl");
+  const fs::path run = RunPbrl(Short(scratch.path()), {"algo=cpl", "teacher=oracle",
+                                                       "cpl.steps_per_round=20"});
+  const nlohmann::json s = Summary(run);
+  EXPECT_EQ(s["labels_asked"], 30);
+  EXPECT_TRUE(s["rm_accuracy"].is_null());
+  EXPECT_TRUE(s["reward_pearson"].is_null());
+  EXPECT_TRUE(s["gold_return"].is_number());
+  int updates = 0;
+  for (const auto& m : Metrics(run)) updates += m.contains("cpl/loss");
+  EXPECT_EQ(updates, 3);
+  // CPL's policy is categorical: a continuous environment is a clear error.
+  EXPECT_NE(testing::ErrorOf([&] {
+              RunPbrl(Short(scratch.path()), {"algo=cpl", "env=Pendulum-v1"});
+            }).find("only discrete action spaces"),
+            std::string::npos);
+}
+
+TEST(Pbrl, UnknownAlgorithmsAndTeachersAreClearErrors) {
+  testing::ScratchDir scratch("pbrl-errors");
+  EXPECT_NE(testing::ErrorOf([&] { RunPbrl(Short(scratch.path()), {"algo=dpo"}); })
+                .find("prefppo, pebble or cpl"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] { RunPbrl(Short(scratch.path()), {"teacher=file(nope=1)"}); })
+                .find("file(path="),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rlab::pipeline
