@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "rlab/core/check.h"
-#include "rlab/core/io.h"
+#include "rlab/data/text/record_file.h"
 
 namespace rlab::data {
 
@@ -18,23 +18,6 @@ using Messages = std::vector<models::ChatMessage>;
 
 bool IsConversation(const nlohmann::json& v) { return v.is_array(); }
 
-Messages ParseConversation(const nlohmann::json& value, const std::string& where,
-                           std::string_view field) {
-  RLAB_CHECK(value.is_array() && !value.empty(),
-             "{}: field '{}' must be a string or a non-empty list of {{\"role\", \"content\"}} "
-             "objects",
-             where, field);
-  Messages out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const nlohmann::json& m = value[i];
-    RLAB_CHECK(m.is_object() && m.contains("role") && m["role"].is_string() &&
-                   m.contains("content") && m["content"].is_string(),
-               "{}: field '{}[{}]' must be an object with string \"role\" and \"content\"",
-               where, field, i);
-    out.push_back({m["role"].get<std::string>(), m["content"].get<std::string>()});
-  }
-  return out;
-}
 
 std::string Text(const nlohmann::json& value, const std::string& where, std::string_view field) {
   RLAB_CHECK(value.is_string(), "{}: field '{}' must be a string, found {}", where, field,
@@ -83,12 +66,12 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
                "{}: field 'ranking' must list at least two responses, best first", where);
     const bool conversational = IsConversation(o["prompt"]);
     const Messages prompt =
-        conversational ? ParseConversation(o["prompt"], where, "prompt") : Messages{};
+        conversational ? ParseChatMessages(o["prompt"], where, "prompt") : Messages{};
     r.prompt = conversational ? chat.Render(prompt, true) : Text(o["prompt"], where, "prompt");
     for (std::size_t i = 0; i < ranking.size(); ++i) {
       const std::string field = fmt::format("ranking[{}]", i);
       r.responses.push_back(conversational
-                                ? RenderReply(prompt, ParseConversation(ranking[i], where, field),
+                                ? RenderReply(prompt, ParseChatMessages(ranking[i], where, field),
                                               chat, where, field)
                                 : Text(ranking[i], where, field));
     }
@@ -103,18 +86,18 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
   const nlohmann::json &chosen = o["chosen"], &rejected = o["rejected"];
   if (o.contains("prompt")) {
     if (IsConversation(o["prompt"])) {
-      const Messages prompt = ParseConversation(o["prompt"], where, "prompt");
+      const Messages prompt = ParseChatMessages(o["prompt"], where, "prompt");
       r.prompt = chat.Render(prompt, true);
-      r.responses = {RenderReply(prompt, ParseConversation(chosen, where, "chosen"), chat, where, "chosen"),
-                     RenderReply(prompt, ParseConversation(rejected, where, "rejected"), chat, where, "rejected")};
+      r.responses = {RenderReply(prompt, ParseChatMessages(chosen, where, "chosen"), chat, where, "chosen"),
+                     RenderReply(prompt, ParseChatMessages(rejected, where, "rejected"), chat, where, "rejected")};
     } else {
       r.prompt = Text(o["prompt"], where, "prompt");
       r.responses = {Text(chosen, where, "chosen"), Text(rejected, where, "rejected")};
     }
   } else if (IsConversation(chosen)) {
     // Implicit prompt: the messages both conversations share.
-    const Messages a = ParseConversation(chosen, where, "chosen");
-    const Messages b = ParseConversation(rejected, where, "rejected");
+    const Messages a = ParseChatMessages(chosen, where, "chosen");
+    const Messages b = ParseChatMessages(rejected, where, "rejected");
     std::size_t shared = 0;
     while (shared < a.size() && shared < b.size() && a[shared].role == b[shared].role &&
            a[shared].content == b[shared].content) {
@@ -157,24 +140,9 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
 std::vector<PreferenceRecord> ReadPreferenceRecords(const fs::path& path,
                                                     const models::ChatTemplate& chat) {
   std::vector<PreferenceRecord> records;
-  if (path.extension() == ".json") {
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(ReadFile(path));
-    } catch (const nlohmann::json::exception& e) {
-      RLAB_FAIL("{}: not valid JSON ({}); JSON Lines files need the .jsonl extension",
-                path.string(), e.what());
-    }
-    RLAB_CHECK(doc.is_array(), "{}: expected a JSON array of records", path.string());
-    for (std::size_t i = 0; i < doc.size(); ++i) {
-      records.push_back(ParseRecord(doc[i], chat, fmt::format("{}: record {}", path.string(), i)));
-    }
-  } else {
-    JsonlReader reader(path);
-    nlohmann::json object;
-    while (reader.Next(object)) records.push_back(ParseRecord(object, chat, reader.Where()));
-  }
-  RLAB_CHECK(!records.empty(), "{}: holds no records", path.string());
+  ForEachRecord(path, [&](const nlohmann::json& record, const std::string& where) {
+    records.push_back(ParseRecord(record, chat, where));
+  });
   return records;
 }
 

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rlab/core/check.h"
-#include "rlab/core/io.h"
+#include "rlab/data/text/record_file.h"
 
 namespace rlab::data {
 
@@ -12,23 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<models::ChatMessage> ParseMessages(const nlohmann::json& value,
-                                               const std::string& where,
-                                               std::string_view field) {
-  RLAB_CHECK(value.is_array() && !value.empty(),
-             "{}: field '{}' must be a non-empty list of {{\"role\", \"content\"}} objects",
-             where, field);
-  std::vector<models::ChatMessage> out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const nlohmann::json& m = value[i];
-    RLAB_CHECK(m.is_object() && m.contains("role") && m["role"].is_string() &&
-                   m.contains("content") && m["content"].is_string(),
-               "{}: field '{}[{}]' must be an object with string \"role\" and \"content\"",
-               where, field, i);
-    out.push_back({m["role"].get<std::string>(), m["content"].get<std::string>()});
-  }
-  return out;
-}
 
 // `full` must extend `prefix`: templates render a conversation's start the same whatever
 // follows it. The part after the prefix is returned.
@@ -72,7 +55,7 @@ SftRecord ParseRecord(const nlohmann::json& object, const models::ChatTemplate& 
                       const std::string& where) {
   RLAB_CHECK(object.is_object(), "{}: expected a JSON object, found {}", where, object.dump());
   if (object.contains("messages")) {
-    return FromMessages(ParseMessages(object["messages"], where, "messages"), chat, where);
+    return FromMessages(ParseChatMessages(object["messages"], where, "messages"), chat, where);
   }
   RLAB_CHECK(object.contains("prompt") && object.contains("completion"),
              "{}: a record needs \"prompt\" and \"completion\", or \"messages\" (TRL's SFT "
@@ -94,8 +77,8 @@ SftRecord ParseRecord(const nlohmann::json& object, const models::ChatTemplate& 
     RLAB_CHECK(!record.pieces[1].text.empty(), "{}: field 'completion' is empty", where);
     return record;
   }
-  std::vector<models::ChatMessage> messages = ParseMessages(prompt, where, "prompt");
-  const std::vector<models::ChatMessage> reply = ParseMessages(completion, where, "completion");
+  std::vector<models::ChatMessage> messages = ParseChatMessages(prompt, where, "prompt");
+  const std::vector<models::ChatMessage> reply = ParseChatMessages(completion, where, "completion");
   for (std::size_t i = 0; i < reply.size(); ++i) {
     RLAB_CHECK(reply[i].role == "assistant",
                "{}: field 'completion[{}]' has role '{}'; completions hold assistant messages",
@@ -115,24 +98,9 @@ int64_t SftExample::TrainedTokens() const {
 
 std::vector<SftRecord> ReadSftRecords(const fs::path& path, const models::ChatTemplate& chat) {
   std::vector<SftRecord> records;
-  if (path.extension() == ".json") {
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(ReadFile(path));
-    } catch (const nlohmann::json::exception& e) {
-      RLAB_FAIL("{}: not valid JSON ({}); JSON Lines files need the .jsonl extension",
-                path.string(), e.what());
-    }
-    RLAB_CHECK(doc.is_array(), "{}: expected a JSON array of records", path.string());
-    for (std::size_t i = 0; i < doc.size(); ++i) {
-      records.push_back(ParseRecord(doc[i], chat, fmt::format("{}: record {}", path.string(), i)));
-    }
-  } else {
-    JsonlReader reader(path);
-    nlohmann::json object;
-    while (reader.Next(object)) records.push_back(ParseRecord(object, chat, reader.Where()));
-  }
-  RLAB_CHECK(!records.empty(), "{}: holds no records", path.string());
+  ForEachRecord(path, [&](const nlohmann::json& record, const std::string& where) {
+    records.push_back(ParseRecord(record, chat, where));
+  });
   return records;
 }
 
