@@ -171,6 +171,36 @@ TEST(Pbrl, PebblePretrainsThenLearnsFromFeedback) {
   EXPECT_EQ(records.front().step, 400);
 }
 
+TEST(Pbrl, LearnedRewardIsSavedAndRlabDistanceReadsTheRunDirectory) {
+  testing::ScratchDir scratch("pbrl-distance");
+  const fs::path run = RunPbrl({"env=Pendulum-v1", "algo=pebble", "steps=800", "teacher=oracle",
+                            "sac.learning_starts=100", "sac.hidden=[16]", "sac.batch_size=32",
+                            "pebble.pretrain_steps=200", "pebble.entropy_relabel_every=100",
+                            "feedback.budget=20", "feedback.batch=10", "feedback.every=200",
+                            "feedback.segment_length=20", "reward_model.hidden=[16]",
+                            "reward_model.max_epochs=5", "eval.episodes=1",
+                            "eval.heldout_pairs=0", "eval.epic_transitions=32",
+                            "eval.epic_samples=8", "run.out_dir=" + scratch.path().string(),
+                            "run.threads=1", "run.progress_seconds=1000"});
+  ASSERT_TRUE(fs::exists(run / "reward_model" / "reward_model.json"));
+  const auto same = testing::RunRlab({"distance", "--env", "Pendulum-v1", "--reward-a", run.string(),
+                                      "--reward-b", run.string(), "--samples", "256"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  const auto same_json = nlohmann::json::parse(testing::LastLine(same.out));
+  EXPECT_NEAR(same_json["distance"].get<double>(), 0.0, 1e-6);
+  const auto vs_true = testing::RunRlab({"distance", "--env", "Pendulum-v1", "--reward-a", "true",
+                                         "--reward-b", run.string(), "--samples", "256"});
+  ASSERT_EQ(vs_true.exit_code, 0) << vs_true.err;
+  const double d = nlohmann::json::parse(testing::LastLine(vs_true.out))["distance"].get<double>();
+  EXPECT_GT(d, 0.0);
+  EXPECT_LE(d, 1.0);
+  // A reward learned on Pendulum does not fit CartPole's observations.
+  const auto wrong = testing::RunRlab({"distance", "--env", "CartPole-v1", "--reward-a", "true",
+                                       "--reward-b", run.string()});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("does not fit"), std::string::npos) << wrong.err;
+}
+
 TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
   testing::ScratchDir scratch("pbrl-cpl");
   const fs::path run = RunPbrl(Short(scratch.path()), {"algo=cpl", "teacher=oracle",

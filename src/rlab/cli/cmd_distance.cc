@@ -1,7 +1,8 @@
 // rlab distance: the EPIC or STARC distance between two reward specs on one environment.
 // Finite MDPs (GridWorld, RandomMdp) use the exact computation and also report the
 // normalised regret of optimising reward-b measured under reward-a; continuous environments
-// from the registry use the sample-based estimate over random-policy rollouts.
+// from the registry use the sample-based estimate over random-policy rollouts. Either reward
+// may be a pbrl run directory, which stands for the reward that run learned.
 // One line of JSON on stdout, one readable line on stderr.
 #include <torch/torch.h>
 
@@ -20,6 +21,7 @@
 #include "rlab/eval/regret.h"
 #include "rlab/eval/starc.h"
 #include "rlab/eval/tabular_specs.h"
+#include "rlab/reward/learned_reward_file.h"
 #include "rlab/reward/reward_specs.h"
 #include "rlab/reward/tabular_reward.h"
 
@@ -66,6 +68,19 @@ nlohmann::json TabularDistance(const DistanceArgs& args) {
           {"normalised_regret", regret.normalised_regret}};
 }
 
+// A reward spec, or the learned reward saved in a run directory (checked against the env).
+reward::RewardPtr SpecOrRunReward(const std::string& spec, const std::string& env,
+                                  const reward::RewardSpecContext& context) {
+  if (!reward::HoldsLearnedReward(spec)) return reward::MakeReward(spec, context);
+  const reward::LoadedLearnedReward loaded = reward::LoadLearnedReward(spec);
+  const auto& o = loaded.reward->ensemble()->options();
+  RLAB_CHECK(o.obs_dim == context.obs_dim && o.action_dim == context.action_dim,
+             "{}: the reward was learned on {} (observations {}, actions {}), which does not fit "
+             "{} (observations {}, actions {})",
+             spec, loaded.env, o.obs_dim, o.action_dim, env, context.obs_dim, context.action_dim);
+  return loaded.reward;
+}
+
 // Sample-based distance on a continuous environment.
 nlohmann::json SampledDistance(const DistanceArgs& args) {
   const double gamma = args.gamma < 0 ? 0.99 : args.gamma;
@@ -75,8 +90,8 @@ nlohmann::json SampledDistance(const DistanceArgs& args) {
   context.obs_dim = env->obs_dim();
   context.action_dim = env->action_dim();
   context.gamma = gamma;
-  const reward::RewardPtr ra = reward::MakeReward(args.reward_a, context);
-  const reward::RewardPtr rb = reward::MakeReward(args.reward_b, context);
+  const reward::RewardPtr ra = SpecOrRunReward(args.reward_a, args.env, context);
+  const reward::RewardPtr rb = SpecOrRunReward(args.reward_b, args.env, context);
   const eval::EpicSamples samples = eval::SampleEnvTransitions(
       args.env, {.num_transitions = args.samples, .num_samples = args.samples, .seed = args.seed});
   const eval::SampledEpicOptions options{.gamma = gamma};
@@ -103,7 +118,10 @@ void AddDistanceCommand(CLI::App& app) {
                   "reward spec: true, negated, scaled(factor=0.5), shaped(scale=1, "
                   "potential=random, seed=0), random(seed=0)")
       ->required();
-  cmd->add_option("--reward-b", args->reward_b, "reward spec, as --reward-a")->required();
+  cmd->add_option("--reward-b", args->reward_b,
+                  "reward spec, as --reward-a, or a pbrl run directory (its learned reward; "
+                  "sampled environments)")
+      ->required();
   cmd->add_option("--metric", args->metric, "epic or starc (EPIC canonicalisation)")
       ->check(CLI::IsMember({"epic", "starc"}));
   cmd->add_option("--samples", args->samples,

@@ -23,6 +23,7 @@
 #include "rlab/pipeline/train_rl.h"
 #include "rlab/reward/ensemble_reward_trainer.h"
 #include "rlab/reward/learned_reward.h"
+#include "rlab/reward/learned_reward_file.h"
 #include "rlab/reward/state_entropy.h"
 
 namespace rlab::pipeline {
@@ -384,6 +385,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     }
     const double pearson = reward_updates > 0 ? reward_pearson() : std::nan("");
     auto number = [](double x) -> nlohmann::json { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+    if (!cpl) reward::SaveLearnedReward(*learned, cfg.env, ctx.dir().path() / "reward_model");
     const double wall = ctx.wall_seconds();
     return {{"gold_return", gold},
             {"random_return", random_return},
