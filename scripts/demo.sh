@@ -12,3 +12,10 @@ echo "  metrics:  $run_dir/metrics.jsonl"
 [ -f "$run_dir/report.html" ] && echo "  report:   $run_dir/report.html"
 echo
 cat "$run_dir/summary.json"
+echo
+/usr/bin/env python3 - "$run_dir/summary.json" <<'PY' 2>/dev/null || true
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(f"normalised gold return: {s['normalized_return']:.2f} "
+      f"(gold return {s['gold_return']:.1f} from {s['labels_asked']} labels)")
+PY
