@@ -231,8 +231,11 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
   const auto index = torch::TensorOptions().dtype(torch::kInt64).device(device);
   const torch::Tensor causal =
       torch::arange(S, index).unsqueeze(0) <= torch::arange(past, S, index).unsqueeze(1);  // [T, S]
-  const torch::Tensor allowed = causal.unsqueeze(0).unsqueeze(0) &
-                                mask.unsqueeze(1).unsqueeze(1);  // [B, 1, T, S]
+  // Without padding the causal pattern alone, broadcast over the batch: [1, 1, T, S].
+  const torch::Tensor allowed = attention_mask.defined()
+                                    ? causal.unsqueeze(0).unsqueeze(0) &
+                                          mask.unsqueeze(1).unsqueeze(1)  // [B, 1, T, S]
+                                    : causal.unsqueeze(0).unsqueeze(0);
 
   torch::Tensor h = embed(input_ids);  // [B, T, d]
   torch::Tensor cos, sin;
@@ -240,7 +243,10 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
     RLAB_CHECK(S <= config_.max_positions,
                "transformer: {} positions exceed GPT-2's position table of {}", S,
                config_.max_positions);
-    h = h + positions(pos);
+    // Without padding every row has the same positions: add the table's rows once, broadcast
+    // over the batch (its gradient is then a sum over the batch, not a scatter of B T rows).
+    h = attention_mask.defined() ? h + positions(pos)
+                                 : h + positions->weight.slice(0, past, S).unsqueeze(0);
   } else {
     const torch::Tensor freqs = pos.to(torch::kFloat32).unsqueeze(-1) * inv_freq_;  // [B, T, Dh/2]
     const torch::Tensor angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);      // [B, 1, T, Dh]
