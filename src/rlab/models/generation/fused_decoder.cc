@@ -141,12 +141,19 @@ void FusedDecoder::LoadPrefill(const KvCache& cache, const torch::Tensor& prompt
 }
 
 void FusedDecoder::Linear(const float* x, const float* w, const float* b, int64_t in,
-                          int64_t out, float* y) {
-  // y [B, out] = x [B, in] W^T + b.
+                          int64_t out, float* y, bool accumulate) {
+  // y [B, out] = x [B, in] W^T + b, or y += x W^T + b when accumulating (a residual branch).
   if (b != nullptr) {
-    for (int64_t r = 0; r < batch_; ++r) std::memcpy(y + r * out, b, out * sizeof(float));
+    for (int64_t r = 0; r < batch_; ++r) {
+      float* row = y + r * out;
+      if (accumulate) {
+        for (int64_t i = 0; i < out; ++i) row[i] += b[i];
+      } else {
+        std::memcpy(row, b, out * sizeof(float));
+      }
+    }
   }
-  const float beta = b != nullptr ? 1.0f : 0.0f;
+  const float beta = (accumulate || b != nullptr) ? 1.0f : 0.0f;
   if (batch_ == 1) {
     Gemv(out, in, 1.0f, w, in, x, beta, y);
   } else {
@@ -284,16 +291,7 @@ void FusedDecoder::Step(std::span<const int64_t> ids, std::span<const uint8_t> r
     }
     Attend(l);
     // x += att W_o^T (+ b): the residual is accumulated by the product itself.
-    if (w.o_b != nullptr) {
-      for (int64_t b = 0; b < batch_; ++b) {
-        for (int64_t i = 0; i < d; ++i) x_[b * d + i] += w.o_b[i];
-      }
-    }
-    if (batch_ == 1) {
-      Gemv(d, d, 1.0f, w.o_w, d, att_.data(), 1.0f, x_.data());
-    } else {
-      Gemm(false, true, batch_, d, d, 1.0f, att_.data(), d, w.o_w, d, 1.0f, x_.data(), d);
-    }
+    Linear(att_.data(), w.o_w, w.o_b, d, d, x_.data(), /*accumulate=*/true);
     Norm(x_.data(), w.norm2_w, w.norm2_b, h_.data());
     const int64_t ffn = c_.intermediate_size;
     const float* down_w;
@@ -310,24 +308,10 @@ void FusedDecoder::Step(std::span<const int64_t> ids, std::span<const uint8_t> r
       for (int64_t i = 0; i < batch_ * ffn; ++i) up_[i] *= Silu(gate_[i]);
       down_w = w.down_w;
     }
-    if (down_b != nullptr) {
-      for (int64_t b = 0; b < batch_; ++b) {
-        for (int64_t i = 0; i < d; ++i) x_[b * d + i] += down_b[i];
-      }
-    }
-    if (batch_ == 1) {
-      Gemv(d, ffn, 1.0f, down_w, ffn, up_.data(), 1.0f, x_.data());
-    } else {
-      Gemm(false, true, batch_, d, ffn, 1.0f, up_.data(), ffn, down_w, ffn, 1.0f, x_.data(), d);
-    }
+    Linear(up_.data(), down_w, down_b, ffn, d, x_.data(), /*accumulate=*/true);
   }
   Norm(x_.data(), final_w_, final_b_, h_.data());
-  if (batch_ == 1) {
-    Gemv(c_.vocab_size, d, 1.0f, head_, d, h_.data(), 0.0f, logits);
-  } else {
-    Gemm(false, true, batch_, c_.vocab_size, d, 1.0f, h_.data(), d, head_, d, 0.0f, logits,
-         c_.vocab_size);
-  }
+  Linear(h_.data(), head_, nullptr, d, c_.vocab_size, logits);
 }
 
 }  // namespace rlab::models

@@ -46,7 +46,8 @@ class FusedDecoder {
     const float *fc_w, *fc_b, *proj_w, *proj_b;  // GPT-2 MLP
     const float *gate_w, *up_w, *down_w;         // Llama MLP
   };
-  void Linear(const float* x, const float* w, const float* b, int64_t in, int64_t out, float* y);
+  void Linear(const float* x, const float* w, const float* b, int64_t in, int64_t out, float* y,
+              bool accumulate = false);
   void Norm(const float* x, const float* w, const float* b, float* y) const;
   void Rotate(float* x, int64_t heads, int64_t position) const;
   void Attend(int64_t layer);
