@@ -16,6 +16,9 @@ void AddEvalPolicyCommand(CLI::App& app);
 void AddTokenizeCommands(CLI::App& app);
 void AddGenerateCommand(CLI::App& app);
 void AddSftCommand(CLI::App& app);
+void AddDataCommand(CLI::App& app);
+void AddTrainRmCommand(CLI::App& app);
+void AddEvalRmCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -29,6 +32,9 @@ inline void AddAllCommands(CLI::App& app) {
   AddTokenizeCommands(app);
   AddGenerateCommand(app);
   AddSftCommand(app);
+  AddTrainRmCommand(app);
+  AddEvalRmCommand(app);
+  AddDataCommand(app);
 }
 
 }  // namespace rlab::cli

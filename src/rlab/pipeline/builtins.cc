@@ -1,8 +1,10 @@
 #include "rlab/pipeline/bt_recovery.h"
+#include "rlab/pipeline/eval_rm.h"
 #include "rlab/pipeline/pbrl.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/sft.h"
 #include "rlab/pipeline/train_rl.h"
+#include "rlab/pipeline/train_rm.h"
 
 namespace rlab::pipeline {
 
@@ -17,6 +19,8 @@ void RegisterBuiltins() {
   if (!r.Contains("train-rl")) r.Register(TrainRlEntry());
   if (!r.Contains("pbrl")) r.Register(PbrlEntry());
   if (!r.Contains("sft")) r.Register(SftEntry());
+  if (!r.Contains("train-rm")) r.Register(TrainRmEntry());
+  if (!r.Contains("eval-rm")) r.Register(EvalRmEntry());
 }
 
 }  // namespace rlab::pipeline

@@ -15,7 +15,6 @@
 #include "rlab/data/text/sft_dataset.h"
 #include "rlab/data/text/token_batch.h"
 #include "rlab/eval/text_task_eval.h"
-#include "rlab/models/lr_schedule.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
@@ -30,14 +29,7 @@ void SftConfig::Validate() const {
   RLAB_CHECK(data.eval_examples >= 0, "data.eval_examples must be >= 0");
   RLAB_CHECK(data.eval_fraction >= 0 && data.eval_fraction < 1,
              "data.eval_fraction must be in [0, 1), got {}", data.eval_fraction);
-  RLAB_CHECK(optim.steps >= 0, "optim.steps must be >= 0, got {}", optim.steps);
-  RLAB_CHECK(optim.steps > 0 || optim.epochs > 0, "optim.epochs must be > 0 when steps is 0");
-  RLAB_CHECK(optim.batch_size >= 1 && optim.grad_accum >= 1,
-             "optim.batch_size and optim.grad_accum must be >= 1");
-  RLAB_CHECK(optim.learning_rate > 0, "optim.learning_rate must be > 0");
-  RLAB_CHECK(optim.min_lr_ratio >= 0 && optim.min_lr_ratio <= 1, "optim.min_lr_ratio must be in [0, 1]");
-  RLAB_CHECK(optim.warmup_ratio >= 0 && optim.warmup_ratio < 1, "optim.warmup_ratio must be in [0, 1)");
-  RLAB_CHECK(optim.max_grad_norm >= 0, "optim.max_grad_norm must be >= 0");
+  optim.Validate();
   RLAB_CHECK(eval_every >= 0, "eval_every must be >= 0");
   RLAB_CHECK(eval_batch_size >= 1, "eval_batch_size must be >= 1");
 }
@@ -140,19 +132,12 @@ class Sft : public ConfiguredPipeline<SftConfig> {
     const SftInputs in = PrepareInputs(c, *lm.tokenizer, seed);
     const int64_t pad = lm.tokenizer->pad_id().value_or(lm.tokenizer->eos_id().value_or(0));
     const int64_t n = static_cast<int64_t>(in.train.size());
-    const int64_t per_step = c.optim.batch_size * c.optim.grad_accum;
-    const int64_t total_steps =
-        c.optim.steps > 0
-            ? c.optim.steps
-            : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(c.optim.epochs * n / per_step)));
-    const int64_t warmup = static_cast<int64_t>(c.optim.warmup_ratio * total_steps);
+    const int64_t total_steps = c.optim.TotalSteps(n);
 
     models::Transformer& model = lm.model;
     model->train();
-    torch::optim::AdamW optimizer(
-        model->parameters(), torch::optim::AdamWOptions(c.optim.learning_rate)
-                                 .betas({c.optim.adam_beta1, c.optim.adam_beta2})
-                                 .weight_decay(c.optim.weight_decay));
+    const auto optimizer_ptr = MakeAdamW(model->parameters(), c.optim);
+    torch::optim::AdamW& optimizer = *optimizer_ptr;
     CheckpointState state;
     state.AddModule("model", model.ptr());
     state.AddOptimizer("optimizer", &optimizer);
@@ -215,12 +200,8 @@ class Sft : public ConfiguredPipeline<SftConfig> {
         step_targets += micro.back().loss_mask.slice(1, 1).sum().item<double>();
         window_all_tokens += micro.back().attention_mask.sum().item<double>();
       }
-      const double lr_factor =
-          models::WarmupCosineFactor(step, total_steps, warmup, c.optim.min_lr_ratio);
-      for (auto& group : optimizer.param_groups()) {
-        static_cast<torch::optim::AdamWOptions&>(group.options())
-            .lr(c.optim.learning_rate * lr_factor);
-      }
+      const double learning_rate = c.optim.LearningRateAt(step, total_steps);
+      SetLearningRate(optimizer, learning_rate);
       optimizer.zero_grad();
       double step_nll = 0.0;
       for (const data::TokenBatch& b : micro) {
@@ -242,7 +223,7 @@ class Sft : public ConfiguredPipeline<SftConfig> {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                                              window_start).count();
         MetricList m = {{"loss", window_loss / std::max(window_tokens, 1.0)},
-                        {"learning_rate", c.optim.learning_rate * lr_factor},
+                        {"learning_rate", learning_rate},
                         {"grad_norm", grad_norm},
                         {"epoch", epoch + static_cast<double>(position) / n},
                         {"tokens_per_second", window_all_tokens / std::max(seconds, 1e-9)}};

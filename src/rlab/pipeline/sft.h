@@ -1,7 +1,6 @@
 // sft: supervised fine-tuning of a causal language model on demonstrations, in TRL's data
-// conventions with the loss on completion tokens only; AdamW (Loshchilov & Hutter, "Decoupled
-// Weight Decay Regularization", arXiv:1711.05101) with linear warm-up and cosine decay,
-// gradient clipping and accumulation. The model starts from a preset or a Hugging Face model
+// conventions with the loss on completion tokens only; the optimiser of lm_optim.h (AdamW,
+// warm-up and cosine decay, clipping and accumulation). The model starts from a preset or a Hugging Face model
 // directory, and the trained model is written to <run>/model in the same layout.
 //
 //   rlab sft --model tiny --data task:arithmetic(digits=2)
@@ -12,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "rlab/pipeline/lm_optim.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/run_options.h"
 
@@ -39,40 +39,11 @@ struct SftData {
   }
 };
 
-struct SftOptim {
-  int64_t steps = 2000;  // optimiser steps; 0 = run `epochs` over the data
-  double epochs = 1.0;
-  int64_t batch_size = 32;
-  int64_t grad_accum = 1;
-  double learning_rate = 1e-3;
-  double min_lr_ratio = 0.1;
-  double warmup_ratio = 0.05;
-  double weight_decay = 0.0;
-  double adam_beta1 = 0.9;
-  double adam_beta2 = 0.999;
-  double max_grad_norm = 1.0;
-
-  template <class V>
-  void Fields(V& v) {
-    v("steps", steps, "optimiser steps (0 = use epochs)");
-    v("epochs", epochs, "passes over the data when steps is 0");
-    v("batch_size", batch_size, "examples per micro-batch");
-    v("grad_accum", grad_accum, "micro-batches per optimiser step");
-    v("learning_rate", learning_rate, "peak learning rate of AdamW");
-    v("min_lr_ratio", min_lr_ratio, "the cosine decays to this share of the peak");
-    v("warmup_ratio", warmup_ratio, "share of the steps spent warming up linearly");
-    v("weight_decay", weight_decay, "AdamW's decoupled weight decay");
-    v("adam_beta1", adam_beta1, "AdamW beta1");
-    v("adam_beta2", adam_beta2, "AdamW beta2");
-    v("max_grad_norm", max_grad_norm, "clip the global gradient norm (0 = off)");
-  }
-};
-
 struct SftConfig {
   std::string model = "preset:tiny";
   std::string tokenizer;  // empty: the model's own (presets: byte)
   SftData data;
-  SftOptim optim;
+  LmOptim optim;
   int64_t eval_every = 500;  // steps between held-out evaluations (0 = start and end only)
   int64_t eval_batch_size = 64;
   RunOptions run;

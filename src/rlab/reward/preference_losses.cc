@@ -33,11 +33,7 @@ class BradleyTerry : public PairwiseLoss {
   }
   torch::Tensor operator()(const PairRewards& p) const override {
     CheckPairs(p);
-    const torch::Tensor d = p.chosen - p.rejected - p.margin;  // [B]
-    // The probability that "chosen" is preferred: 1 - eps, or 1/2 for a tie.
-    const torch::Tensor target =
-        torch::where(p.tie, torch::full_like(d, 0.5), torch::full_like(d, 1.0 - smoothing_));
-    torch::Tensor loss = (target * torch::softplus(-d) + (1 - target) * torch::softplus(d)).mean();
+    torch::Tensor loss = SoftLogisticLoss(p.chosen - p.rejected - p.margin, p.tie, smoothing_);
     if (center_ > 0) loss = loss + center_ * (p.chosen + p.rejected).pow(2).mean();
     return loss;
   }
@@ -120,6 +116,13 @@ void RegisterPairwiseLosses() {
 std::unique_ptr<PairwiseLoss> MakePairwiseLoss(std::string_view spec) {
   RegisterPairwiseLosses();
   return PairwiseLosses().Create(spec);
+}
+
+torch::Tensor SoftLogisticLoss(const torch::Tensor& d, const torch::Tensor& tie, double eps) {
+  // The probability that the first response is preferred: 1 - eps, or 1/2 for a tie.
+  const torch::Tensor target =
+      torch::where(tie, torch::full_like(d, 0.5), torch::full_like(d, 1.0 - eps));
+  return (target * torch::softplus(-d) + (1 - target) * torch::softplus(d)).mean();
 }
 
 torch::Tensor PlackettLuceLoss(const torch::Tensor& ranked) {

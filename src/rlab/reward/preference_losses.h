@@ -44,6 +44,10 @@ PairwiseLossRegistry& PairwiseLosses();
 void RegisterPairwiseLosses();  // safe to call more than once
 std::unique_ptr<PairwiseLoss> MakePairwiseLoss(std::string_view spec);
 
+// The logistic loss of preference logits d [B] against soft targets: the first response wins
+// with probability 1 - eps, a tie with 1/2. Mean over the batch.
+torch::Tensor SoftLogisticLoss(const torch::Tensor& d, const torch::Tensor& tie, double eps);
+
 // Plackett-Luce (Plackett 1975, Luce 1959) over rankings: rewards [B, K] with column 0 the
 // best response; -sum_k log(e^r_k / sum_{j >= k} e^r_j), averaged over the batch.
 torch::Tensor PlackettLuceLoss(const torch::Tensor& ranked_rewards);

@@ -91,6 +91,52 @@ TEST_F(PreferenceDatasetTest, BadRecordsNameFileLineAndField) {
   EXPECT_NE(e.find("'chosen'"), std::string::npos) << e;
 }
 
+// The JSON parser refuses ill-formed UTF-8 before fields exist; the error still names the
+// line, the field (a path into the record) and the byte.
+TEST_F(PreferenceDatasetTest, InvalidUtf8NamesLineFieldAndByte) {
+  const std::string good = R"({"prompt": "p", "chosen": "a", "rejected": "b"})" "\n";
+  std::string e = Error("u1.jsonl", good + "{\"prompt\": \"p\", \"chosen\": \"ab\xff\", \"rejected\": \"c\"}\n");
+  EXPECT_NE(e.find("u1.jsonl:2: field 'chosen' is not valid UTF-8 (byte 0xff at offset 2)"),
+            std::string::npos) << e;
+  // Inside a chat message, after an escape (offsets count the decoded bytes).
+  e = Error("u2.jsonl", "{\"prompt\": [{\"role\": \"user\", \"content\": \"\\n\xc3\"}], \"chosen\": [{\"role\": \"assistant\", \"content\": \"x\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": \"y\"}]}\n");
+  EXPECT_NE(e.find("u2.jsonl:1: field 'prompt[0].content' is not valid UTF-8 (byte 0xc3 at offset 1)"),
+            std::string::npos) << e;
+  // A UTF-16 surrogate encoded as UTF-8 (ED A0 80) is ill-formed too.
+  e = Error("u3.jsonl", good + good + "{\"prompt\": \"p\", \"ranking\": [\"a\", \"\xed\xa0\x80\"]}\n");
+  EXPECT_NE(e.find("u3.jsonl:3: field 'ranking[1]' is not valid UTF-8 (byte 0xed at offset 0)"),
+            std::string::npos) << e;
+  // A JSON array file: the record index instead of the line.
+  e = Error("u4.json", "[{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"},\n {\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"\xfe\"}]");
+  EXPECT_NE(e.find("u4.json: record 1: field 'rejected' is not valid UTF-8 (byte 0xfe at offset 0)"),
+            std::string::npos) << e;
+  // A byte outside every string, and a lone surrogate escape (well-formed bytes, refused by
+  // the parser): file and line still named.
+  e = Error("u5.jsonl", "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\xff\n");
+  EXPECT_NE(e.find("u5.jsonl:1: byte 0xff at column 48 is not valid UTF-8"), std::string::npos) << e;
+  e = Error("u6.jsonl", good + R"({"prompt": "p", "chosen": "\udcff", "rejected": "b"})" "\n");
+  EXPECT_NE(e.find("u6.jsonl:2: malformed JSON"), std::string::npos) << e;
+}
+
+TEST_F(PreferenceDatasetTest, EmptyResponsesAreErrors) {
+  std::string e = Error("e1.jsonl", R"({"prompt": "p", "chosen": "", "rejected": "b"})" "\n");
+  EXPECT_NE(e.find("e1.jsonl:1: field 'chosen' is an empty string"), std::string::npos) << e;
+  e = Error("e2.jsonl", R"({"prompt": "p", "ranking": ["a", "b", ""]})" "\n");
+  EXPECT_NE(e.find("e2.jsonl:1: field 'ranking[2]' is an empty string"), std::string::npos) << e;
+  e = Error("e3.jsonl", R"({"prompt": [{"role": "user", "content": "x"}], "chosen": [{"role": "assistant", "content": "y"}], "rejected": [{"role": "assistant", "content": ""}]})" "\n");
+  EXPECT_NE(e.find("e3.jsonl:1: field 'rejected[0].content' is an empty string"), std::string::npos) << e;
+  // Implicit conversation: the index is the message's place in the record's list.
+  e = Error("e4.jsonl", R"({"chosen": [{"role": "user", "content": "x"}, {"role": "assistant", "content": ""}], "rejected": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "z"}]})" "\n");
+  EXPECT_NE(e.find("field 'chosen[1].content' is an empty string"), std::string::npos) << e;
+  // Implicit prompt in plain text: one response is a prefix of the other.
+  e = Error("e5.jsonl", R"({"chosen": "Q: 2+2?", "rejected": "Q: 2+2? 5"})" "\n");
+  EXPECT_NE(e.find("e5.jsonl:1: field 'chosen' has no text after the prompt"), std::string::npos) << e;
+  // A missing prompt for a ranking names the field too.
+  e = Error("e6.jsonl", R"({"ranking": ["a", "b"]})" "\n");
+  EXPECT_NE(e.find("e6.jsonl:1"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"prompt\""), std::string::npos) << e;
+}
+
 TEST(SplitHeldOut, DeterministicAndDisjoint) {
   std::vector<int> a(100), b;
   std::iota(a.begin(), a.end(), 0);

@@ -68,6 +68,37 @@ TEST_P(SequenceRewardModelTest, CausalLmLoadsAsBackbone) {
   EXPECT_TRUE(torch::equal(lm->Hidden(ids), rm->backbone->Hidden(ids)));
 }
 
+TEST_P(SequenceRewardModelTest, SeveralOutputsSaveAndLoadWithTheirCount) {
+  rlab::testing::ScratchDir dir("sequence_reward_model_labels");
+  torch::manual_seed(6);
+  SequenceRewardModel rm(GetParam(), 4);
+  SaveSequenceRewardModel(rm, dir.path(), {{"extra_key", "kept"}});
+  const auto config = nlohmann::json::parse(ReadFile(dir / "config.json"));
+  EXPECT_EQ(config["num_labels"], 4);
+  EXPECT_EQ(config["id2label"].size(), 4u);
+  EXPECT_EQ(config["extra_key"], "kept");
+  EXPECT_TRUE(IsSequenceClassificationDir(dir.path()));
+  SequenceRewardModel back = LoadSequenceRewardModel(dir.path());
+  EXPECT_EQ(back->num_labels(), 4);
+  const torch::Tensor ids = torch::tensor({{1, 2, 3}, {4, 5, 6}});
+  const torch::Tensor mask = torch::ones({2, 3}, torch::kInt64);
+  torch::NoGradGuard no_grad;
+  EXPECT_EQ(rm->Outputs(ids, mask).sizes(), (std::vector<int64_t>{2, 4}));
+  EXPECT_TRUE(torch::equal(rm->Outputs(ids, mask), back->Outputs(ids, mask)));
+  EXPECT_NE(rlab::testing::ErrorOf([&] { rm(ids, mask); }).find("4 outputs"), std::string::npos);
+}
+
+TEST_P(SequenceRewardModelTest, RewardModelFromLanguageModelCopiesTheBackbone) {
+  torch::manual_seed(7);
+  Transformer lm(GetParam());
+  SequenceRewardModel rm = RewardModelFromLanguageModel(lm, 2);
+  EXPECT_EQ(rm->num_labels(), 2);
+  EXPECT_FALSE(IsSequenceClassificationDir("/nonexistent"));
+  const torch::Tensor ids = torch::tensor({{3, 1, 4, 1}});
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(lm->Hidden(ids), rm->backbone->Hidden(ids)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Families, SequenceRewardModelTest,
                          ::testing::Values(testing::TinyGpt2(), testing::TinyLlama(2, false)),
                          [](const auto& info) {

@@ -63,6 +63,13 @@ TaskExample ArithmeticTask::Sample(Rng& rng, TaskSplit split) const {
   }
 }
 
+std::string ArithmeticTask::SampleResponse(std::string_view prompt, Rng& rng) const {
+  const long long answer = Answer(prompt);
+  if (rng.Uniform() < 0.5) return fmt::format("{}", answer);
+  const long long offset = 1 + rng.UniformInt(10);
+  return fmt::format("{}", rng.Uniform() < 0.5 ? answer - offset : answer + offset);
+}
+
 long long ArithmeticTask::Answer(std::string_view prompt) const {
   const auto bad = [&] {
     return fmt::format("arithmetic: prompt '{}' is not of the form A+B=, A-B= or A*B=", prompt);

@@ -21,6 +21,8 @@ class ArithmeticTask : public TextTask {
  public:
   explicit ArithmeticTask(ArithmeticOptions options);
   TaskExample Sample(Rng& rng, TaskSplit split) const override;
+  // The right answer half of the time, else a wrong one within 10 of it.
+  std::string SampleResponse(std::string_view prompt, Rng& rng) const override;
   // 1 when the completion, up to its first newline and without surrounding spaces, is the
   // result written in decimal; else 0.
   double GoldReward(std::string_view prompt, std::string_view completion) const override;

@@ -53,8 +53,17 @@ const KeywordTask::Topic& KeywordTask::TopicOf(std::string_view prompt) const {
 }
 
 TaskExample KeywordTask::Sample(Rng& rng, TaskSplit /*split*/) const {
+  const int64_t topic_index = rng.UniformInt(static_cast<int64_t>(Topics().size()));
+  return {Topics()[topic_index].name + ":", SampleSentence(topic_index, rng)};
+}
+
+std::string KeywordTask::SampleResponse(std::string_view prompt, Rng& rng) const {
+  const std::size_t topic_index = &TopicOf(prompt) - Topics().data();
+  return SampleSentence(topic_index, rng);
+}
+
+std::string KeywordTask::SampleSentence(std::size_t topic_index, Rng& rng) const {
   const auto& topics = Topics();
-  const int64_t topic_index = rng.UniformInt(static_cast<int64_t>(topics.size()));
   const Topic& topic = topics[topic_index];
   const int64_t n = options_.min_words + rng.UniformInt(options_.max_words - options_.min_words + 1);
   std::string completion;
@@ -66,7 +75,7 @@ TaskExample KeywordTask::Sample(Rng& rng, TaskSplit /*split*/) const {
     } else if (u < options_.topic_rate + options_.off_topic_rate) {
       // Another topic's word: drawn from the other topics only.
       int64_t other = rng.UniformInt(static_cast<int64_t>(topics.size()) - 1);
-      if (other >= topic_index) ++other;
+      if (other >= static_cast<int64_t>(topic_index)) ++other;
       const auto& words = topics[other].words;
       word = words[rng.UniformInt(static_cast<int64_t>(words.size()))];
     } else {
@@ -75,7 +84,7 @@ TaskExample KeywordTask::Sample(Rng& rng, TaskSplit /*split*/) const {
     completion += " " + word;
   }
   completion += ".";
-  return {topic.name + ":", completion};
+  return completion;
 }
 
 double KeywordTask::GoldReward(std::string_view prompt, std::string_view completion) const {

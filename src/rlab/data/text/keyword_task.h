@@ -37,6 +37,8 @@ class KeywordTask : public TextTask {
   explicit KeywordTask(KeywordOptions options);
   // Both splits draw from the same topics: the task has too few prompts to hold some out.
   TaskExample Sample(Rng& rng, TaskSplit split) const override;
+  // A sentence from the demonstration distribution for the prompt's topic.
+  std::string SampleResponse(std::string_view prompt, Rng& rng) const override;
   double GoldReward(std::string_view prompt, std::string_view completion) const override;
   std::string MetricName() const override { return "gold_reward"; }
   // Greedy decoding of a distribution over many acceptable sentences repeats its likeliest
@@ -56,6 +58,7 @@ class KeywordTask : public TextTask {
 
  private:
   const Topic& TopicOf(std::string_view prompt) const;
+  std::string SampleSentence(std::size_t topic_index, Rng& rng) const;
   KeywordOptions options_;
 };
 

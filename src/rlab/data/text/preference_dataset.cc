@@ -18,11 +18,21 @@ using Messages = std::vector<models::ChatMessage>;
 
 bool IsConversation(const nlohmann::json& v) { return v.is_array(); }
 
-
+// Every string here is well-formed UTF-8: the JSON parser refuses anything else, and
+// ForEachRecord names the line and field of the offending byte (record_file.cc).
 std::string Text(const nlohmann::json& value, const std::string& where, std::string_view field) {
   RLAB_CHECK(value.is_string(), "{}: field '{}' must be a string, found {}", where, field,
              value.dump());
   return value.get<std::string>();
+}
+
+// An empty response teaches nothing and breaks length-normalised losses; say so early.
+std::string Response(const nlohmann::json& value, const std::string& where,
+                     std::string_view field) {
+  std::string text = Text(value, where, field);
+  RLAB_CHECK(!text.empty(), "{}: field '{}' is an empty string; a response needs text (fix or "
+             "drop the record)", where, field);
+  return text;
 }
 
 std::optional<double> Number(const nlohmann::json& object, const char* field,
@@ -35,13 +45,17 @@ std::optional<double> Number(const nlohmann::json& object, const char* field,
 }
 
 // A response to a conversational prompt: what the template adds after the generation prompt.
+// `first` is the index of reply[0] in the record's list, for messages.
 std::string RenderReply(const Messages& prompt, const Messages& reply,
                         const models::ChatTemplate& chat, const std::string& where,
-                        std::string_view field) {
+                        std::string_view field, std::size_t first = 0) {
   for (std::size_t i = 0; i < reply.size(); ++i) {
     RLAB_CHECK(reply[i].role == "assistant",
                "{}: field '{}[{}]' has role '{}'; responses hold assistant messages", where,
-               field, i, reply[i].role);
+               field, first + i, reply[i].role);
+    RLAB_CHECK(!reply[i].content.empty(),
+               "{}: field '{}[{}].content' is an empty string; a response needs text (fix or "
+               "drop the record)", where, field, first + i);
   }
   const std::string opened = chat.Render(prompt, /*add_generation_prompt=*/true);
   Messages all = prompt;
@@ -73,7 +87,7 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
       r.responses.push_back(conversational
                                 ? RenderReply(prompt, ParseChatMessages(ranking[i], where, field),
                                               chat, where, field)
-                                : Text(ranking[i], where, field));
+                                : Response(ranking[i], where, field));
     }
     return r;
   }
@@ -92,7 +106,7 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
                      RenderReply(prompt, ParseChatMessages(rejected, where, "rejected"), chat, where, "rejected")};
     } else {
       r.prompt = Text(o["prompt"], where, "prompt");
-      r.responses = {Text(chosen, where, "chosen"), Text(rejected, where, "rejected")};
+      r.responses = {Response(chosen, where, "chosen"), Response(rejected, where, "rejected")};
     }
   } else if (IsConversation(chosen)) {
     // Implicit prompt: the messages both conversations share.
@@ -109,13 +123,22 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
                where);
     const Messages prompt(a.begin(), a.begin() + shared);
     r.prompt = chat.Render(prompt, true);
-    r.responses = {RenderReply(prompt, Messages(a.begin() + shared, a.end()), chat, where, "chosen"),
-                   RenderReply(prompt, Messages(b.begin() + shared, b.end()), chat, where, "rejected")};
+    r.responses = {
+        RenderReply(prompt, Messages(a.begin() + shared, a.end()), chat, where, "chosen", shared),
+        RenderReply(prompt, Messages(b.begin() + shared, b.end()), chat, where, "rejected",
+                    shared)};
   } else {
     // Implicit prompt in plain text: the longest common prefix.
     const std::string a = Text(chosen, where, "chosen"), b = Text(rejected, where, "rejected");
     std::size_t shared = 0;
     while (shared < a.size() && shared < b.size() && a[shared] == b[shared]) ++shared;
+    for (const auto& [text, field] : {std::pair{&a, "chosen"}, std::pair{&b, "rejected"}}) {
+      RLAB_CHECK(shared < text->size(),
+                 "{}: field '{}' has no text after the prompt it shares with the other response "
+                 "(without \"prompt\", the prompt is their longest common prefix); give "
+                 "\"prompt\" explicitly",
+                 where, field);
+    }
     r.prompt = a.substr(0, shared);
     r.responses = {a.substr(shared), b.substr(shared)};
   }

@@ -10,7 +10,7 @@
 //   rankings          {"prompt": ..., "ranking": [best, ..., worst]} with two or more
 //                     responses (k-wise data for Plackett-Luce and PRO)
 // A record that does not fit is an error naming the file, the line (or array index) and the
-// field.
+// field: a missing or mistyped field, text that is not well-formed UTF-8, an empty response.
 #pragma once
 
 #include <cstdint>

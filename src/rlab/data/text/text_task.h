@@ -27,6 +27,9 @@ class TextTask {
  public:
   virtual ~TextTask() = default;
   virtual TaskExample Sample(Rng& rng, TaskSplit split) const = 0;
+  // Another response to a prompt this task produced, from a distribution of varied quality
+  // (good and bad answers), so that pairs of them make preference data.
+  virtual std::string SampleResponse(std::string_view prompt, Rng& rng) const = 0;
   // The gold reward of `completion` (the generated text only, without the prompt) for a
   // prompt this task produced; a prompt it could not have produced is an error.
   virtual double GoldReward(std::string_view prompt, std::string_view completion) const = 0;

@@ -13,16 +13,12 @@ namespace rlab::models {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 bool HasTokenizerFiles(const fs::path& dir) {
   for (const char* name : {"tokenizer.json", "vocab.json", "encoder.json", "tokenizer_config.json"}) {
     if (fs::exists(dir / name)) return true;
   }
   return false;
 }
-
-}  // namespace
 
 std::string LanguageModel::Describe() const {
   const TransformerConfig& c = model->config();
@@ -63,10 +59,15 @@ LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed) {
 
 void SaveLanguageModel(const LanguageModel& lm, const fs::path& dir) {
   SaveHfTransformer(lm.model, dir);
-  if (const auto* bytes = dynamic_cast<const ByteTokenizer*>(lm.tokenizer.get())) {
+  SaveTokenizerFiles(lm.tokenizer.get(), lm.source_dir, dir);
+}
+
+void SaveTokenizerFiles(const Tokenizer* tokenizer, const fs::path& source_dir,
+                        const fs::path& dir) {
+  if (const auto* bytes = dynamic_cast<const ByteTokenizer*>(tokenizer)) {
     WriteByteTokenizerConfig(*bytes, dir);
-  } else if (lm.tokenizer && !lm.source_dir.empty()) {
-    CopyTokenizerFiles(lm.source_dir, dir);
+  } else if (tokenizer && !source_dir.empty()) {
+    CopyTokenizerFiles(source_dir, dir);
   }
 }
 

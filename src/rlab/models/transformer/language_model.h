@@ -29,4 +29,11 @@ LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed);
 // (the byte tokenizer's config, or the source directory's tokenizer files).
 void SaveLanguageModel(const LanguageModel& lm, const std::filesystem::path& dir);
 
+// Writes `tokenizer` to the model directory `dir`: the byte tokenizer's config, or the files
+// of the directory it was read from (`source_dir`; nothing when that is empty).
+void SaveTokenizerFiles(const Tokenizer* tokenizer, const std::filesystem::path& source_dir,
+                        const std::filesystem::path& dir);
+// Whether `dir` holds tokenizer files that LoadTokenizer reads.
+bool HasTokenizerFiles(const std::filesystem::path& dir);
+
 }  // namespace rlab::models

@@ -1,5 +1,6 @@
 #include "rlab/models/transformer/sequence_reward_model.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
@@ -25,10 +26,14 @@ TransformerConfig BackboneConfig(TransformerConfig config) {
 
 }  // namespace
 
-SequenceRewardModelImpl::SequenceRewardModelImpl(const TransformerConfig& config) {
+SequenceRewardModelImpl::SequenceRewardModelImpl(const TransformerConfig& config,
+                                                 int64_t num_labels)
+    : num_labels_(num_labels) {
+  RLAB_CHECK(num_labels >= 1, "a reward model needs num_labels >= 1, got {}", num_labels);
   backbone = register_module("backbone", Transformer(BackboneConfig(config)));
   score = register_module(
-      "score", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, 1).bias(false)));
+      "score",
+      torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, num_labels).bias(false)));
   torch::NoGradGuard no_grad;
   score->weight.normal_(0.0, 0.02);
 }
@@ -48,21 +53,32 @@ torch::Tensor SequenceRewardModelImpl::LastHidden(const torch::Tensor& ids,
   return hidden.gather(1, last.view({-1, 1, 1}).expand({-1, 1, d})).squeeze(1);  // [B, d]
 }
 
-torch::Tensor SequenceRewardModelImpl::forward(const torch::Tensor& ids,
+torch::Tensor SequenceRewardModelImpl::Outputs(const torch::Tensor& ids,
                                                const torch::Tensor& attention_mask) {
-  return score(LastHidden(ids, attention_mask)).squeeze(-1);  // [B]
+  return score(LastHidden(ids, attention_mask));  // [B, num_labels]
 }
 
-SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir) {
+torch::Tensor SequenceRewardModelImpl::forward(const torch::Tensor& ids,
+                                               const torch::Tensor& attention_mask) {
+  RLAB_CHECK(num_labels_ == 1, "this reward model has {} outputs, not one scalar reward",
+             num_labels_);
+  return Outputs(ids, attention_mask).squeeze(-1);  // [B]
+}
+
+SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir,
+                                            int64_t num_labels_for_fresh_head) {
   std::map<std::string, torch::Tensor> tensors = ReadHfWeights(dir);
   const TransformerConfig config = ReadTransformerConfig(dir / "config.json");
-  SequenceRewardModel model(config);
   const auto it = tensors.find(kScoreName);
+  const int64_t d = config.hidden_size;
   if (it != tensors.end()) {
-    const int64_t d = config.hidden_size;
-    RLAB_CHECK(it->second.dim() == 2 && it->second.size(0) == 1 && it->second.size(1) == d,
-               "{}: score.weight has shape {}; a reward model's head is [1, {}] (num_labels 1)",
+    RLAB_CHECK(it->second.dim() == 2 && it->second.size(0) >= 1 && it->second.size(1) == d,
+               "{}: score.weight has shape {}; a reward model's head is [num_labels, {}]",
                dir.string(), it->second.sizes(), d);
+  }
+  SequenceRewardModel model(config,
+                            it != tensors.end() ? it->second.size(0) : num_labels_for_fresh_head);
+  if (it != tensors.end()) {
     torch::NoGradGuard no_grad;
     model->score->weight.copy_(it->second.to(torch::kFloat32));
     tensors.erase(it);
@@ -71,7 +87,28 @@ SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir) {
   return model;
 }
 
-void SaveSequenceRewardModel(const SequenceRewardModel& model, const fs::path& dir) {
+SequenceRewardModel RewardModelFromLanguageModel(const Transformer& lm, int64_t num_labels) {
+  SequenceRewardModel model(lm->config(), num_labels);
+  LoadHfTensors(model->backbone, HfTensorsForSave(lm), "language model");
+  return model;
+}
+
+bool IsSequenceClassificationDir(const fs::path& dir) {
+  const fs::path path = dir / "config.json";
+  if (!fs::exists(path)) return false;
+  const nlohmann::json config = nlohmann::json::parse(ReadFile(path), nullptr, false);
+  if (!config.is_object() || !config.contains("architectures") ||
+      !config["architectures"].is_array()) {
+    return false;
+  }
+  for (const auto& a : config["architectures"]) {
+    if (a.is_string() && a.get<std::string>().ends_with("ForSequenceClassification")) return true;
+  }
+  return false;
+}
+
+void SaveSequenceRewardModel(const SequenceRewardModel& model, const fs::path& dir,
+                             const nlohmann::json& extra) {
   fs::create_directories(dir);
   std::map<std::string, torch::Tensor> tensors = HfTensorsForSave(model->backbone);
   tensors[kScoreName] = model->score->weight.detach().contiguous();
@@ -80,9 +117,16 @@ void SaveSequenceRewardModel(const SequenceRewardModel& model, const fs::path& d
   const bool gpt2 = model->backbone->config().arch == TransformerArch::kGpt2;
   config["architectures"] = nlohmann::json::array(
       {gpt2 ? "GPT2ForSequenceClassification" : "LlamaForSequenceClassification"});
-  config["num_labels"] = 1;
-  config["id2label"] = {{"0", "LABEL_0"}};
-  config["label2id"] = {{"LABEL_0", 0}};
+  const int64_t labels = model->num_labels();
+  config["num_labels"] = labels;
+  config["id2label"] = nlohmann::json::object();
+  config["label2id"] = nlohmann::json::object();
+  for (int64_t i = 0; i < labels; ++i) {
+    const std::string name = fmt::format("LABEL_{}", i);
+    config["id2label"][std::to_string(i)] = name;
+    config["label2id"][name] = i;
+  }
+  config.update(extra);
   WriteFileAtomic(dir / "config.json", config.dump(2) + "\n");
 }
 

@@ -4,13 +4,18 @@
 // (Ouyang et al. 2022, "Training language models to follow instructions with human feedback",
 // arXiv:2203.02155, section 3.5). Saved and loaded in the Hugging Face layout
 // (LlamaForSequenceClassification / GPT2ForSequenceClassification: backbone names plus
-// "score.weight" [1, d]); a causal-LM checkpoint loads as a backbone with a fresh head.
+// "score.weight" [num_labels, d]); a causal-LM checkpoint loads as a backbone with a fresh head.
+// A scalar reward model has num_labels = 1; distributional and preference-embedding heads
+// (reward/rm_objective.h) read several outputs from the same place.
 #pragma once
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
 #include <filesystem>
 
 #include "rlab/models/transformer/transformer.h"
@@ -21,25 +26,42 @@ class SequenceRewardModelImpl : public torch::nn::Module {
  public:
   // The backbone's output layer is never used; the head starts N(0, 0.02) from libtorch's
   // default generator, as Hugging Face initialises it.
-  explicit SequenceRewardModelImpl(const TransformerConfig& config);
+  explicit SequenceRewardModelImpl(const TransformerConfig& config, int64_t num_labels = 1);
 
-  // ids [B, T], attention_mask [B, T] (1 = real; left or right padding) -> rewards [B].
+  // ids [B, T], attention_mask [B, T] (1 = real; left or right padding) -> rewards [B]
+  // (num_labels must be 1).
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attention_mask);
+  // All head outputs: [B, num_labels].
+  torch::Tensor Outputs(const torch::Tensor& ids, const torch::Tensor& attention_mask);
+  int64_t num_labels() const { return num_labels_; }
   // The hidden state each reward is read from: [B, d].
   torch::Tensor LastHidden(const torch::Tensor& ids, const torch::Tensor& attention_mask);
 
   Transformer backbone{nullptr};
-  torch::nn::Linear score{nullptr};  // [1, d], no bias
+  torch::nn::Linear score{nullptr};  // [num_labels, d], no bias
+
+ private:
+  int64_t num_labels_;
 };
 TORCH_MODULE(SequenceRewardModel);
 
 // Index of the last real token of each row: mask [B, T] -> [B] int64 (0 for an empty row).
 torch::Tensor LastRealIndex(const torch::Tensor& attention_mask);
 
-// DIR holds a sequence-classification checkpoint (with score.weight) or a causal LM (the
-// head then starts fresh from libtorch's default generator).
-SequenceRewardModel LoadSequenceRewardModel(const std::filesystem::path& dir);
-// config.json (architectures *ForSequenceClassification, num_labels 1) + model.safetensors.
-void SaveSequenceRewardModel(const SequenceRewardModel& model, const std::filesystem::path& dir);
+// DIR holds a sequence-classification checkpoint (with score.weight; num_labels is read from
+// its shape) or a causal LM (the head then starts fresh from libtorch's default generator
+// with `num_labels_for_fresh_head` outputs).
+SequenceRewardModel LoadSequenceRewardModel(const std::filesystem::path& dir,
+                                            int64_t num_labels_for_fresh_head = 1);
+// A fresh head of `num_labels` outputs on a copy of a causal language model's weights (the
+// usual start of reward-model training: the SFT model as backbone).
+SequenceRewardModel RewardModelFromLanguageModel(const Transformer& lm, int64_t num_labels);
+// Whether DIR's config.json names a *ForSequenceClassification architecture.
+bool IsSequenceClassificationDir(const std::filesystem::path& dir);
+
+// config.json (architectures *ForSequenceClassification, num_labels, and `extra` merged in
+// at the top level) + model.safetensors.
+void SaveSequenceRewardModel(const SequenceRewardModel& model, const std::filesystem::path& dir,
+                             const nlohmann::json& extra = nlohmann::json::object());
 
 }  // namespace rlab::models
