@@ -1,10 +1,12 @@
 // Language-model throughput for docs/benchmarks.md: training tokens/s (forward, loss, backward,
-// AdamW) and generation tokens/s with and without the KV cache. Prints one JSON line per run.
+// AdamW), generation tokens/s with and without the KV cache, and reward-model training pairs/s
+// (chosen and rejected in one forward pass, Bradley-Terry loss). Prints one JSON line per run.
 //
 //   bench_lm train --arch gpt2 --layers 6 --width 384 --heads 6 --vocab 65 --seq 256 --batch 8
 //                  --threads 1 --blas 2
 //   bench_lm generate --preset tiny --batch 1 --new-tokens 256 --cache 1 --blas 2
 //   bench_lm generate ... --save DIR   (also writes the weights, for the Python peer)
+//   bench_lm rm --preset tiny --vocab 259 --seq 64 --batch 16 --blas 2
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -16,7 +18,9 @@
 #include "rlab/models/generation/generate.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
 #include "rlab/models/transformer/presets.h"
+#include "rlab/models/transformer/sequence_reward_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
+#include "rlab/reward/rm_objective.h"
 
 namespace {
 
@@ -95,6 +99,51 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
                           tokens_per_second,
                           tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9,
                           forward_s / seconds, backward_s / seconds, update_s / seconds)
+                  .c_str());
+}
+
+// Reward-model training: `batch` pairs of random sequences of length `seq` per step, the 2B
+// sequences in one forward pass. Model FLOPs per token: 6 N (non-embedding) + 12 L d T; the
+// reward model has no output layer over the vocabulary.
+void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
+                      const Common& common) {
+  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  torch::manual_seed(1);
+  rlab::models::SequenceRewardModel model(config);
+  model->train();
+  const auto objective = rlab::reward::MakeRmObjective("bradley_terry");
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  rlab::reward::RmTargets targets;
+  targets.chosen_rows = torch::arange(batch, torch::kInt64);
+  targets.rejected_rows = torch::arange(batch, 2 * batch, torch::kInt64);
+  targets.margin = torch::zeros({batch});
+  targets.tie = torch::zeros({batch}, torch::kBool);
+  targets.rating = torch::full({2 * batch}, std::nan(""));
+  const auto step = [&] {
+    const torch::Tensor ids = torch::randint(config.vocab_size, {2 * batch, seq}, torch::kInt64);
+    const torch::Tensor mask = torch::ones({2 * batch, seq}, torch::kInt64);
+    optimizer.zero_grad();
+    objective->Loss(model->Outputs(ids, mask), targets).backward();
+    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    optimizer.step();
+  };
+  step();  // warm-up
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < steps; ++i) step();
+  const double seconds = Seconds(start);
+  const double tokens_per_second = steps * 2 * batch * seq / seconds;
+  const double flops_per_token = 6.0 * NonEmbeddingParameters(model->backbone) +
+                                 12.0 * config.num_layers * config.hidden_size * seq;
+  int64_t params = 0;
+  for (const auto& p : model->parameters()) params += p.numel();
+  std::printf("%s\n",
+              fmt::format(R"({{"bench": "rm", "arch": "{}", "parameters": {}, "seq": {}, "pairs_per_step": {}, )"
+                          R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
+                          R"("pairs_per_second": {:.1f}, "tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
+                          rlab::models::ArchName(config.arch), params, seq, batch,
+                          threads.torch_threads, threads.blas_threads, steps, seconds,
+                          steps * batch / seconds, tokens_per_second,
+                          tokens_per_second * flops_per_token / 1e9)
                   .c_str());
 }
 
@@ -182,6 +231,11 @@ int main(int argc, char** argv) {
   gen->add_option("--cache", cache);
   gen->add_option("--repeats", repeats);
   gen->add_option("--save", save, "write the model directory (for the Python peer)");
+  CLI::App* rm = app.add_subcommand("rm", "reward-model training pairs/s");
+  add_model(rm);
+  rm->add_option("--seq", seq);
+  rm->add_option("--batch", batch, "pairs per step");
+  rm->add_option("--steps", steps);
   app.require_subcommand(1);
   CLI11_PARSE(app, argc, argv);
   const auto config = [&] {
@@ -189,6 +243,7 @@ int main(int argc, char** argv) {
     return Gpt2(layers, width, heads, vocab, 1024);
   };
   if (train->parsed()) Train(config(), seq, batch, steps, common);
+  if (rm->parsed()) RewardModelTrain(config(), seq, batch, steps, common);
   if (gen->parsed()) Generate(config(), batch, prompt, new_tokens, cache != 0, repeats, save, common);
   return 0;
 }

@@ -37,7 +37,7 @@ TEST(DataCli, ConvertThenInspect) {
 
   const auto text = RunRlab({"data", "inspect", (dir / "out.jsonl").string()});
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_NE(text.out.find("records: 5 (pairs: 5, rankings: 0), ties: 1, with margin: 0"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("records: 5 (pairs: 5, rankings: 0, best-of-N: 0), ties: 1, with margin: 0"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("duplicates: 1\n  " + (dir / "out.jsonl").string() + ":2 repeats " +
                           (dir / "out.jsonl").string() + ":1"),
             std::string::npos) << text.out;

@@ -115,6 +115,21 @@ TEST_F(TrainRmPipeline, RatingObjectivesNeedRatings) {
   EXPECT_NE(msg.find("score_chosen"), std::string::npos) << msg;
 }
 
+TEST_F(TrainRmPipeline, DuplicatesAndContradictionsAreCounted) {
+  std::string lines;
+  for (int i = 0; i < 6; ++i) {
+    lines += nlohmann::json{{"prompt", "q" + std::to_string(i)}, {"chosen", "yes"},
+                            {"rejected", "no"}}.dump() + "\n";
+  }
+  lines += nlohmann::json{{"prompt", "q0"}, {"chosen", "yes"}, {"rejected", "no"}}.dump() + "\n";
+  lines += nlohmann::json{{"prompt", "q1"}, {"chosen", "no"}, {"rejected", "yes"}}.dump() + "\n";
+  testing::WriteText(dir_ / "dups.jsonl", lines);
+  const auto run = ExecuteRun(Request("train-rm", {"data.train=" + (dir_ / "dups.jsonl").string(),
+                                                   "data.eval_fraction=0", "optim.steps=1"}));
+  EXPECT_EQ(Summary(run)["train_duplicates"].get<int64_t>(), 1);
+  EXPECT_EQ(Summary(run)["train_contradictions"].get<int64_t>(), 1);
+}
+
 TEST_F(TrainRmPipeline, TooLongRecordsAreReportedNotSilentlyCut) {
   std::string lines;
   for (int i = 0; i < 10; ++i) {

@@ -73,9 +73,9 @@ void Inspect(const InspectArgs& a) {
     return;
   }
   std::string out = fmt::format("file: {}\n", a.file);
-  out += fmt::format("records: {} (pairs: {}, rankings: {}), ties: {}, with margin: {}, with "
+  out += fmt::format("records: {} (pairs: {}, rankings: {}, best-of-N: {}), ties: {}, with margin: {}, with "
                      "scores: {}\n",
-                     s.records, s.pairs, s.rankings, s.ties, s.with_margin, s.with_scores);
+                     s.records, s.pairs, s.rankings, s.best_of_n, s.ties, s.with_margin, s.with_scores);
   if (!s.ranking_sizes.empty()) {
     std::string sizes;
     for (const auto& [k, n] : s.ranking_sizes) sizes += fmt::format(" k={}: {}", k, n);

@@ -4,6 +4,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
+#include "rlab/data/text/preference_duplicates.h"
 #include "rlab/data/text/text_task.h"
 #include "rlab/models/tokenizer/chat_template.h"
 
@@ -34,6 +35,19 @@ std::vector<data::PreferenceExample> TokenizeForRewardModel(
     const std::vector<data::PreferenceRecord>& records, const models::Tokenizer& tokenizer,
     int64_t max_length, std::string_view truncation, std::string_view what,
     nlohmann::json& report) {
+  // Repeats are kept (a dataset may weigh a comparison twice on purpose) but never silently.
+  const auto duplicates = data::FindDuplicatePreferences(records);
+  const auto contradictions = data::FindContradictoryPreferences(records);
+  if (!duplicates.empty() || !contradictions.empty()) {
+    const auto& first = !duplicates.empty() ? duplicates.front() : contradictions.front();
+    spdlog::warn("{}: {} duplicate and {} contradictory records (the first at {}, repeating {}); "
+                 "they are kept as given",
+                 what, duplicates.size(), contradictions.size(), records[first.second].where,
+                 records[first.first].where);
+  }
+  const std::string prefix(what);
+  report[prefix + "_duplicates"] = duplicates.size();
+  report[prefix + "_contradictions"] = contradictions.size();
   data::PreferenceTokenizeStats stats;
   auto examples = data::TokenizePreferences(records, tokenizer, max_length,
                                             data::ParseTruncation(truncation), &stats);
@@ -43,7 +57,6 @@ std::vector<data::PreferenceExample> TokenizeForRewardModel(
                  what, stats.truncated + stats.dropped, records.size(), max_length, stats.longest,
                  stats.truncated, stats.dropped);
   }
-  const std::string prefix(what);
   report[prefix + "_records"] = examples.size();
   report[prefix + "_truncated"] = stats.truncated;
   report[prefix + "_dropped"] = stats.dropped;

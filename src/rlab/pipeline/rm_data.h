@@ -31,8 +31,9 @@ std::vector<data::PreferenceRecord> ReadPreferenceSource(const PreferenceSource&
                                                          const models::Tokenizer& tokenizer,
                                                          data::TaskSplit split, uint64_t seed);
 
-// Tokenizes `records` under the truncation policy, warns with the counts, and adds
-// "<what>_truncated" / "<what>_dropped" / "<what>_longest_tokens" to `report`.
+// Tokenizes `records` under the truncation policy, warns with the counts of cut, dropped,
+// duplicate and contradictory records, and adds them to `report` as "<what>_truncated",
+// "<what>_dropped", "<what>_longest_tokens", "<what>_duplicates", "<what>_contradictions".
 std::vector<data::PreferenceExample> TokenizeForRewardModel(
     const std::vector<data::PreferenceRecord>& records, const models::Tokenizer& tokenizer,
     int64_t max_length, std::string_view truncation, std::string_view what,

@@ -124,8 +124,9 @@ class Sft : public ConfiguredPipeline<SftConfig> {
     const SftConfig& c = config_;
     const uint64_t seed = c.run.seed;
     ConfigureLanguageModelThreads(c.run);
-    models::LanguageModel lm = models::OpenLanguageModel(c.model, DeriveSeed(seed, "init"));
-    if (!c.tokenizer.empty()) lm.tokenizer = models::OpenTokenizer(c.tokenizer);
+    models::LanguageModel lm = models::OpenLanguageModel(
+        c.model, DeriveSeed(seed, "init"),
+        c.tokenizer.empty() ? nullptr : models::OpenTokenizer(c.tokenizer));
     RLAB_CHECK(lm.tokenizer != nullptr,
                "{} has no tokenizer files; name one with tokenizer=byte|gpt2|PATH", c.model);
     spdlog::info("sft model: {}", lm.Describe());

@@ -15,6 +15,7 @@
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/models/transformer/token_logprobs.h"
 #include "rlab/pipeline/lm_threads.h"
 #include "rlab/pipeline/rm_data.h"
 #include "rlab/reward/rm_batch.h"
@@ -71,13 +72,14 @@ Backbone OpenBackbone(const TrainRmConfig& c, uint64_t seed) {
       b.tokenizer_source = c.model;
     }
   } else {
-    b.lm = models::OpenLanguageModel(c.model, seed);
+    b.lm = models::OpenLanguageModel(
+        c.model, seed, c.tokenizer.empty() ? nullptr : models::OpenTokenizer(c.tokenizer));
     b.tokenizer = std::move(b.lm.tokenizer);
     b.tokenizer_source = b.lm.source_dir;
   }
   if (!c.tokenizer.empty()) {
-    b.tokenizer = models::OpenTokenizer(c.tokenizer);
-    b.tokenizer_source = fs::exists(c.tokenizer) ? fs::path(c.tokenizer) : fs::path();
+    if (!b.tokenizer) b.tokenizer = models::OpenTokenizer(c.tokenizer);
+    b.tokenizer_source = models::TokenizerFilesDir(c.tokenizer);
   }
   RLAB_CHECK(b.tokenizer != nullptr,
              "{} has no tokenizer files; name one with tokenizer=byte|gpt2|PATH", c.model);
@@ -159,6 +161,20 @@ std::vector<int64_t> EpochOrder(const std::vector<int64_t>& pool, uint64_t seed,
   Rng rng(DeriveSeed(seed, fmt::format("order-{}", epoch)));
   std::shuffle(order.begin(), order.end(), rng.engine());
   return order;
+}
+
+// The mean next-token loss over the preferred sequence of every record (the chosen response
+// of a pair, the best of a ranking), computed from the hidden states the head also reads.
+torch::Tensor ChosenTextLoss(models::SequenceRewardModel& model, const torch::Tensor& hidden,
+                             const reward::RmBatch& b) {
+  std::vector<torch::Tensor> firsts;
+  if (b.targets.chosen_rows.numel() > 0) firsts.push_back(std::get<0>(at::_unique(b.targets.chosen_rows)));
+  for (const auto& ranking : b.targets.rankings) firsts.push_back(ranking.slice(0, 0, 1));
+  const torch::Tensor rows = torch::cat(firsts);
+  const torch::Tensor mask = b.attention_mask.index_select(0, rows).to(torch::kFloat32);
+  const torch::Tensor logits = model->backbone->Logits(hidden.index_select(0, rows));
+  const torch::Tensor nll = models::MaskedNllSum(logits, b.ids.index_select(0, rows), mask);
+  return nll / std::max(1.0, mask.slice(1, 1).sum().item<double>());
 }
 
 eval::RewardModelReport Judge(const eval::RewardOutputsFn& outputs,
@@ -276,8 +292,10 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
         optimizer->zero_grad();
         double step_loss = 0.0;
         for (const reward::RmBatch& b : micro) {
-          const torch::Tensor out = model->Outputs(b.ids, b.attention_mask);
-          const torch::Tensor loss = objective->Loss(out, b.targets);
+          const torch::Tensor hidden = model->backbone->Hidden(b.ids, b.attention_mask);
+          const torch::Tensor out = model->Head(hidden, b.attention_mask);
+          torch::Tensor loss = objective->Loss(out, b.targets);
+          if (c.lm_coef > 0) loss = loss + c.lm_coef * ChosenTextLoss(model, hidden, b);
           (loss / static_cast<double>(micro.size())).backward();
           step_loss += loss.item<double>() / static_cast<double>(micro.size());
           if (b.targets.chosen_rows.numel() > 0) {

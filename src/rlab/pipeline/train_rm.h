@@ -3,7 +3,11 @@
 // of reward/rm_objective.h (Bradley-Terry by default; ties, rankings, ratings, quantiles and
 // the General Preference Model too). Several members make an ensemble (own seed and
 // bootstrap each) or, with ensemble.mode=warm, WARM: members from one initialisation whose
-// weights are averaged (Rame et al., arXiv:2401.12187). The result is <run>/reward_model
+// weights are averaged (Rame et al., arXiv:2401.12187). lm_coef adds the text regulariser of
+// GRM (Yang et al., "Regularizing Hidden States Enables Learning Generalizable Reward Model
+// for LLMs", arXiv:2406.10216): next-token loss on the chosen sequences through the backbone's
+// tied output layer, which keeps (or, from a fresh preset, builds) the backbone's language
+// features; unlike GRM it covers the prompt's tokens too. The result is <run>/reward_model
 // (reward/text_reward_model.h), and summary.json holds the held-out figures of
 // eval/reward_model_metrics.h: accuracy, ece, per-subset accuracy, ...
 //
@@ -74,6 +78,7 @@ struct TrainRmConfig {
   RmTrainData data;
   LmOptim optim;
   RmEnsembleOptions ensemble;
+  double lm_coef = 0.0;
   int64_t eval_every = 200;
   int64_t eval_batch_size = 64;
   RunOptions run;
@@ -88,6 +93,8 @@ struct TrainRmConfig {
     v("data", data, "training and held-out preference data");
     v("optim", optim, "optimiser and schedule (batch_size counts records)");
     v("ensemble", ensemble, "several members: an ensemble or WARM");
+    v("lm_coef", lm_coef, "weight of a language-modelling loss on the chosen texts through the "
+                          "backbone's tied output layer (GRM's text regulariser); 0 = off");
     v("eval_every", eval_every, "steps between held-out evaluations (0 = end only)");
     v("eval_batch_size", eval_batch_size, "records scored at once in evaluation");
     v("run", run, "run directory, seed, threads, cadence (in optimiser steps)");

@@ -137,6 +137,27 @@ TEST_F(PreferenceDatasetTest, EmptyResponsesAreErrors) {
   EXPECT_NE(e.find("\"prompt\""), std::string::npos) << e;
 }
 
+TEST(PreferenceDataset, BestOfNAndSubsets) {
+  rlab::testing::ScratchDir dir("preference_best_of_n");
+  rlab::testing::WriteText(
+      dir / "bon.jsonl",
+      R"({"prompt": "p", "chosen": ["good"], "rejected": ["bad", "worse", "awful"], "subset": "math/easy"})" "\n"
+      R"({"prompt": "p", "ranking": ["a", "b", "c"], "subset": "chat"})" "\n");
+  const auto chat = models::MakeChatTemplate("plain");
+  const auto r = ReadPreferenceRecords(dir / "bon.jsonl", *chat);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].responses, (std::vector<std::string>{"good", "bad", "worse", "awful"}));
+  EXPECT_FALSE(r[0].ranked);
+  EXPECT_EQ(r[0].subset, "math/easy");
+  EXPECT_TRUE(r[1].ranked);
+  EXPECT_EQ(r[1].subset, "chat");
+  rlab::testing::WriteText(dir / "bad.jsonl",
+                           R"({"prompt": "p", "chosen": ["a", "b"], "rejected": ["c", "d"]})" "\n");
+  EXPECT_NE(rlab::testing::ErrorOf([&] { ReadPreferenceRecords(dir / "bad.jsonl", *chat); })
+                .find("bad.jsonl:1: field 'chosen' must be one text"),
+            std::string::npos);
+}
+
 TEST(SplitHeldOut, DeterministicAndDisjoint) {
   std::vector<int> a(100), b;
   std::iota(a.begin(), a.end(), 0);

@@ -20,6 +20,7 @@ TEST(PreferenceStats, CountsAndLengths) {
                                            Make("abcd", {"xyz", "w"}),
                                            Make("ab", {"x", "\xc3\xa9\xc3\xa9"}),
                                            Make("p", {"a", "b", "c"})};
+  records[3].ranked = true;
   records[1].tie = true;
   records[1].margin = 1.0;
   records[2].margin = 2.0;
@@ -32,6 +33,9 @@ TEST(PreferenceStats, CountsAndLengths) {
   EXPECT_EQ(s.pairs, 3);
   EXPECT_EQ(s.rankings, 1);
   EXPECT_EQ(s.ranking_sizes, (std::map<int64_t, int64_t>{{3, 1}}));
+  EXPECT_EQ(s.best_of_n, 0);
+  records[3].ranked = false;  // one chosen against two rejected
+  EXPECT_EQ(ComputePreferenceStats(records, *tok, 5).best_of_n, 1);
   EXPECT_EQ(s.ties, 1);
   EXPECT_EQ(s.with_margin, 2);
   EXPECT_EQ(s.with_scores, 1);

@@ -68,6 +68,16 @@ std::string RenderReply(const Messages& prompt, const Messages& reply,
   return closed.substr(opened.size());
 }
 
+// A list of plain texts (several responses), as opposed to a conversation of messages.
+bool IsTextList(const nlohmann::json& v) {
+  return v.is_array() && !v.empty() && v[0].is_string();
+}
+
+std::string Subset(const nlohmann::json& o, const std::string& where) {
+  if (!o.contains("subset") || o["subset"].is_null()) return "";
+  return Text(o["subset"], where, "subset");
+}
+
 PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate& chat,
                              const std::string& where) {
   RLAB_CHECK(o.is_object(), "{}: expected a JSON object, found {}", where, o.dump());
@@ -89,6 +99,8 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
                                               chat, where, field)
                                 : Response(ranking[i], where, field));
     }
+    r.ranked = true;
+    r.subset = Subset(o, where);
     return r;
   }
   for (const char* field : {"chosen", "rejected"}) {
@@ -104,6 +116,19 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
       r.prompt = chat.Render(prompt, true);
       r.responses = {RenderReply(prompt, ParseChatMessages(chosen, where, "chosen"), chat, where, "chosen"),
                      RenderReply(prompt, ParseChatMessages(rejected, where, "rejected"), chat, where, "rejected")};
+    } else if (IsTextList(rejected)) {
+      // Best of N: one chosen text (or a list of one) against several rejected ones.
+      r.prompt = Text(o["prompt"], where, "prompt");
+      const bool listed = chosen.is_array();
+      RLAB_CHECK(!listed || (chosen.size() == 1 && chosen[0].is_string()),
+                 "{}: field 'chosen' must be one text (or a list of one) when 'rejected' lists "
+                 "several",
+                 where);
+      r.responses = {Response(listed ? chosen[0] : chosen, where, listed ? "chosen[0]" : "chosen")};
+      RLAB_CHECK(!rejected.empty(), "{}: field 'rejected' lists no response", where);
+      for (std::size_t i = 0; i < rejected.size(); ++i) {
+        r.responses.push_back(Response(rejected[i], where, fmt::format("rejected[{}]", i)));
+      }
     } else {
       r.prompt = Text(o["prompt"], where, "prompt");
       r.responses = {Response(chosen, where, "chosen"), Response(rejected, where, "rejected")};
@@ -152,6 +177,7 @@ PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate
     RLAB_CHECK(o["tie"].is_boolean(), "{}: field 'tie' must be true or false", where);
     r.tie = o["tie"].get<bool>();
   }
+  r.subset = Subset(o, where);
   RLAB_CHECK(r.responses[0] != r.responses[1] || r.tie,
              "{}: 'chosen' and 'rejected' are the same response; mark it \"tie\": true or drop it",
              where);

@@ -9,6 +9,9 @@
 //                     is their difference); "tie": true (the two responses are equally good)
 //   rankings          {"prompt": ..., "ranking": [best, ..., worst]} with two or more
 //                     responses (k-wise data for Plackett-Luce and PRO)
+//   best of N         {"prompt": "...", "chosen": "..." or ["..."], "rejected": ["...", ...]}:
+//                     one chosen and several rejected texts (RewardBench 2's layout)
+//   "subset"          an optional category name, for per-subset accuracy
 // A record that does not fit is an error naming the file, the line (or array index) and the
 // field: a missing or mistyped field, text that is not well-formed UTF-8, an empty response.
 #pragma once
@@ -29,8 +32,10 @@ struct PreferenceRecord {
   std::optional<double> margin;        // "margin", or score_chosen - score_rejected
   std::optional<double> score_chosen, score_rejected;
   bool tie = false;
-  std::string where;  // "file:line" for messages
-  bool is_pair() const { return responses.size() == 2; }
+  bool ranked = false;  // a "ranking": a full order; else responses[0] beats each of the rest
+  std::string subset;   // "subset": the record's category, for per-subset evaluation
+  std::string where;    // "file:line" for messages
+  bool is_pair() const { return responses.size() == 2 && !ranked; }
 };
 
 std::vector<PreferenceRecord> ReadPreferenceRecords(const std::filesystem::path& path,

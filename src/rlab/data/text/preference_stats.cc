@@ -56,9 +56,11 @@ PreferenceStats ComputePreferenceStats(const std::vector<PreferenceRecord>& reco
   for (const PreferenceRecord& r : records) {
     if (r.is_pair()) {
       ++s.pairs;
-    } else {
+    } else if (r.ranked) {
       ++s.rankings;
       ++s.ranking_sizes[static_cast<int64_t>(r.responses.size())];
+    } else {
+      ++s.best_of_n;
     }
     if (r.tie) ++s.ties;
     if (r.margin) ++s.with_margin;
@@ -87,6 +89,7 @@ nlohmann::ordered_json PreferenceStatsJson(const PreferenceStats& s,
   j["records"] = s.records;
   j["pairs"] = s.pairs;
   j["rankings"] = s.rankings;
+  j["best_of_n"] = s.best_of_n;
   nlohmann::ordered_json sizes = nlohmann::ordered_json::object();
   for (const auto& [k, n] : s.ranking_sizes) sizes[std::to_string(k)] = n;
   j["ranking_sizes"] = sizes;

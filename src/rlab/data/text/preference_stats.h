@@ -24,6 +24,7 @@ struct LengthStats {
 
 struct PreferenceStats {
   int64_t records = 0, pairs = 0, rankings = 0, ties = 0;
+  int64_t best_of_n = 0;  // one chosen against several rejected responses
   int64_t with_margin = 0;  // a margin given or computed from scores
   int64_t with_scores = 0;  // score_chosen and score_rejected
   std::map<int64_t, int64_t> ranking_sizes;  // k -> rankings of k responses

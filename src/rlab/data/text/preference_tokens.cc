@@ -53,7 +53,8 @@ std::vector<PreferenceExample> TokenizePreferences(const std::vector<PreferenceR
     if (r.score_rejected && r.responses.size() == 2) e.ratings[1] = *r.score_rejected;
     e.margin = r.margin.value_or(0.0);
     e.tie = r.tie;
-    e.ranking = r.responses.size() > 2;
+    e.ranking = r.ranked;
+    e.subset = r.subset;
     e.where = r.where;
     out.push_back(std::move(e));
   }

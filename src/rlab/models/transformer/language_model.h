@@ -21,9 +21,12 @@ struct LanguageModel {
 };
 
 // `spec` is "preset:NAME", a model directory, or a bare preset name when no directory of that
-// name exists. A preset gets the byte tokenizer and fresh weights drawn from `init_seed`
-// (libtorch's default generator is seeded with it).
-LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed);
+// name exists. A preset gets `tokenizer` (default: the byte tokenizer), a vocabulary of its
+// size and fresh weights drawn from `init_seed` (libtorch's default generator is seeded with
+// it). A directory keeps its own tokenizer files unless `tokenizer` replaces them, which must
+// then fit the model's vocabulary.
+LanguageModel OpenLanguageModel(std::string_view spec, uint64_t init_seed,
+                                std::unique_ptr<Tokenizer> tokenizer = nullptr);
 
 // Writes the Hugging Face layout to `dir`: config.json, model.safetensors and the tokenizer
 // (the byte tokenizer's config, or the source directory's tokenizer files).

@@ -45,12 +45,24 @@ torch::Tensor LastRealIndex(const torch::Tensor& attention_mask) {
   return (attention_mask.to(torch::kInt64) * positions).amax(1);  // [B]
 }
 
-torch::Tensor SequenceRewardModelImpl::LastHidden(const torch::Tensor& ids,
-                                                  const torch::Tensor& attention_mask) {
-  const torch::Tensor hidden = backbone->Hidden(ids, attention_mask);  // [B, T, d]
-  const torch::Tensor last = LastRealIndex(attention_mask);               // [B]
+namespace {
+
+torch::Tensor AtLastRealToken(const torch::Tensor& hidden, const torch::Tensor& attention_mask) {
+  const torch::Tensor last = LastRealIndex(attention_mask);  // [B]
   const int64_t d = hidden.size(2);
   return hidden.gather(1, last.view({-1, 1, 1}).expand({-1, 1, d})).squeeze(1);  // [B, d]
+}
+
+}  // namespace
+
+torch::Tensor SequenceRewardModelImpl::LastHidden(const torch::Tensor& ids,
+                                                  const torch::Tensor& attention_mask) {
+  return AtLastRealToken(backbone->Hidden(ids, attention_mask), attention_mask);
+}
+
+torch::Tensor SequenceRewardModelImpl::Head(const torch::Tensor& hidden,
+                                            const torch::Tensor& attention_mask) {
+  return score(AtLastRealToken(hidden, attention_mask));  // [B, num_labels]
 }
 
 torch::Tensor SequenceRewardModelImpl::Outputs(const torch::Tensor& ids,

@@ -33,6 +33,8 @@ class SequenceRewardModelImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attention_mask);
   // All head outputs: [B, num_labels].
   torch::Tensor Outputs(const torch::Tensor& ids, const torch::Tensor& attention_mask);
+  // The head read from the backbone's hidden states [B, T, d] (for callers that also use them).
+  torch::Tensor Head(const torch::Tensor& hidden, const torch::Tensor& attention_mask);
   int64_t num_labels() const { return num_labels_; }
   // The hidden state each reward is read from: [B, d].
   torch::Tensor LastHidden(const torch::Tensor& ids, const torch::Tensor& attention_mask);
