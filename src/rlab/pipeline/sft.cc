@@ -18,6 +18,7 @@
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
+#include "rlab/pipeline/epoch_cursor.h"
 #include "rlab/pipeline/lm_threads.h"
 
 namespace rlab::pipeline {
@@ -109,15 +110,6 @@ double EvalLoss(models::Transformer& model, const std::vector<data::SftExample>&
   return nll / std::max(tokens, 1.0);
 }
 
-// The examples of epoch `epoch` in a seeded order, so a resumed run sees the same order.
-std::vector<int64_t> EpochOrder(int64_t n, uint64_t seed, int64_t epoch) {
-  std::vector<int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  Rng rng(DeriveSeed(seed, fmt::format("order-{}", epoch)));
-  std::shuffle(order.begin(), order.end(), rng.engine());
-  return order;
-}
-
 class Sft : public ConfiguredPipeline<SftConfig> {
  public:
   nlohmann::json Run(RunContext& ctx) override {
@@ -151,7 +143,7 @@ class Sft : public ConfiguredPipeline<SftConfig> {
       start_metric = (*counters).value("start_metric", std::nan(""));
       spdlog::info("resuming at step {} of {}", step, total_steps);
     }
-    std::vector<int64_t> order = EpochOrder(n, seed, epoch);
+    EpochCursor cursor(AllIndices(n), seed, epoch, position);
     at::Generator eval_generator = models::MakeGenerator(DeriveSeed(seed, "eval-generation"));
 
     // Held-out figures: loss always, the task's gold metric when the data is a task's.
@@ -175,29 +167,19 @@ class Sft : public ConfiguredPipeline<SftConfig> {
       ctx.metrics().Log(0, m);
     }
     const auto counters = [&] {
-      return nlohmann::json{{"step", step}, {"epoch", epoch}, {"position", position},
+      return nlohmann::json{{"step", step}, {"epoch", cursor.epoch()}, {"position", cursor.position()},
                             {"start_metric", start_metric}};
     };
 
     Progress progress("sft", total_steps, c.run.progress_seconds);
     double window_loss = 0.0, window_tokens = 0.0, window_all_tokens = 0.0, last_loss = std::nan("");
     auto window_start = std::chrono::steady_clock::now();
-    std::vector<int64_t> batch_idx;
     while (step < total_steps) {
       // Draw the step's micro-batches first: the loss is normalised by all their targets.
       std::vector<data::TokenBatch> micro;
       double step_targets = 0.0;
       for (int64_t a = 0; a < c.optim.grad_accum; ++a) {
-        batch_idx.clear();
-        while (static_cast<int64_t>(batch_idx.size()) < c.optim.batch_size) {
-          if (position == n) {
-            ++epoch;
-            position = 0;
-            order = EpochOrder(n, seed, epoch);
-          }
-          batch_idx.push_back(order[position++]);
-        }
-        micro.push_back(data::CollateRightPadded(in.train, batch_idx, pad));
+        micro.push_back(data::CollateRightPadded(in.train, cursor.Next(c.optim.batch_size), pad));
         step_targets += micro.back().loss_mask.slice(1, 1).sum().item<double>();
         window_all_tokens += micro.back().attention_mask.sum().item<double>();
       }
@@ -226,7 +208,7 @@ class Sft : public ConfiguredPipeline<SftConfig> {
         MetricList m = {{"loss", window_loss / std::max(window_tokens, 1.0)},
                         {"learning_rate", learning_rate},
                         {"grad_norm", grad_norm},
-                        {"epoch", epoch + static_cast<double>(position) / n},
+                        {"epoch", cursor.Progress()},
                         {"tokens_per_second", window_all_tokens / std::max(seconds, 1e-9)}};
         if (c.eval_every > 0 && step % c.eval_every == 0 && step < total_steps) evaluate(m);
         ctx.metrics().Log(step, m);

@@ -16,6 +16,7 @@
 #include "rlab/models/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
+#include "rlab/pipeline/epoch_cursor.h"
 #include "rlab/pipeline/lm_threads.h"
 #include "rlab/pipeline/rm_data.h"
 #include "rlab/reward/rm_batch.h"
@@ -143,24 +144,14 @@ RmInputs PrepareInputs(const TrainRmConfig& c, const models::Tokenizer& tokenize
   return in;
 }
 
-// The training records of member `m`: all of them in a seeded order each epoch, or a
-// bootstrap resample (drawn once per member) in that order.
+// The training records of a member: all of them, or a bootstrap resample (drawn once per
+// member) that each epoch visits in its own order.
 std::vector<int64_t> MemberPool(int64_t n, bool bootstrap, uint64_t seed) {
+  if (!bootstrap) return AllIndices(n);
   std::vector<int64_t> pool(n);
-  if (bootstrap) {
-    Rng rng(seed);
-    for (auto& i : pool) i = rng.UniformInt(n);
-  } else {
-    std::iota(pool.begin(), pool.end(), 0);
-  }
+  Rng rng(seed);
+  for (auto& i : pool) i = rng.UniformInt(n);
   return pool;
-}
-
-std::vector<int64_t> EpochOrder(const std::vector<int64_t>& pool, uint64_t seed, int64_t epoch) {
-  std::vector<int64_t> order = pool;
-  Rng rng(DeriveSeed(seed, fmt::format("order-{}", epoch)));
-  std::shuffle(order.begin(), order.end(), rng.engine());
-  return order;
 }
 
 // The mean next-token loss over the preferred sequence of every record (the chosen response
@@ -263,29 +254,20 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
       model->train();
       const bool bootstrap = !warm && members > 1 && c.ensemble.bootstrap;
       const std::vector<int64_t> pool = MemberPool(n, bootstrap, member_seed(member, "bootstrap"));
-      const uint64_t order_seed = member_seed(member, "order");
-      std::vector<int64_t> order = EpochOrder(pool, order_seed, epoch);
+      EpochCursor cursor(pool, member_seed(member, "order"), epoch, position);
       double window_loss = 0.0, window_right = 0.0, window_pairs = 0.0, window_tokens = 0.0;
       int64_t window_steps = 0;
       auto window_start = std::chrono::steady_clock::now();
-      std::vector<int64_t> batch_idx;
       const auto log_step = [&](int64_t s) { return member * total_steps + s; };
       while (step < total_steps) {
         std::vector<reward::RmBatch> micro;
         int64_t step_records = 0;
         for (int64_t a = 0; a < c.optim.grad_accum; ++a) {
-          batch_idx.clear();
-          while (static_cast<int64_t>(batch_idx.size()) < c.optim.batch_size) {
-            if (position == n) {
-              ++epoch;
-              position = 0;
-              order = EpochOrder(pool, order_seed, epoch);
-            }
-            batch_idx.push_back(order[position++]);
-          }
-          micro.push_back(reward::CollatePreferences(in.train, batch_idx, pad));
-          step_records += static_cast<int64_t>(batch_idx.size());
+          micro.push_back(reward::CollatePreferences(in.train, cursor.Next(c.optim.batch_size), pad));
+          step_records += c.optim.batch_size;
         }
+        epoch = cursor.epoch();  // what a checkpoint records
+        position = cursor.position();
         const double learning_rate = c.optim.LearningRateAt(step, total_steps);
         SetLearningRate(*optimizer, learning_rate);
         const auto t0 = std::chrono::steady_clock::now();
