@@ -1,0 +1,64 @@
+// The direct-preference-optimisation losses, as a registry under TRL's names and semantics
+// (DPOTrainer's loss_type, CPOTrainer's simpo, ORPOTrainer), over per-sequence log-probs of
+// the chosen and rejected completions. With h = (log pi(y_c) - log pi(y_r)) -
+// (log ref(y_c) - log ref(y_r)) and label smoothing eps:
+//   sigmoid   -(1 - eps) log sigmoid(beta h) - eps log sigmoid(-beta h) (Rafailov et al., "Direct
+//             Preference Optimization", arXiv:2305.18290; eps > 0 is conservative DPO)
+//   robust    [-(1 - eps) log sigmoid(beta h) + eps log sigmoid(-beta h)] / (1 - 2 eps)
+//             (Chowdhury et al., "Provably Robust DPO", arXiv:2403.00409)
+//   hinge     max(0, 1 - beta h) (SLiC, Zhao et al., arXiv:2305.10425)
+//   ipo       (h - 1 / (2 beta))^2 on length-averaged log-probs (Azar et al., "A General
+//             Theoretical Paradigm to Understand Learning from Human Preferences",
+//             arXiv:2310.12036)
+//   rpo       sigmoid plus alpha times the per-token negative log-likelihood of the chosen
+//             completion (Pang et al., "Iterative Reasoning Preference Optimization",
+//             arXiv:2404.19733; Liu et al., "Provably Mitigating Overoptimization in RLHF",
+//             arXiv:2405.16436)
+//   apo_zero  (1 - sigmoid(beta (log pi - log ref)(y_c))) + sigmoid(beta (log pi - log
+//             ref)(y_r)) (D'Oosterlinck et al., "Anchored Preference Optimization",
+//             arXiv:2408.06266)
+//   simpo     reference-free: -log sigmoid(beta (avg log pi(y_c) - avg log pi(y_r)) - gamma)
+//             on length-averaged log-probs (Meng et al., "SimPO", arXiv:2405.14734)
+//   orpo      reference-free: per-token NLL of y_c - lambda log sigmoid(log odds(y_c) - log
+//             odds(y_r)), odds p / (1 - p) of the length-averaged probability (Hong et al.,
+//             "ORPO", arXiv:2403.07691); lambda is `beta`, as in TRL
+// Every loss is the mean over the batch and also returns the implicit rewards TRL logs,
+// beta (log pi - log ref) (beta log pi for the reference-free ones).
+#pragma once
+
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rlab/core/registry.h"
+
+namespace rlab::prefopt {
+
+struct PreferenceLogps {
+  torch::Tensor chosen, rejected;          // [B] summed completion log-probs under the policy
+  torch::Tensor ref_chosen, ref_rejected;  // [B] under the reference (unused by simpo, orpo)
+  torch::Tensor chosen_tokens, rejected_tokens;  // [B] completion lengths in tokens
+};
+
+struct DpoLossOutput {
+  torch::Tensor loss;              // scalar
+  torch::Tensor chosen_rewards;    // [B], detached
+  torch::Tensor rejected_rewards;  // [B], detached
+};
+
+class DpoLoss {
+ public:
+  virtual ~DpoLoss() = default;
+  virtual DpoLossOutput operator()(const PreferenceLogps& logps) const = 0;
+  virtual bool NeedsReference() const { return true; }
+  virtual std::string Describe() const = 0;
+};
+
+using DpoLossRegistry = Registry<DpoLoss>;
+DpoLossRegistry& DpoLosses();
+void RegisterDpoLosses();  // safe to call more than once
+std::unique_ptr<DpoLoss> MakeDpoLoss(std::string_view spec);
+
+}  // namespace rlab::prefopt
