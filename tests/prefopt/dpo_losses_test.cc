@@ -97,6 +97,18 @@ TEST(DpoLosses, RewardsAreBetaTimesTheLogRatios) {
   EXPECT_NEAR(out.rejected_rewards[1].item<double>(), 0.5 * (kR[1] - kRr[1]), 1e-12);
 }
 
+TEST(DpoLosses, WeightedCombinationSumsItsParts) {
+  const auto combined = MakeWeightedDpoLoss({{"sigmoid", 0.7}, {"simpo", 0.3}});
+  EXPECT_TRUE(combined->NeedsReference());
+  const double expected = 0.7 * (*MakeDpoLoss("sigmoid"))(Logps()).loss.item<double>() +
+                          0.3 * (*MakeDpoLoss("simpo"))(Logps()).loss.item<double>();
+  EXPECT_NEAR((*combined)(Logps()).loss.item<double>(), expected, 1e-12);
+  EXPECT_NE(combined->Describe().find("0.3 * simpo"), std::string::npos);
+  EXPECT_FALSE(MakeWeightedDpoLoss({{"simpo", 1.0}, {"orpo", 1.0}})->NeedsReference());
+  EXPECT_NE(testing::ErrorOf([] { MakeWeightedDpoLoss({{"sigmoid", -1.0}}); }).find(">= 0"),
+            std::string::npos);
+}
+
 TEST(DpoLosses, BadSettingsAndMissingInputsAreClearErrors) {
   EXPECT_NE(testing::ErrorOf([] { MakeDpoLoss("sigmoid(beta=0)"); }).find("beta must be > 0"),
             std::string::npos);

@@ -102,7 +102,53 @@ class OrPo : public DpoLoss {
   double beta_;
 };
 
+class WeightedDpoLoss : public DpoLoss {
+ public:
+  void Add(std::unique_ptr<DpoLoss> loss, double weight) {
+    RLAB_CHECK(weight >= 0, "DPO loss weights must be >= 0, got {} for {}", weight,
+               loss->Describe());
+    parts_.emplace_back(std::move(loss), weight);
+  }
+  bool NeedsReference() const override {
+    for (const auto& [loss, weight] : parts_) {
+      if (loss->NeedsReference()) return true;
+    }
+    return false;
+  }
+  DpoLossOutput operator()(const PreferenceLogps& p) const override {
+    DpoLossOutput total;
+    for (const auto& [loss, weight] : parts_) {
+      DpoLossOutput part = (*loss)(p);
+      if (!total.loss.defined()) {
+        total = part;
+        total.loss = weight * part.loss;
+      } else {
+        total.loss = total.loss + weight * part.loss;
+      }
+    }
+    return total;
+  }
+  std::string Describe() const override {
+    std::string out;
+    for (const auto& [loss, weight] : parts_) {
+      out += fmt::format("{}{} * {}", out.empty() ? "" : " + ", weight, loss->Describe());
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::unique_ptr<DpoLoss>, double>> parts_;
+};
+
 }  // namespace
+
+std::unique_ptr<DpoLoss> MakeWeightedDpoLoss(
+    const std::vector<std::pair<std::string, double>>& specs_and_weights) {
+  RLAB_CHECK(!specs_and_weights.empty(), "a weighted DPO loss needs at least one loss");
+  auto combined = std::make_unique<WeightedDpoLoss>();
+  for (const auto& [spec, weight] : specs_and_weights) combined->Add(MakeDpoLoss(spec), weight);
+  return combined;
+}
 
 DpoLossRegistry& DpoLosses() {
   static DpoLossRegistry registry("DPO loss");

@@ -31,6 +31,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "rlab/core/registry.h"
 
@@ -60,5 +62,10 @@ using DpoLossRegistry = Registry<DpoLoss>;
 DpoLossRegistry& DpoLosses();
 void RegisterDpoLosses();  // safe to call more than once
 std::unique_ptr<DpoLoss> MakeDpoLoss(std::string_view spec);
+
+// Several losses at once, as TRL's loss_type list with loss_weights: sum_i w_i L_i; the logged
+// rewards are the first loss's. Needs a reference when any part does.
+std::unique_ptr<DpoLoss> MakeWeightedDpoLoss(
+    const std::vector<std::pair<std::string, double>>& specs_and_weights);
 
 }  // namespace rlab::prefopt
