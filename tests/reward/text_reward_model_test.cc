@@ -65,6 +65,23 @@ TEST(TextRewardModel, EnsembleExposesEveryMember) {
   EXPECT_TRUE(torch::allclose(ensemble.Outputs(kIds, kMask).squeeze(1), rewards.mean(0)));
 }
 
+TEST(TextRewardModel, ScoresTextsLikeTheTokenizedBatch) {
+  models::ByteTokenizer bytes;
+  auto a = Member(1), b = Member(2);
+  TextRewardModel model({a, b}, "bradley_terry", std::make_unique<models::ByteTokenizer>());
+  const torch::Tensor rewards =
+      model.MemberRewardsOfTexts({"sea:", "farm:", "sky:"}, {" fish.", " cow cow.", " star."}, 512, 2);
+  ASSERT_EQ(rewards.sizes(), (std::vector<int64_t>{2, 3}));
+  // The second text alone: BOS + "farm: cow cow." + EOS.
+  std::vector<int64_t> ids = bytes.EncodeWithBos("farm: cow cow.");
+  ids.push_back(*bytes.eos_id());
+  const torch::Tensor alone = torch::tensor(ids).unsqueeze(0);
+  torch::NoGradGuard no_grad;
+  const torch::Tensor mask = torch::ones_like(alone);
+  EXPECT_NEAR(rewards[1][1].item<float>(), b(alone, mask)[0].item<float>(), 1e-5);
+  EXPECT_NEAR(rewards[0][1].item<float>(), a(alone, mask)[0].item<float>(), 1e-5);
+}
+
 TEST(TextRewardModel, HeadThatDoesNotFitTheObjectiveIsRefused) {
   testing::ScratchDir dir("text_rm_mismatch");
   models::ByteTokenizer bytes;

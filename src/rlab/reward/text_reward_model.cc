@@ -4,10 +4,15 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <numeric>
+
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
+#include "rlab/data/text/preference_tokens.h"
 #include "rlab/models/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/reward/rm_batch.h"
 
 namespace rlab::reward {
 
@@ -73,6 +78,32 @@ torch::Tensor TextRewardModel::MemberRewards(const torch::Tensor& ids,
     rewards.push_back(*r);
   }
   return torch::stack(rewards);
+}
+
+torch::Tensor TextRewardModel::MemberRewardsOfTexts(const std::vector<std::string>& prompts,
+                                                    const std::vector<std::string>& completions,
+                                                    int64_t max_length, int64_t batch_size) {
+  RLAB_CHECK(prompts.size() == completions.size(), "{} prompts for {} completions",
+             prompts.size(), completions.size());
+  std::vector<data::PreferenceRecord> records(prompts.size());
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    records[i].prompt = prompts[i];
+    records[i].responses = {completions[i]};
+  }
+  const auto examples =
+      data::TokenizePreferences(records, *tokenizer_, max_length, data::Truncation::kKeepEnd);
+  const int64_t pad = tokenizer_->pad_id().value_or(tokenizer_->eos_id().value_or(0));
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> parts;
+  std::vector<int64_t> idx;
+  for (std::size_t start = 0; start < examples.size(); start += batch_size) {
+    idx.resize(std::min<std::size_t>(batch_size, examples.size() - start));
+    std::iota(idx.begin(), idx.end(), static_cast<int64_t>(start));
+    const RmBatch batch = CollatePreferences(examples, idx, pad);
+    parts.push_back(MemberRewards(batch.ids, batch.attention_mask));
+  }
+  if (parts.empty()) return torch::zeros({size(), 0});
+  return torch::cat(parts, 1);
 }
 
 std::string TextRewardModel::Describe() const {

@@ -36,6 +36,12 @@ class TextRewardModel {
   // Every member's scalar reward: [K, N] (an error for objectives without one, such as gpm).
   torch::Tensor MemberRewards(const torch::Tensor& ids, const torch::Tensor& attention_mask);
 
+  // Every member's scalar reward of each (prompt, completion), tokenized as train-rm does
+  // (BOS + prompt + completion + EOS; longer texts keep their last max_length tokens): [K, N].
+  torch::Tensor MemberRewardsOfTexts(const std::vector<std::string>& prompts,
+                                     const std::vector<std::string>& completions,
+                                     int64_t max_length = 512, int64_t batch_size = 64);
+
   const RewardModelObjective& objective() const { return *objective_; }
   const std::string& objective_spec() const { return objective_spec_; }
   const models::Tokenizer& tokenizer() const { return *tokenizer_; }
