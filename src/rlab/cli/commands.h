@@ -19,6 +19,7 @@ void AddSftCommand(CLI::App& app);
 void AddDataCommand(CLI::App& app);
 void AddTrainRmCommand(CLI::App& app);
 void AddEvalRmCommand(CLI::App& app);
+void AddDpoCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -34,6 +35,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddSftCommand(app);
   AddTrainRmCommand(app);
   AddEvalRmCommand(app);
+  AddDpoCommand(app);
   AddDataCommand(app);
 }
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <torch/torch.h>
+
 #include "rlab/core/check.h"
+#include "rlab/models/generation/completion_logprobs.h"
 
 namespace rlab::eval {
 
@@ -19,7 +22,7 @@ models::GenerationOptions TaskGenerationOptions(const data::TextTask& task,
 TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenizer& tokenizer,
                               const data::TextTask& task, const std::vector<std::string>& prompts,
                               const models::GenerationOptions& options, int64_t batch_size,
-                              at::Generator& generator) {
+                              at::Generator& generator, models::Transformer* kl_reference) {
   RLAB_CHECK(batch_size >= 1, "task evaluation: batch_size must be >= 1, got {}", batch_size);
   TaskEvalResult result;
   double total_tokens = 0.0;
@@ -28,6 +31,12 @@ TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenize
     std::vector<std::vector<int64_t>> ids;
     for (std::size_t i = start; i < end; ++i) ids.push_back(tokenizer.EncodeWithBos(prompts[i]));
     const models::GenerationOutput out = models::Generate(model, ids, options, generator);
+    if (kl_reference != nullptr) {
+      torch::InferenceMode inference;
+      const torch::Tensor ref = models::CompletionLogProbs(*kl_reference, out);
+      const torch::Tensor kl = ((out.logprobs - ref) * out.mask.to(ref.scalar_type())).sum(1);
+      for (int64_t b = 0; b < kl.size(0); ++b) result.kl.push_back(kl[b].item<double>());
+    }
     for (std::size_t i = start; i < end; ++i) {
       const std::vector<int64_t> completion = out.Completion(static_cast<int64_t>(i - start));
       total_tokens += static_cast<double>(completion.size());
@@ -40,7 +49,22 @@ TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenize
   const double n = std::max<double>(1.0, static_cast<double>(result.gold.size()));
   for (double g : result.gold) result.mean_gold += g / n;
   result.mean_completion_tokens = total_tokens / n;
+  if (kl_reference != nullptr) {
+    result.mean_kl = 0.0;
+    for (double k : result.kl) result.mean_kl += k / n;
+  }
   return result;
+}
+
+double GoldWinRate(const TaskEvalResult& candidate, const TaskEvalResult& baseline) {
+  RLAB_CHECK(candidate.prompts == baseline.prompts && !candidate.prompts.empty(),
+             "gold win rate: both results must cover the same non-empty prompt list");
+  double wins = 0.0;
+  for (std::size_t i = 0; i < candidate.gold.size(); ++i) {
+    if (candidate.gold[i] > baseline.gold[i]) wins += 1.0;
+    if (candidate.gold[i] == baseline.gold[i]) wins += 0.5;
+  }
+  return wins / static_cast<double>(candidate.gold.size());
 }
 
 }  // namespace rlab::eval

@@ -1,9 +1,12 @@
 // Scores a language model on a synthetic text task: completions are generated for the task's
-// prompts (greedy unless the options say otherwise) and scored by the task's gold reward.
+// prompts (greedy unless the options say otherwise) and scored by the task's gold reward;
+// optionally with the KL to a reference model measured on those samples, and against another
+// model's samples as a gold win rate.
 #pragma once
 
 #include <ATen/core/Generator.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +24,11 @@ struct TaskEvalResult {
   std::vector<double> gold;              // the task's gold reward of each completion
   double mean_gold = 0.0;
   double mean_completion_tokens = 0.0;
+  // With a KL reference: per completion, sum over its tokens of log pi - log ref (pi at
+  // temperature 1), and their mean, the Monte-Carlo estimate of KL(pi || ref) per sequence
+  // when the samples are drawn at temperature 1. NaN without a reference.
+  std::vector<double> kl;
+  double mean_kl = std::nan("");
 };
 
 // Generation options for a task: at most the task's longest completion (in bytes, an upper
@@ -30,9 +38,15 @@ models::GenerationOptions TaskGenerationOptions(const data::TextTask& task,
                                                 const models::Tokenizer& tokenizer);
 
 // Prompts are encoded with BOS when the tokenizer has one, and generated `batch_size` at a time.
+// `kl_reference`, when given, re-scores every sample for the KL fields.
 TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenizer& tokenizer,
                               const data::TextTask& task, const std::vector<std::string>& prompts,
                               const models::GenerationOptions& options, int64_t batch_size,
-                              at::Generator& generator);
+                              at::Generator& generator,
+                              models::Transformer* kl_reference = nullptr);
+
+// The share of prompts on which `candidate`'s completion has the higher gold reward than
+// `baseline`'s for the same prompt, ties counting one half (both results over one prompt list).
+double GoldWinRate(const TaskEvalResult& candidate, const TaskEvalResult& baseline);
 
 }  // namespace rlab::eval

@@ -1,4 +1,5 @@
 #include "rlab/pipeline/bt_recovery.h"
+#include "rlab/pipeline/dpo.h"
 #include "rlab/pipeline/eval_rm.h"
 #include "rlab/pipeline/pbrl.h"
 #include "rlab/pipeline/pipeline.h"
@@ -21,6 +22,7 @@ void RegisterBuiltins() {
   if (!r.Contains("sft")) r.Register(SftEntry());
   if (!r.Contains("train-rm")) r.Register(TrainRmEntry());
   if (!r.Contains("eval-rm")) r.Register(EvalRmEntry());
+  if (!r.Contains("dpo")) r.Register(DpoEntry());
 }
 
 }  // namespace rlab::pipeline

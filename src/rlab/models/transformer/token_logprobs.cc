@@ -39,4 +39,13 @@ torch::Tensor MaskedNllSum(const torch::Tensor& logits, const torch::Tensor& ids
   return (nll * loss_mask.slice(1, 1).reshape({B * (T - 1)}).to(nll.scalar_type())).sum();
 }
 
+torch::Tensor MaskedLogProbSums(const torch::Tensor& logits, const torch::Tensor& ids,
+                                const torch::Tensor& loss_mask) {
+  CheckShapes(logits, ids);
+  RLAB_CHECK(loss_mask.sizes() == ids.sizes(), "token log-probs: loss_mask {} must match ids {}",
+             loss_mask.sizes(), ids.sizes());
+  const torch::Tensor logps = NextTokenLogProbs(logits, ids);  // [B, T-1]
+  return (logps * loss_mask.slice(1, 1).to(logps.scalar_type())).sum(1);
+}
+
 }  // namespace rlab::models

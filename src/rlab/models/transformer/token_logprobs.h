@@ -16,4 +16,9 @@ torch::Tensor NextTokenLogProbs(const torch::Tensor& logits, const torch::Tensor
 torch::Tensor MaskedNllSum(const torch::Tensor& logits, const torch::Tensor& ids,
                            const torch::Tensor& loss_mask);
 
+// Per row, the summed log-probability of its target tokens (the weights of MaskedNllSum):
+// [B], the log-likelihood of each completion that DPO's implicit reward is built from.
+torch::Tensor MaskedLogProbSums(const torch::Tensor& logits, const torch::Tensor& ids,
+                                const torch::Tensor& loss_mask);
+
 }  // namespace rlab::models
