@@ -1,12 +1,14 @@
 // Language-model throughput for docs/benchmarks.md: training tokens/s (forward, loss, backward,
 // AdamW), generation tokens/s with and without the KV cache, and reward-model training pairs/s
-// (chosen and rejected in one forward pass, Bradley-Terry loss). Prints one JSON line per run.
+// (chosen and rejected in one forward pass, Bradley-Terry loss), and DPO training pairs/s.
+// Prints one JSON line per run.
 //
 //   bench_lm train --arch gpt2 --layers 6 --width 384 --heads 6 --vocab 65 --seq 256 --batch 8
 //                  --threads 1 --blas 2
 //   bench_lm generate --preset tiny --batch 1 --new-tokens 256 --cache 1 --blas 2
 //   bench_lm generate ... --save DIR   (also writes the weights, for the Python peer)
 //   bench_lm rm --preset tiny --vocab 259 --seq 64 --batch 16 --blas 2
+//   bench_lm dpo --preset tiny --vocab 259 --seq 64 --batch 8 --save DIR   (DIR: for the peer)
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -20,6 +22,7 @@
 #include "rlab/models/transformer/presets.h"
 #include "rlab/models/transformer/sequence_reward_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
+#include "rlab/prefopt/dpo_losses.h"
 #include "rlab/reward/rm_objective.h"
 
 namespace {
@@ -147,6 +150,66 @@ void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batc
                   .c_str());
 }
 
+// DPO training: `batch` pairs of random sequences of length `seq` per step, the first half of
+// each the prompt and the second half the completion. One policy forward pass over the 2B
+// sequences (chosen rows first), summed completion log-probs, sigmoid loss with beta 0.1,
+// gradient clipping at 1.0, AdamW. The reference's log-probs are computed before the clock
+// starts, by the initial model, as a trainer that caches them does: the timed step is the
+// policy's work only. Model FLOPs per token as in Train.
+void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
+              const std::string& save, const Common& common) {
+  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  torch::manual_seed(1);
+  Transformer model(config);
+  if (!save.empty()) rlab::models::SaveHfTransformer(model, save);
+  model->train();
+  const auto loss_fn = rlab::prefopt::MakeDpoLoss("sigmoid(beta=0.1)");
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-6));
+  // Entry t of the log-probs scores token t + 1, so the completion's targets are t >= seq/2 - 1.
+  const torch::Tensor completion =
+      (torch::arange(1, seq, torch::kInt64) >= seq / 2).to(torch::kFloat32).expand({2 * batch, seq - 1});
+  const torch::Tensor tokens = torch::full({batch}, static_cast<double>(seq - seq / 2));
+  const auto sequence_logps = [&](const torch::Tensor& ids) {  // [2B, seq] -> [2B]
+    return (rlab::models::NextTokenLogProbs(model(ids), ids) * completion).sum(1);
+  };
+  // One batch per step plus the warm-up, drawn up front so the reference can score them.
+  std::vector<torch::Tensor> ids(steps + 1), ref(steps + 1);  // [2B, seq], [2B]
+  {
+    torch::NoGradGuard no_grad;
+    for (int64_t i = 0; i <= steps; ++i) {
+      ids[i] = torch::randint(config.vocab_size, {2 * batch, seq}, torch::kInt64);
+      ref[i] = sequence_logps(ids[i]);
+    }
+  }
+  const auto step = [&](int64_t i) {
+    optimizer.zero_grad();
+    const torch::Tensor logps = sequence_logps(ids[i]);  // [2B]
+    rlab::prefopt::PreferenceLogps p{logps.slice(0, 0, batch), logps.slice(0, batch),
+                                     ref[i].slice(0, 0, batch), ref[i].slice(0, batch), tokens,
+                                     tokens};
+    (*loss_fn)(p).loss.backward();
+    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    optimizer.step();
+  };
+  step(steps);  // warm-up, on the extra batch
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < steps; ++i) step(i);
+  const double seconds = Seconds(start);
+  const double tokens_per_second = steps * 2 * batch * seq / seconds;
+  int64_t params = 0;
+  for (const auto& p : model->parameters()) params += p.numel();
+  std::printf("%s\n",
+              fmt::format(R"({{"bench": "dpo", "engine": "rlab", "arch": "{}", "parameters": {}, "seq": {}, )"
+                          R"("pairs_per_step": {}, "torch_threads": {}, "blas_threads": {}, "steps": {}, )"
+                          R"("seconds": {:.3f}, "steps_per_second": {:.3f}, "pairs_per_second": {:.1f}, )"
+                          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
+                          rlab::models::ArchName(config.arch), params, seq, batch,
+                          threads.torch_threads, threads.blas_threads, steps, seconds,
+                          steps / seconds, steps * batch / seconds, tokens_per_second,
+                          tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9)
+                  .c_str());
+}
+
 void Generate(const TransformerConfig& config, int64_t batch, int64_t prompt_len,
               int64_t new_tokens, bool cache, int repeats, const std::string& save,
               const Common& common) {
@@ -236,6 +299,12 @@ int main(int argc, char** argv) {
   rm->add_option("--seq", seq);
   rm->add_option("--batch", batch, "pairs per step");
   rm->add_option("--steps", steps);
+  CLI::App* dpo = app.add_subcommand("dpo", "DPO training pairs/s");
+  add_model(dpo);
+  dpo->add_option("--seq", seq);
+  dpo->add_option("--batch", batch, "pairs per step");
+  dpo->add_option("--steps", steps);
+  dpo->add_option("--save", save, "write the initial model directory (for the Python peer)");
   app.require_subcommand(1);
   CLI11_PARSE(app, argc, argv);
   const auto config = [&] {
@@ -244,6 +313,7 @@ int main(int argc, char** argv) {
   };
   if (train->parsed()) Train(config(), seq, batch, steps, common);
   if (rm->parsed()) RewardModelTrain(config(), seq, batch, steps, common);
+  if (dpo->parsed()) DpoTrain(config(), seq, batch, steps, save, common);
   if (gen->parsed()) Generate(config(), batch, prompt, new_tokens, cache != 0, repeats, save, common);
   return 0;
 }

@@ -13,8 +13,9 @@ for i in 1 2 3 4 5; do
   /usr/bin/python3 bench/peer/bt_recovery.py --threads 1 | python3 -c "import json,sys; s=json.load(sys.stdin); print('peer', round(s['wall_seconds'],3), 'acc', s['heldout_accuracy'], 'pearson', round(s['pearson'],4))"
 done
 for b in "$build"/bench/bench_*; do
-  # bench_lm takes subcommands; lm_bench.sh runs it beside its Python peers.
+  # bench_lm takes subcommands; lm_bench.sh and dpo_bench.sh run it beside its Python peers.
   [ "$(basename "$b")" = bench_lm ] && continue
   [ -x "$b" ] && { echo "== $(basename "$b")"; "$b"; }
 done
 bash bench/lm_bench.sh "$build"
+bash bench/dpo_bench.sh "$build"
