@@ -119,7 +119,7 @@ TEST_F(DpoPipeline, KtoTrainsOnUnpairedLabelsAndPairsAlike) {
                                        "data.eval_fraction=0.25"}));
   const nlohmann::json s = Summary(run);
   EXPECT_EQ(s["train_units"].get<int64_t>(), 9);
-  EXPECT_TRUE(s.contains("eval_kl")) << s.dump();
+  EXPECT_TRUE(s.contains("eval_reference_point")) << s.dump();
   EXPECT_FALSE(s.contains("gold_win_rate"));  // a file has no gold reward
   // Task pairs become one desirable and one undesirable completion each.
   const auto paired = ExecuteRun(Request({"loss_type=[kto(desirable_weight=1.5)]"}));

@@ -108,7 +108,7 @@ TEST(PolicyObjective, KtoReadsEachUnitsMismatchedCompletion) {
                                     torch::tensor({-8.5, -9.3}, torch::kFloat64)},
                                    k);
   EXPECT_NEAR(r.loss.item<double>(), direct.loss.item<double>(), 1e-12);
-  EXPECT_NEAR(Metric(r, "kl"), direct.reference_point.item<double>(), 1e-12);
+  EXPECT_NEAR(Metric(r, "reference_point"), direct.reference_point.item<double>(), 1e-12);
 }
 
 data::SftExample Example(std::vector<int64_t> prompt, std::vector<int64_t> completion) {

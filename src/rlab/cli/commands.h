@@ -20,6 +20,7 @@ void AddDataCommand(CLI::App& app);
 void AddTrainRmCommand(CLI::App& app);
 void AddEvalRmCommand(CLI::App& app);
 void AddDpoCommand(CLI::App& app);
+void AddRlCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -36,6 +37,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddTrainRmCommand(app);
   AddEvalRmCommand(app);
   AddDpoCommand(app);
+  AddRlCommand(app);
   AddDataCommand(app);
 }
 

@@ -1,6 +1,7 @@
 #include "rlab/pipeline/bt_recovery.h"
 #include "rlab/pipeline/dpo.h"
 #include "rlab/pipeline/eval_rm.h"
+#include "rlab/pipeline/lm_rl.h"
 #include "rlab/pipeline/pbrl.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/sft.h"
@@ -23,6 +24,7 @@ void RegisterBuiltins() {
   if (!r.Contains("train-rm")) r.Register(TrainRmEntry());
   if (!r.Contains("eval-rm")) r.Register(EvalRmEntry());
   if (!r.Contains("dpo")) r.Register(DpoEntry());
+  if (!r.Contains("rl")) r.Register(LmRlEntry());
 }
 
 }  // namespace rlab::pipeline

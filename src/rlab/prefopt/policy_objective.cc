@@ -168,7 +168,7 @@ class UnpairedObjective : public PolicyObjective {
              {"rewards/rejected", Mean(out.rewards.masked_select(~desirable))},
              {"logps/chosen", Mean(Pick(s.logps, own).detach().masked_select(desirable))},
              {"logps/rejected", Mean(Pick(s.logps, own).detach().masked_select(~desirable))},
-             {"kl", out.reference_point.item<double>()}}};
+             {"reference_point", out.reference_point.item<double>()}}};
   }
 
  private:

@@ -3,7 +3,8 @@
 // with weights, TRL's loss_type list), PRO on rankings, or KTO on unpaired feedback. It also
 // returns the figures TRL logs under the same names: rewards/chosen, rewards/rejected,
 // rewards/accuracies, rewards/margins, logps/chosen, logps/rejected (KTO: rewards/chosen and
-// rewards/rejected are the desirable and undesirable means, plus kl, its reference point).
+// rewards/rejected are the desirable and undesirable means, plus reference_point, its z; TRL
+// logs it as "kl", a name kept here for the KL measured on samples).
 #pragma once
 
 #include <torch/types.h>

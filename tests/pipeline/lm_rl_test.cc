@@ -1,0 +1,122 @@
+// The rl pipeline (online RL of a language model) end to end on small settings: the summary
+// and metric lines carry the names users know; a resumed run ends where an uninterrupted one
+// does; the KL can sit in the reward with an adaptive coefficient; transforms that need a
+// reference reward get the reference policy's sample; bad settings are refused by name.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "rlab/core/io.h"
+#include "rlab/pipeline/runner.h"
+#include "test_support.h"
+
+namespace rlab::pipeline {
+namespace {
+
+using testing::ScratchDir;
+namespace fs = std::filesystem;
+
+nlohmann::json Summary(const fs::path& run) {
+  return nlohmann::json::parse(ReadFile(run / "summary.json"));
+}
+
+std::vector<nlohmann::json> Metrics(const fs::path& run) {
+  std::vector<nlohmann::json> lines;
+  ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) { lines.push_back(j); });
+  return lines;
+}
+
+class LmRlPipeline : public ::testing::Test {
+ protected:
+  ScratchDir dir_{"lm_rl_pipeline"};
+  RunRequest Request(std::vector<std::string> extra) {
+    RunRequest r;
+    r.pipeline = "rl";
+    r.threads = 1;
+    r.overrides = {"run.out_dir=" + (dir_ / "runs").string(), "run.log_every=1",
+                   "optim.batch_size=4", "group_size=4", "optim.steps=4", "eval_every=0",
+                   "eval_prompts=8", "data=task:arithmetic(digits=1)",
+                   "optim.learning_rate=1e-3"};
+    r.overrides.insert(r.overrides.end(), extra.begin(), extra.end());
+    return r;
+  }
+};
+
+TEST_F(LmRlPipeline, ReportsTheFiguresUsersKnow) {
+  const auto run = ExecuteRun(Request({}));
+  const nlohmann::json s = Summary(run);
+  for (const char* key : {"exact_match_start", "exact_match", "kl", "reward",
+                          "time_generation_share", "time_training_share", "seconds_per_step",
+                          "rollout_tokens_per_second"}) {
+    EXPECT_TRUE(s.contains(key)) << key << " missing in " << s.dump();
+  }
+  EXPECT_TRUE(fs::exists(run / "model" / "model.safetensors"));
+  const auto lines = Metrics(run);
+  int training_lines = 0;
+  for (const auto& l : lines) {
+    if (!l.contains("reward")) continue;
+    ++training_lines;
+    for (const char* key : {"reward_std", "frac_reward_zero_std", "kl", "entropy", "clip_ratio",
+                            "grad_norm", "time_generation", "time_scoring", "time_training"}) {
+      EXPECT_TRUE(l.contains(key)) << key << " missing in " << l.dump();
+    }
+    // One update per batch: the policy that sampled is the one scored, ratio 1.
+    EXPECT_EQ(l["clip_ratio"].get<double>(), 0.0);
+    EXPECT_LT(l["approx_kl"].get<double>(), 1e-6);
+    EXPECT_GE(l["reward"].get<double>(), 0.0);
+    EXPECT_LE(l["reward"].get<double>(), 1.0);
+  }
+  EXPECT_EQ(training_lines, 4);
+  // Before training the policy is the reference.
+  EXPECT_NEAR(lines.front()["eval_kl"].get<double>(), 0.0, 1e-4);
+}
+
+TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
+  const auto full = ExecuteRun(Request({"optim.steps=6", "run.checkpoint_every=3"}));
+  const auto cut = dir_ / "cut";
+  fs::copy(full, cut, fs::copy_options::recursive);
+  fs::remove(cut / "summary.json");
+  fs::remove(cut / "checkpoints" / "step-000000006.pt");
+  testing::WriteText(cut / "checkpoints" / "latest.json",
+                     R"({"step": 3, "file": "step-000000003.pt"})");
+  RunRequest resume;
+  resume.resume_dir = cut.string();
+  resume.threads = 1;
+  ExecuteRun(resume);
+  EXPECT_EQ(Summary(cut)["reward"].get<double>(), Summary(full)["reward"].get<double>());
+  EXPECT_EQ(Summary(cut)["exact_match"].get<double>(), Summary(full)["exact_match"].get<double>());
+}
+
+TEST_F(LmRlPipeline, KlInTheRewardWithAnAdaptiveCoefficient) {
+  const auto run = ExecuteRun(Request({"kl_penalty=reward",
+                                       "kl_controller=adaptive(beta=0.1, target=0.0001, horizon=10)",
+                                       "optim.steps=5", "updates_per_batch=2"}));
+  std::vector<double> coefs;
+  for (const auto& l : Metrics(run)) {
+    if (l.contains("kl_coef")) coefs.push_back(l["kl_coef"].get<double>());
+  }
+  ASSERT_EQ(coefs.size(), 5u);
+  // The KL soon exceeds the tiny target, so the coefficient grows.
+  EXPECT_GT(coefs.back(), coefs.front());
+}
+
+TEST_F(LmRlPipeline, ReferenceRewardTransformsAndOtherAlgos) {
+  for (const char* algo : {"rloo", "reinforce_pp", "dr_grpo", "dapo", "bnpo"}) {
+    const auto run = ExecuteRun(Request({std::string("algo=") + algo, "optim.steps=2"}));
+    EXPECT_EQ(Summary(run)["algo"].get<std::string>(), algo);
+  }
+  const auto par = ExecuteRun(Request({"reward_transform=par", "optim.steps=2"}));
+  EXPECT_TRUE(Summary(par).contains("reward"));
+}
+
+TEST_F(LmRlPipeline, BadSettingsAreRefusedByName) {
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"algo=ppo2"})); }).find("unknown algo"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"data=prompts.jsonl"})); }).find("task:SPEC"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"group_size=1"})); }).find("group_size"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rlab::pipeline

@@ -1,0 +1,60 @@
+// Ensemble aggregation: mean, worst-case and uncertainty-weighted rewards equal their closed
+// forms on a hand-made [K=3, N=3] ensemble; WCO never exceeds the mean; UWO at lambda = 0 is
+// the mean.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "rlab/reward/ensemble_aggregation.h"
+#include "test_support.h"
+
+namespace rlab::reward {
+namespace {
+
+const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+
+torch::Tensor Members() {
+  return torch::tensor({1.0, 2.0, 0.0, 3.0, 2.0, -1.0, 2.0, 5.0, 1.0}, kDouble).reshape({3, 3});
+}
+
+void ExpectValues(const torch::Tensor& got, const std::vector<double>& want) {
+  ASSERT_EQ(got.dim(), 1);
+  ASSERT_EQ(got.size(0), static_cast<int64_t>(want.size()));
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i].item<double>(), want[i], 1e-12);
+}
+
+TEST(EnsembleAggregation, MatchesClosedForms) {
+  ExpectValues((*MakeEnsembleAggregation("mean"))(Members()), {2.0, 3.0, 0.0});
+  ExpectValues((*MakeEnsembleAggregation("wco"))(Members()), {1.0, 2.0, -1.0});
+  // Population variances of the columns: 2/3, 2, 2/3.
+  ExpectValues((*MakeEnsembleAggregation("uwo(lambda=0.5)"))(Members()),
+               {2.0 - 1.0 / 3.0, 2.0, -1.0 / 3.0});
+  ExpectValues((*MakeEnsembleAggregation("uwo(lambda=3)"))(Members()), {0.0, -3.0, -2.0});
+}
+
+TEST(EnsembleAggregation, WorstCaseBelowMeanAndUwoAtZeroIsMean) {
+  torch::manual_seed(7);
+  const torch::Tensor m = torch::randn({5, 200}, kDouble);
+  const torch::Tensor mean = (*MakeEnsembleAggregation("mean"))(m);
+  EXPECT_TRUE(((*MakeEnsembleAggregation("wco"))(m) <= mean).all().item<bool>());
+  EXPECT_TRUE(torch::allclose((*MakeEnsembleAggregation("uwo(lambda=0)"))(m), mean, 0, 1e-15));
+  EXPECT_TRUE(((*MakeEnsembleAggregation("uwo(lambda=1)"))(m) <= mean).all().item<bool>());
+  // One member: every aggregation is that member.
+  const torch::Tensor one = m.slice(0, 0, 1);
+  for (const char* spec : {"mean", "wco", "uwo(lambda=2)"}) {
+    EXPECT_TRUE(torch::allclose((*MakeEnsembleAggregation(spec))(one), one[0])) << spec;
+  }
+}
+
+TEST(EnsembleAggregation, BadInputsFail) {
+  EXPECT_NE(testing::ErrorOf([] {
+              (*MakeEnsembleAggregation("mean"))(torch::zeros({4}, kDouble));
+            }).find("[K, N]"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([] { MakeEnsembleAggregation("uwo(lambda=-1)"); }).find("lambda"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([] { MakeEnsembleAggregation("median"); }).find("wco"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rlab::reward
