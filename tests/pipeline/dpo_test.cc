@@ -9,6 +9,7 @@
 
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
+#include "run_files.h"
 #include "test_support.h"
 
 namespace rlab::pipeline {
@@ -17,16 +18,9 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-nlohmann::json Summary(const fs::path& run) {
-  return nlohmann::json::parse(ReadFile(run / "summary.json"));
-}
+const auto Summary = testing::RunSummary;
 
-// The metric lines of a run, in order.
-std::vector<nlohmann::json> Metrics(const fs::path& run) {
-  std::vector<nlohmann::json> lines;
-  ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) { lines.push_back(j); });
-  return lines;
-}
+const auto Metrics = testing::RunMetricLines;
 
 class DpoPipeline : public ::testing::Test {
  protected:
@@ -77,15 +71,8 @@ TEST_F(DpoPipeline, ReportsTrlMetricsWinRateAndKlAndCachesTheReference) {
 TEST_F(DpoPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto full = ExecuteRun(Request({"optim.steps=8", "run.checkpoint_every=4"}));
   const auto cut = dir_ / "cut";
-  fs::copy(full, cut, fs::copy_options::recursive);
-  fs::remove(cut / "summary.json");
-  fs::remove(cut / "checkpoints" / "step-000000008.pt");
-  testing::WriteText(cut / "checkpoints" / "latest.json",
-                     R"({"step": 4, "file": "step-000000004.pt"})");
-  RunRequest resume;
-  resume.resume_dir = cut.string();
-  resume.threads = 1;
-  ExecuteRun(resume);
+  testing::RollBackCopy(full, cut, 4, 8);
+  testing::ResumeRun(cut);
   EXPECT_EQ(Summary(cut)["train_loss"].get<double>(), Summary(full)["train_loss"].get<double>());
   EXPECT_EQ(Summary(cut)["gold_win_rate"].get<double>(),
             Summary(full)["gold_win_rate"].get<double>());

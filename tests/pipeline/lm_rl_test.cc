@@ -8,6 +8,7 @@
 
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
+#include "run_files.h"
 #include "test_support.h"
 
 namespace rlab::pipeline {
@@ -16,15 +17,9 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-nlohmann::json Summary(const fs::path& run) {
-  return nlohmann::json::parse(ReadFile(run / "summary.json"));
-}
+const auto Summary = testing::RunSummary;
 
-std::vector<nlohmann::json> Metrics(const fs::path& run) {
-  std::vector<nlohmann::json> lines;
-  ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) { lines.push_back(j); });
-  return lines;
-}
+const auto Metrics = testing::RunMetricLines;
 
 class LmRlPipeline : public ::testing::Test {
  protected:
@@ -74,15 +69,8 @@ TEST_F(LmRlPipeline, ReportsTheFiguresUsersKnow) {
 TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto full = ExecuteRun(Request({"optim.steps=6", "run.checkpoint_every=3"}));
   const auto cut = dir_ / "cut";
-  fs::copy(full, cut, fs::copy_options::recursive);
-  fs::remove(cut / "summary.json");
-  fs::remove(cut / "checkpoints" / "step-000000006.pt");
-  testing::WriteText(cut / "checkpoints" / "latest.json",
-                     R"({"step": 3, "file": "step-000000003.pt"})");
-  RunRequest resume;
-  resume.resume_dir = cut.string();
-  resume.threads = 1;
-  ExecuteRun(resume);
+  testing::RollBackCopy(full, cut, 3, 6);
+  testing::ResumeRun(cut);
   EXPECT_EQ(Summary(cut)["reward"].get<double>(), Summary(full)["reward"].get<double>());
   EXPECT_EQ(Summary(cut)["exact_match"].get<double>(), Summary(full)["exact_match"].get<double>());
 }

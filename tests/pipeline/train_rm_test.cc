@@ -11,6 +11,7 @@
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "rlab/reward/text_reward_model.h"
+#include "run_files.h"
 #include "test_support.h"
 
 namespace rlab::pipeline {
@@ -19,9 +20,7 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-nlohmann::json Summary(const fs::path& run) {
-  return nlohmann::json::parse(ReadFile(run / "summary.json"));
-}
+const auto Summary = testing::RunSummary;
 
 class TrainRmPipeline : public ::testing::Test {
  protected:
@@ -89,17 +88,10 @@ TEST_F(TrainRmPipeline, ResumedEnsembleEndsWhereAnUninterruptedOneDoes) {
                                                     "run.checkpoint_every=5"}));
   // Cut inside the second member (global step 15 of 20), its reward_model/ still unfinished.
   const auto cut = dir_ / "cut";
-  fs::copy(full, cut, fs::copy_options::recursive);
-  fs::remove(cut / "summary.json");
+  testing::RollBackCopy(full, cut, 15, 20);
   fs::remove_all(cut / "reward_model" / "member_1");
   fs::remove(cut / "reward_model" / "ensemble.json");
-  fs::remove(cut / "checkpoints" / "step-000000020.pt");
-  testing::WriteText(cut / "checkpoints" / "latest.json",
-                     R"({"step": 15, "file": "step-000000015.pt"})");
-  RunRequest resume;
-  resume.resume_dir = cut.string();
-  resume.threads = 1;
-  ExecuteRun(resume);
+  testing::ResumeRun(cut);
   EXPECT_EQ(Summary(cut)["train_loss"].get<double>(), Summary(full)["train_loss"].get<double>());
   EXPECT_EQ(Summary(cut)["accuracy"].get<double>(), Summary(full)["accuracy"].get<double>());
   EXPECT_EQ(Summary(cut)["member_accuracy"], Summary(full)["member_accuracy"]);

@@ -67,24 +67,12 @@ DpoInputs PrepareInputs(const DpoConfig& c, prefopt::PolicyLossFamily family,
   train.task.pairs = c.data.task_train_pairs;
   train.task.label_noise = c.data.label_noise;
   train.task.min_gold_gap = c.data.min_gold_gap;
-  PolicyRecords train_records =
-      ReadPolicyRecords(train, tokenizer, data::TaskSplit::kTrain, DeriveSeed(seed, "task-train"));
-  PolicyRecords eval_records;
-  if (!c.data.eval.empty()) {
-    eval_records = ReadPolicyRecords({c.data.eval, c.data.chat_template, {}}, tokenizer,
-                                     data::TaskSplit::kTest, 0);
-  } else if (IsTaskSource(c.data.train)) {
-    PreferenceSource eval = train;
-    eval.task.pairs = c.data.task_eval_pairs;
-    eval.task.label_noise = 0.0;  // held-out labels are the gold ones
-    if (eval.task.pairs > 0) {
-      eval_records = ReadPolicyRecords(eval, tokenizer, data::TaskSplit::kTest,
-                                       DeriveSeed(seed, "task-eval"));
-    }
-  } else if (c.data.eval_fraction > 0) {
-    SplitPolicyRecords(train_records, eval_records, c.data.eval_fraction,
-                       DeriveSeed(seed, "eval-split"));
-  }
+  auto [train_records, eval_records] = ReadTrainAndHeldOut<PolicyRecords>(
+      train, c.data.eval, c.data.task_eval_pairs, c.data.eval_fraction, seed,
+      [&](const PreferenceSource& source, data::TaskSplit split, uint64_t s) {
+        return ReadPolicyRecords(source, tokenizer, split, s);
+      },
+      SplitPolicyRecords);
   DpoInputs in;
   in.train = BuildPolicyTrainingSet(train_records, family, tokenizer, c.data.max_length, "train",
                                     in.report);

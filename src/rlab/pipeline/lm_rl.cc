@@ -248,9 +248,9 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       if (kl_in_reward && kl->beta() > 0) processed = processed - kl->beta() * sequence_kl;
       const torch::Tensor advantages = (*advantage)(processed, G);
       const rl::GroupRewardStats stats = rl::ComputeGroupRewardStats(scored.total, G);
-      torch::Tensor gold = torch::zeros({static_cast<int64_t>(r.prompts.size())});
+      double gold = 0.0;  // the task's own metric, whatever the training reward is
       for (std::size_t i = 0; i < r.prompts.size(); ++i) {
-        gold[i] = task->GoldReward(r.prompts[i], r.completions[i]);
+        gold += task->GoldReward(r.prompts[i], r.completions[i]) / r.prompts.size();
       }
       const double score_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
@@ -298,7 +298,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
                         {"grad_norm", grad_norm},
                         {"loss", last.loss.item<double>()},
                         {"learning_rate", learning_rate},
-                        {"gold_" + task->MetricName(), gold.mean().item<double>()},
+                        {"gold_" + task->MetricName(), gold},
                         {"completion_tokens", static_cast<double>(r.tokens) / r.prompts.size()},
                         {"time_generation", gen_seconds},
                         {"time_scoring", score_seconds},

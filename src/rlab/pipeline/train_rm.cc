@@ -111,22 +111,14 @@ RmInputs PrepareInputs(const TrainRmConfig& c, const models::Tokenizer& tokenize
   train.task.label_noise = c.data.label_noise;
   train.task.min_gold_gap = c.data.min_gold_gap;
   train.task.rating_noise = c.data.rating_noise;
-  std::vector<data::PreferenceRecord> train_records =
-      ReadPreferenceSource(train, tokenizer, data::TaskSplit::kTrain, DeriveSeed(seed, "task-train"));
-  std::vector<data::PreferenceRecord> eval_records;
-  if (!c.data.eval.empty()) {
-    eval_records = ReadPreferenceSource({c.data.eval, c.data.chat_template, {}}, tokenizer,
-                                        data::TaskSplit::kTest, 0);
-  } else if (IsTaskSource(c.data.train)) {
-    PreferenceSource eval = train;
-    eval.task.pairs = c.data.task_eval_pairs;
-    eval.task.label_noise = 0.0;  // held-out labels are the gold ones
-    eval_records = ReadPreferenceSource(eval, tokenizer, data::TaskSplit::kTest,
-                                        DeriveSeed(seed, "task-eval"));
-  } else if (c.data.eval_fraction > 0) {
-    data::SplitHeldOut(train_records, eval_records, c.data.eval_fraction,
-                       DeriveSeed(seed, "eval-split"));
-  }
+  auto [train_records, eval_records] = ReadTrainAndHeldOut<std::vector<data::PreferenceRecord>>(
+      train, c.data.eval, c.data.task_eval_pairs, c.data.eval_fraction, seed,
+      [&](const PreferenceSource& source, data::TaskSplit split, uint64_t s) {
+        return ReadPreferenceSource(source, tokenizer, split, s);
+      },
+      [](auto& from, auto& to, double fraction, uint64_t s) {
+        data::SplitHeldOut(from, to, fraction, s);
+      });
   if (needs_ratings) {
     bool rated = false;
     for (const auto& r : train_records) rated = rated || r.score_chosen.has_value();

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rlab/core/check.h"
+#include "rlab/core/io.h"
 #include "rlab/data/text/record_file.h"
 
 namespace rlab::data {
@@ -36,12 +37,25 @@ std::vector<UnpairedRecord> ReadUnpairedRecords(const std::filesystem::path& pat
 }
 
 bool IsUnpairedFeedbackFile(const std::filesystem::path& path) {
-  bool unpaired = false, first = true;
-  ForEachRecord(path, [&](const nlohmann::json& o, const std::string&) {
-    if (first) unpaired = o.is_object() && o.contains("label") && o.contains("completion");
-    first = false;
-  });
-  return unpaired;
+  const auto unpaired = [](const nlohmann::json& o) {
+    return o.is_object() && o.contains("label") && o.contains("completion");
+  };
+  if (path.extension() == ".json") {  // an array: it has to be parsed whole anyway
+    bool first = true, result = false;
+    ForEachRecord(path, [&](const nlohmann::json& o, const std::string&) {
+      if (first) result = unpaired(o);
+      first = false;
+    });
+    return result;
+  }
+  // JSON Lines: the first record decides; the reader that follows reports any bad line.
+  try {
+    JsonlReader reader(path);
+    nlohmann::json first;
+    return reader.Next(first) && unpaired(first);
+  } catch (const Error&) {
+    return false;
+  }
 }
 
 std::vector<UnpairedRecord> UnpairPreferences(const std::vector<PreferenceRecord>& records) {

@@ -1,0 +1,52 @@
+// What the pipeline tests read back from a run directory, and the copy-and-roll-back that
+// every resume test needs: a finished run made to look as it was when killed right after one
+// of its checkpoints.
+#pragma once
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rlab/core/io.h"
+#include "rlab/pipeline/runner.h"
+
+namespace rlab::testing {
+
+inline nlohmann::json RunSummary(const std::filesystem::path& run) {
+  return nlohmann::json::parse(ReadFile(run / "summary.json"));
+}
+
+// The metric lines of a run, in order.
+inline std::vector<nlohmann::json> RunMetricLines(const std::filesystem::path& run) {
+  std::vector<nlohmann::json> lines;
+  ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) { lines.push_back(j); });
+  return lines;
+}
+
+// Copies the finished run `full` to `cut` and rolls the copy back to its checkpoint at `step`:
+// no summary, the checkpoint at `later_step` gone, `step` the latest. The caller may remove
+// more (outputs written after `step`) before resuming.
+inline void RollBackCopy(const std::filesystem::path& full, const std::filesystem::path& cut,
+                         int64_t step, int64_t later_step) {
+  namespace fs = std::filesystem;
+  fs::copy(full, cut, fs::copy_options::recursive);
+  fs::remove(cut / "summary.json");
+  const auto name = [](int64_t s) { return fmt::format("step-{:09d}.pt", s); };
+  fs::remove(cut / "checkpoints" / name(later_step));
+  WriteFileAtomic(cut / "checkpoints" / "latest.json",
+                  nlohmann::json{{"step", step}, {"file", name(step)}}.dump());
+}
+
+// Resumes the run in `dir` to its end with one libtorch thread.
+inline void ResumeRun(const std::filesystem::path& dir) {
+  pipeline::RunRequest resume;
+  resume.resume_dir = dir.string();
+  resume.threads = 1;
+  pipeline::ExecuteRun(resume);
+}
+
+}  // namespace rlab::testing
