@@ -28,13 +28,13 @@ void InitConsoleLogging(bool verbose) {
   Rebuild();
 }
 
-void LogToFile(const std::filesystem::path& file) {
+ScopedLogFile::ScopedLogFile(const std::filesystem::path& file) : previous_(g_file) {
   g_file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file.string(), /*truncate=*/false);
   Rebuild();
 }
 
-void StopLoggingToFile() {
-  g_file.reset();
+ScopedLogFile::~ScopedLogFile() {
+  g_file = std::static_pointer_cast<spdlog::sinks::sink>(previous_);
   Rebuild();
 }
 

@@ -2,13 +2,24 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 
 namespace rlab {
 
 // Console-only logging (the CLI calls this once at start).
 void InitConsoleLogging(bool verbose = false);
-// Adds (or replaces) the run's log file as a second destination.
-void LogToFile(const std::filesystem::path& file);
-void StopLoggingToFile();
+// The run's log file as a second destination while the object lives; the destination that
+// was there before (none, or the log of an enclosing run whose stage this run is) comes back
+// when it dies, also when the run ends with an error.
+class ScopedLogFile {
+ public:
+  explicit ScopedLogFile(const std::filesystem::path& file);
+  ~ScopedLogFile();
+  ScopedLogFile(const ScopedLogFile&) = delete;
+  ScopedLogFile& operator=(const ScopedLogFile&) = delete;
+
+ private:
+  std::shared_ptr<void> previous_;
+};
 
 }  // namespace rlab

@@ -56,7 +56,7 @@ fs::path ExecuteRun(const RunRequest& request) {
   const ThreadSettings threads = ConfigureThreads(run.threads, run.blas_threads);
   RunDir dir = resuming ? *existing : RunDir::Create(run.out_dir, run.name.empty() ? name : run.name);
   if (!resuming) dir.WriteConfig(table.ToYaml({{"pipeline", name}}));
-  LogToFile(dir.log_path());
+  const ScopedLogFile log_file(dir.log_path());
   spdlog::info("{} {} in {} (seed {}, {} torch threads, {} BLAS threads)",
                resuming ? "resuming" : "starting", name, dir.path().string(), run.seed,
                threads.torch_threads, threads.blas_threads);
@@ -77,7 +77,6 @@ fs::path ExecuteRun(const RunRequest& request) {
     spdlog::warn("could not write the report: {} (try `rlab report {}`)", e.what(),
                  dir.path().string());
   }
-  StopLoggingToFile();
   return dir.path();
 }
 

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "rlab/core/log.h"
 #include "rlab/core/run_dir.h"
 #include "rlab/pipeline/runner.h"
 
@@ -24,7 +23,9 @@ std::optional<fs::path> ExistingStage(const fs::path& parent, const std::string&
   return std::nullopt;
 }
 
-fs::path RunChild(const StageRequest& request) {
+}  // namespace
+
+fs::path RunStage(const StageRequest& request) {
   if (const auto existing = ExistingStage(request.parent, request.stage)) {
     if (fs::exists(RunDir::Open(*existing).summary_path())) {
       spdlog::info("stage {}: reusing the finished run {}", request.stage, existing->string());
@@ -45,15 +46,6 @@ fs::path RunChild(const StageRequest& request) {
   spdlog::info("stage {}: starting a {} run under {}", request.stage, request.pipeline,
                request.parent.string());
   return ExecuteRun(run);
-}
-
-}  // namespace
-
-fs::path RunStage(const StageRequest& request) {
-  const fs::path child = RunChild(request);
-  // The child's run took the log file over; the parent's log goes on where it was.
-  LogToFile(RunDir::Open(request.parent).log_path());
-  return child;
 }
 
 }  // namespace rlab::pipeline
