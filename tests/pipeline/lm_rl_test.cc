@@ -64,6 +64,10 @@ TEST_F(LmRlPipeline, ReportsTheFiguresUsersKnow) {
   EXPECT_EQ(training_lines, 4);
   // Before training the policy is the reference.
   EXPECT_NEAR(lines.front()["eval_kl"].get<double>(), 0.0, 1e-4);
+  // The training reward is the task's own here, so the evaluation's proxy is its gold metric.
+  for (const auto& l : {lines.front(), lines.back()}) {
+    EXPECT_DOUBLE_EQ(l["eval_reward"].get<double>(), l["eval_exact_match"].get<double>());
+  }
 }
 
 TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {

@@ -1,6 +1,6 @@
 // Ensemble aggregation: mean, worst-case and uncertainty-weighted rewards equal their closed
-// forms on a hand-made [K=3, N=3] ensemble; WCO never exceeds the mean; UWO at lambda = 0 is
-// the mean.
+// forms on a hand-made [K=3, N=3] ensemble, and member(index=k) is row k; WCO never exceeds
+// the mean; UWO at lambda = 0 is the mean.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -29,6 +29,8 @@ TEST(EnsembleAggregation, MatchesClosedForms) {
   ExpectValues((*MakeEnsembleAggregation("uwo(lambda=0.5)"))(Members()),
                {2.0 - 1.0 / 3.0, 2.0, -1.0 / 3.0});
   ExpectValues((*MakeEnsembleAggregation("uwo(lambda=3)"))(Members()), {0.0, -3.0, -2.0});
+  ExpectValues((*MakeEnsembleAggregation("member"))(Members()), {1.0, 2.0, 0.0});
+  ExpectValues((*MakeEnsembleAggregation("member(index=2)"))(Members()), {2.0, 5.0, 1.0});
 }
 
 TEST(EnsembleAggregation, WorstCaseBelowMeanAndUwoAtZeroIsMean) {
@@ -53,6 +55,10 @@ TEST(EnsembleAggregation, BadInputsFail) {
   EXPECT_NE(testing::ErrorOf([] { MakeEnsembleAggregation("uwo(lambda=-1)"); }).find("lambda"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([] { MakeEnsembleAggregation("median"); }).find("wco"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([] {
+              (*MakeEnsembleAggregation("member(index=3)"))(Members());
+            }).find("3 members"),
             std::string::npos);
 }
 

@@ -21,6 +21,7 @@ void AddTrainRmCommand(CLI::App& app);
 void AddEvalRmCommand(CLI::App& app);
 void AddDpoCommand(CLI::App& app);
 void AddRlCommand(CLI::App& app);
+void AddOveroptCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -38,6 +39,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddEvalRmCommand(app);
   AddDpoCommand(app);
   AddRlCommand(app);
+  AddOveroptCommand(app);
   AddDataCommand(app);
 }
 

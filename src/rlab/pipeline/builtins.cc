@@ -2,6 +2,7 @@
 #include "rlab/pipeline/dpo.h"
 #include "rlab/pipeline/eval_rm.h"
 #include "rlab/pipeline/lm_rl.h"
+#include "rlab/pipeline/overopt.h"
 #include "rlab/pipeline/pbrl.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/sft.h"
@@ -25,6 +26,7 @@ void RegisterBuiltins() {
   if (!r.Contains("eval-rm")) r.Register(EvalRmEntry());
   if (!r.Contains("dpo")) r.Register(DpoEntry());
   if (!r.Contains("rl")) r.Register(LmRlEntry());
+  if (!r.Contains("overopt")) r.Register(OveroptEntry());
 }
 
 }  // namespace rlab::pipeline

@@ -149,10 +149,13 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
                  transform->Describe(), advantage->Describe(), kl->Describe(), c.kl_penalty);
 
     std::vector<std::string> eval_prompts;
+    std::vector<std::optional<std::string>> eval_answers;
     {
       Rng rng(DeriveSeed(seed, "eval-prompts"));
       for (int64_t i = 0; i < c.eval_prompts; ++i) {
-        eval_prompts.push_back(task->Sample(rng, data::TaskSplit::kTest).prompt);
+        data::TaskExample e = task->Sample(rng, data::TaskSplit::kTest);
+        eval_prompts.push_back(std::move(e.prompt));
+        eval_answers.emplace_back(std::move(e.completion));
       }
     }
 
@@ -181,7 +184,11 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       const eval::TaskEvalResult r = eval::EvaluateOnTask(policy, tokenizer, *task, eval_prompts,
                                                           options, c.eval_batch_size, g, &ref.model);
       policy->train();
+      // The training reward before any transform or KL term: on a learned reward this is the
+      // proxy whose rise the overoptimisation lab sets against the gold metric.
+      const double proxy = rewards.Score(r.prompts, r.completions, eval_answers).total.mean().item<double>();
       m.emplace_back("eval_" + task->MetricName(), r.mean_gold);
+      m.emplace_back("eval_reward", proxy);
       m.emplace_back("eval_kl", r.mean_kl);
       m.emplace_back("eval_completion_tokens", r.mean_completion_tokens);
       return r.mean_gold;

@@ -66,6 +66,21 @@ void RegisterEnsembleAggregations() {
                                 return m.mean(0) - lambda * m.var(0, /*unbiased=*/false);
                               });
                 }});
+  // One member alone: the single reward model an ensemble is compared against, without
+  // training a separate model (member k was trained exactly as a lone model would be).
+  reg.Register({"member", "one member's reward, the others ignored",
+                {{"index", "0", "which member (from 0)"}},
+                [](const SpecArgs& a) {
+                  const int64_t index = a.Get<int64_t>("index");
+                  RLAB_CHECK(index >= 0, "member: index must be >= 0, got {}", index);
+                  return Make(fmt::format("member(index={})", index),
+                              [index](const torch::Tensor& m) {
+                                RLAB_CHECK(index < m.size(0),
+                                           "member: index {} but the ensemble has {} members",
+                                           index, m.size(0));
+                                return m[index].clone();
+                              });
+                }});
 }
 
 std::unique_ptr<EnsembleAggregation> MakeEnsembleAggregation(std::string_view spec) {

@@ -6,6 +6,7 @@
 //   uwo   uncertainty-weighted optimisation: mean - lambda * var, with the population variance
 //         (1/K) sum_k (r_k - mean)^2 as in the paper, penalising completions the members
 //         disagree on
+//   member one member's reward (index=k), for comparing a single model with its ensemble
 // Members should be on comparable scales (the paper standardises each reward model on the
 // reference policy's completions before aggregating); that is the caller's choice.
 #pragma once
