@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "run_files.h"
@@ -68,6 +70,18 @@ TEST_F(LmRlPipeline, ReportsTheFiguresUsersKnow) {
   for (const auto& l : {lines.front(), lines.back()}) {
     EXPECT_DOUBLE_EQ(l["eval_reward"].get<double>(), l["eval_exact_match"].get<double>());
   }
+}
+
+TEST_F(LmRlPipeline, BestOfNPicksByTheRewardWithoutTraining) {
+  // The reward is the task's gold reward, so the pick's gold is the best of its N samples.
+  const auto run = ExecuteRun(Request({"algo=bon", "group_size=6", "data=task:keywords",
+                                       "reward=[task]"}));
+  const nlohmann::json s = Summary(run);
+  EXPECT_GT(s["gold_reward"].get<double>(), s["gold_reward_start"].get<double>() + 0.1) << s.dump();
+  EXPECT_DOUBLE_EQ(s["reward"].get<double>(), s["gold_reward"].get<double>());
+  EXPECT_NEAR(s["kl"].get<double>(), std::log(6.0) - 5.0 / 6.0, 1e-12);
+  EXPECT_EQ(s["n"].get<int>(), 6);
+  EXPECT_FALSE(fs::exists(run / "model"));
 }
 
 TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {

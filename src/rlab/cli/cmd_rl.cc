@@ -1,4 +1,4 @@
-// rlab rl --algo grpo|dr_grpo|dapo|rloo|reinforce_pp|bnpo --model DIR|preset --data task:SPEC
+// rlab rl --algo grpo|dr_grpo|dapo|rloo|reinforce_pp|bnpo|bon --model DIR|preset --data task:SPEC
 //         [--reward SPEC[,SPEC...]] [--steps N] [--seed S] [section.key=value ...]
 // The rl pipeline (online RL of a language model) from its defaults plus these flags; the
 // saved config.yaml replays a run with `rlab run`.
@@ -21,7 +21,7 @@ void AddRlCommand(CLI::App& app) {
   auto args = std::make_shared<RlArgs>();
   CLI::App* cmd = app.add_subcommand(
       "rl", "online RL of a language model from rewards of its samples (see `rlab pipelines rl`)");
-  cmd->add_option("--algo", args->algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp or bnpo");
+  cmd->add_option("--algo", args->algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo or bon");
   cmd->add_option("--model", args->model, "policy: model directory or preset");
   cmd->add_option("--data", args->data, "prompts: task:SPEC, e.g. task:arithmetic(digits=2)");
   cmd->add_option("--tokenizer", args->tokenizer, "tokenizer (byte, gpt2, a path)");

@@ -15,6 +15,7 @@
 #include "rlab/models/generation/completion_logprobs.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/pipeline/lm_best_of_n.h"
 #include "rlab/pipeline/lm_threads.h"
 #include "rlab/pipeline/rm_data.h"
 #include "rlab/reward/kl_controller.h"
@@ -53,7 +54,8 @@ AlgoDefaults DefaultsOf(const std::string& algo) {
   if (algo == "rloo") return {"rloo", "grpo"};
   if (algo == "reinforce_pp") return {"reinforce_pp", "dapo"};
   if (algo == "bnpo") return {"bnpo", "grpo"};
-  RLAB_FAIL("unknown algo '{}'; valid algos: grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo",
+  if (algo == "bon") return {"grpo", "grpo"};  // no training: the estimators go unused
+  RLAB_FAIL("unknown algo '{}'; valid algos: grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo, bon",
             algo);
 }
 
@@ -160,6 +162,17 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     }
 
     models::Transformer& policy = lm.model;
+    if (c.algo == "bon") {
+      BestOfNRequest request{task.get(), &rewards, eval_prompts, eval_answers, c.group_size,
+                             generation, c.eval_batch_size, DeriveSeed(seed, "best-of-n")};
+      nlohmann::json summary = RunBestOfN(policy, tokenizer, request);
+      ctx.metrics().Log(0, {{"eval_" + task->MetricName(), summary[task->MetricName()].get<double>()},
+                            {"eval_reward", summary["reward"].get<double>()},
+                            {"eval_kl", summary["kl"].get<double>()}});
+      summary["algo"] = c.algo;
+      summary["task"] = task->Describe();
+      return summary;
+    }
     const int64_t total_steps = c.optim.steps;
     RLAB_CHECK(total_steps >= 1, "optim.steps must be >= 1 for rl (epochs do not apply)");
     const auto optimizer = MakeAdamW(policy->parameters(), c.optim);

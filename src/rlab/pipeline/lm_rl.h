@@ -16,6 +16,8 @@
 //   algo rloo          leave-one-out baseline (Ahmadian et al., arXiv:2402.14740)
 //   algo reinforce_pp  batch-normalised advantages (Hu, arXiv:2501.03262)
 //   algo bnpo          Beta-normalised advantages for binary rewards (arXiv:2506.02864)
+//   algo bon           best-of-N sampling with N = group_size, no training
+//                      (pipeline/lm_best_of_n.h)
 // The held-out figure is the task's gold metric of greedy (or the task's temperature)
 // samples, at the start and the end: exact_match_start and exact_match on arithmetic.
 //
@@ -67,7 +69,8 @@ struct LmRlConfig {
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
     v("data", data, "prompts: task:SPEC (train split for rollouts, test split for evaluation)");
     v("sft", sft, "an SFT stage on the task's demonstrations first (start and reference)");
-    v("algo", algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp or bnpo");
+    v("algo", algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo or bon (best-of-N, no "
+                      "training)");
     v("advantage", advantage, "advantage estimator spec overriding the algo's, e.g. "
                               "grpo(scale_rewards=false)");
     v("loss_aggregation", loss_aggregation, "grpo, dr_grpo or dapo (empty: the algo's)");
