@@ -84,6 +84,25 @@ TEST_F(LmRlPipeline, BestOfNPicksByTheRewardWithoutTraining) {
   EXPECT_FALSE(fs::exists(run / "model"));
 }
 
+TEST_F(LmRlPipeline, PpoTrainsACriticAndResumesIt) {
+  const auto full = ExecuteRun(Request({"algo=ppo", "group_size=1", "optim.steps=6",
+                                        "run.checkpoint_every=3", "updates_per_batch=2",
+                                        "kl_penalty=reward", "kl_controller=fixed(beta=0.05)"}));
+  int value_lines = 0;
+  for (const auto& l : Metrics(full)) {
+    if (!l.contains("value_loss")) continue;
+    ++value_lines;
+    EXPECT_TRUE(std::isfinite(l["value_loss"].get<double>()));
+    EXPECT_GE(l["value_loss"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(value_lines, 6);
+  // The critic is in the checkpoint: a resumed run ends where an uninterrupted one does.
+  const auto cut = dir_ / "cut-ppo";
+  testing::RollBackCopy(full, cut, 3, 6);
+  testing::ResumeRun(cut);
+  EXPECT_EQ(Metrics(cut).back().dump(), Metrics(full).back().dump());
+}
+
 TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto full = ExecuteRun(Request({"optim.steps=6", "run.checkpoint_every=3"}));
   const auto cut = dir_ / "cut";

@@ -15,6 +15,7 @@
 #include "rlab/models/generation/completion_logprobs.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/models/transformer/sequence_reward_model.h"
 #include "rlab/pipeline/lm_best_of_n.h"
 #include "rlab/pipeline/lm_threads.h"
 #include "rlab/pipeline/rm_data.h"
@@ -23,6 +24,7 @@
 #include "rlab/reward/reward_transforms.h"
 #include "rlab/reward/text_reward_source.h"
 #include "rlab/rl/group_advantages.h"
+#include "rlab/rl/lm_ppo.h"
 #include "rlab/rl/policy_gradient_loss.h"
 
 namespace rlab::pipeline {
@@ -54,9 +56,10 @@ AlgoDefaults DefaultsOf(const std::string& algo) {
   if (algo == "rloo") return {"rloo", "grpo"};
   if (algo == "reinforce_pp") return {"reinforce_pp", "dapo"};
   if (algo == "bnpo") return {"bnpo", "grpo"};
+  if (algo == "ppo") return {"grpo", "dapo"};  // advantages come from GAE, not a group
   if (algo == "bon") return {"grpo", "grpo"};  // no training: the estimators go unused
-  RLAB_FAIL("unknown algo '{}'; valid algos: grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo, bon",
-            algo);
+  RLAB_FAIL("unknown algo '{}'; valid algos: grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo, ppo, "
+            "bon", algo);
 }
 
 }  // namespace
@@ -76,7 +79,11 @@ void LmRlConfig::Validate() const {
   RLAB_CHECK(reward_weights.empty() || reward_weights.size() == reward.size(),
              "reward_weights has {} entries for {} reward sources", reward_weights.size(),
              reward.size());
-  RLAB_CHECK(group_size >= 2, "group_size must be >= 2 (a group baseline needs two samples)");
+  const bool grouped = algo != "ppo" && algo != "bon";
+  RLAB_CHECK(group_size >= (grouped ? 2 : 1),
+             "group_size must be >= 2 (a group baseline needs two samples), or >= 1 for ppo and bon");
+  RLAB_CHECK(gamma > 0 && gamma <= 1 && gae_lambda >= 0 && gae_lambda <= 1 && vf_coef >= 0,
+             "gamma must be in (0, 1], gae_lambda in [0, 1], vf_coef >= 0");
   RLAB_CHECK(temperature > 0, "temperature must be > 0, got {}", temperature);
   RLAB_CHECK(max_new_tokens >= 0 && updates_per_batch >= 1,
              "max_new_tokens must be >= 0 and updates_per_batch >= 1");
@@ -175,9 +182,19 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     }
     const int64_t total_steps = c.optim.steps;
     RLAB_CHECK(total_steps >= 1, "optim.steps must be >= 1 for rl (epochs do not apply)");
-    const auto optimizer = MakeAdamW(policy->parameters(), c.optim);
+    // PPO's critic: a value head on a copy of the starting policy, trained with it by one
+    // optimiser (as TRL wraps policy and value model together).
+    const bool ppo = c.algo == "ppo";
+    models::SequenceRewardModel critic{nullptr};
+    std::vector<torch::Tensor> trained = policy->parameters();
+    if (ppo) {
+      critic = models::RewardModelFromLanguageModel(policy, 1);
+      for (const auto& p : critic->parameters()) trained.push_back(p);
+    }
+    const auto optimizer = MakeAdamW(trained, c.optim);
     CheckpointState state;
     state.AddModule("model", policy.ptr());
+    if (ppo) state.AddModule("critic", critic.ptr());
     state.AddOptimizer("optimizer", optimizer.get());
     int64_t step = 0;
     double start_metric = std::nan("");
@@ -265,8 +282,23 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       torch::Tensor processed = (*transform)(scored.total, r_ref);
       const torch::Tensor token_kl = reward::PerTokenKl(r.out.logprobs, r.ref_logp, estimator) * mask;
       const torch::Tensor sequence_kl = token_kl.sum(1);
-      if (kl_in_reward && kl->beta() > 0) processed = processed - kl->beta() * sequence_kl;
-      const torch::Tensor advantages = (*advantage)(processed, G);
+      torch::Tensor advantages, old_values, returns;
+      if (ppo) {
+        // The KL penalty per token and the score on the last one; GAE over the tokens.
+        torch::NoGradGuard no_grad;
+        critic->eval();
+        old_values = rl::CompletionValues(critic, r.out);
+        critic->train();
+        const torch::Tensor penalty =
+            kl_in_reward && kl->beta() > 0 ? -kl->beta() * token_kl : torch::Tensor();
+        const rl::TokenGae gae = rl::ComputeTokenGae(rl::TokenRewards(processed, mask, penalty),
+                                                     old_values, mask, c.gamma, c.gae_lambda);
+        advantages = rl::WhitenMasked(gae.advantages, mask);
+        returns = gae.returns;
+      } else {
+        if (kl_in_reward && kl->beta() > 0) processed = processed - kl->beta() * sequence_kl;
+        advantages = (*advantage)(processed, G);
+      }
       const rl::GroupRewardStats stats = rl::ComputeGroupRewardStats(scored.total, G);
       double gold = 0.0;  // the task's own metric, whatever the training reward is
       for (std::size_t i = 0; i < r.prompts.size(); ++i) {
@@ -278,6 +310,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       loss_settings.beta = kl_in_reward ? 0.0 : kl->beta();
       rl::PolicyLossOutput last;
       double grad_norm = 0.0, entropy = 0.0;
+      torch::Tensor value_loss;
       const double learning_rate = c.optim.LearningRateAt(step, total_steps);
       SetLearningRate(*optimizer, learning_rate);
       for (int64_t u = 0; u < c.updates_per_batch; ++u) {
@@ -288,10 +321,16 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
         last = rl::PolicyGradientLoss({logp, r.out.logprobs, advantages, mask,
                                        loss_settings.beta > 0 ? r.ref_logp : torch::Tensor()},
                                       loss_settings);
+        torch::Tensor loss = last.loss;
+        if (ppo) {
+          value_loss = rl::ClippedValueLoss(rl::CompletionValues(critic, r.out), old_values,
+                                            returns, mask, c.value_clip);
+          loss = loss + c.vf_coef * value_loss;
+        }
         optimizer->zero_grad();
-        last.loss.backward();
+        loss.backward();
         if (c.optim.max_grad_norm > 0) {
-          grad_norm = torch::nn::utils::clip_grad_norm_(policy->parameters(), c.optim.max_grad_norm);
+          grad_norm = torch::nn::utils::clip_grad_norm_(trained, c.optim.max_grad_norm);
         }
         optimizer->step();
       }
@@ -324,6 +363,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
                         {"time_scoring", score_seconds},
                         {"time_training", train_seconds},
                         {"rollout_tokens_per_second", r.tokens / std::max(gen_seconds, 1e-9)}};
+        if (ppo) m.emplace_back("value_loss", value_loss.item<double>());
         if (eval_due) evaluate(m);
         ctx.metrics().Log(step, m);
       }

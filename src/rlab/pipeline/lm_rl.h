@@ -16,6 +16,9 @@
 //   algo rloo          leave-one-out baseline (Ahmadian et al., arXiv:2402.14740)
 //   algo reinforce_pp  batch-normalised advantages (Hu, arXiv:2501.03262)
 //   algo bnpo          Beta-normalised advantages for binary rewards (arXiv:2506.02864)
+//   algo ppo           a critic (a value head on a copy of the starting policy), per-token
+//                      rewards, GAE, clipped policy and value losses (rl/lm_ppo.h; Ouyang et
+//                      al., arXiv:2203.02155); group_size may be 1
 //   algo bon           best-of-N sampling with N = group_size, no training
 //                      (pipeline/lm_best_of_n.h)
 // The held-out figure is the task's gold metric of greedy (or the task's temperature)
@@ -54,6 +57,10 @@ struct LmRlConfig {
   double temperature = 1.0;
   int64_t max_new_tokens = 0;  // 0: the task's longest completion + 1
   int64_t updates_per_batch = 1;
+  double gamma = 1.0;        // ppo
+  double gae_lambda = 0.95;  // ppo
+  double vf_coef = 0.1;      // ppo
+  double value_clip = 0.2;   // ppo
   double epsilon_low = 0.2;
   double epsilon_high = -1;  // < 0: the algo's (dapo 0.28, else epsilon_low)
   LmOptim optim;
@@ -69,8 +76,8 @@ struct LmRlConfig {
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
     v("data", data, "prompts: task:SPEC (train split for rollouts, test split for evaluation)");
     v("sft", sft, "an SFT stage on the task's demonstrations first (start and reference)");
-    v("algo", algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo or bon (best-of-N, no "
-                      "training)");
+    v("algo", algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo, ppo or bon (best-of-N, "
+                      "no training)");
     v("advantage", advantage, "advantage estimator spec overriding the algo's, e.g. "
                               "grpo(scale_rewards=false)");
     v("loss_aggregation", loss_aggregation, "grpo, dr_grpo or dapo (empty: the algo's)");
@@ -90,6 +97,10 @@ struct LmRlConfig {
     v("max_new_tokens", max_new_tokens, "completion limit (0 = the task's longest + 1)");
     v("updates_per_batch", updates_per_batch, "optimiser steps on each batch of rollouts "
                                               "(1 = on-policy; more makes the clip matter)");
+    v("gamma", gamma, "ppo: discount over completion tokens");
+    v("gae_lambda", gae_lambda, "ppo: GAE lambda");
+    v("vf_coef", vf_coef, "ppo: weight of the critic's value loss");
+    v("value_clip", value_clip, "ppo: clip range of the value loss (0 = no clipping)");
     v("epsilon_low", epsilon_low, "clip range below 1 of the probability ratio");
     v("epsilon_high", epsilon_high, "clip range above 1 (< 0: the algo's default)");
     v("optim", optim, "optimiser and schedule; batch_size is prompts per step, steps counts "
