@@ -103,6 +103,33 @@ TEST_F(LmRlPipeline, PpoTrainsACriticAndResumesIt) {
   EXPECT_EQ(Metrics(cut).back().dump(), Metrics(full).back().dump());
 }
 
+TEST_F(LmRlPipeline, ConstrainedSourcesTakeDualSteps) {
+  // Exact match is never below 0, so "at most -1" is always violated: each step the
+  // multiplier rises by lagrange_lr * (the batch mean + 1).
+  const auto run = ExecuteRun(Request({"reward=[task, exact_match]", "lagrange_lr=0.5",
+                                       "constraints=[objective, \"at_most(threshold=-1)\"]"}));
+  std::vector<nlohmann::json> lines;
+  for (const auto& l : Metrics(run)) {
+    if (l.contains("multiplier/1")) lines.push_back(l);
+  }
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["multiplier/1"].get<double>(), 0.0);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_NEAR(lines[i]["multiplier/1"].get<double>(),
+                lines[i - 1]["multiplier/1"].get<double>() +
+                    0.5 * (lines[i - 1]["constraint/1"].get<double>() + 1.0),
+                1e-6);
+  }
+  EXPECT_NE(testing::ErrorOf([&] {
+              ExecuteRun(Request({"constraints=[objective]"}));
+            }).find("must be a constraint"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] {
+              ExecuteRun(Request({"constraints=[objective, objective]"}));
+            }).find("2 roles for 1"),
+            std::string::npos);
+}
+
 TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto full = ExecuteRun(Request({"optim.steps=6", "run.checkpoint_every=3"}));
   const auto cut = dir_ / "cut";

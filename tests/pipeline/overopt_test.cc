@@ -46,7 +46,7 @@ class OveroptPipeline : public ::testing::Test {
                    "best_of_n.prompts=4", "best_of_n.n=[1, 2, 4]",
                    "rl.steps=4", "rl.eval_every=2", "rl.eval_prompts=6", "rl.batch_size=2",
                    "rl.group_size=2", "dpo.steps=4", "dpo.eval_every=2", "dpo.batch_size=4",
-                   "defences=[single, wco, dpo]"};
+                   "defences=[single, wco, dpo, \"constrained(threshold=0.2)\"]"};
     r.overrides.insert(r.overrides.end(), extra.begin(), extra.end());
     return r;
   }
@@ -64,7 +64,7 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   EXPECT_GE(s["gold_peak"].get<double>(), s["gold_start"].get<double>());
   // The headline is the first defence's.
   EXPECT_EQ(s["gold_final"], s["defences"]["single"]["gold_final"]);
-  for (const char* d : {"single", "wco", "dpo"}) {
+  for (const char* d : {"single", "wco", "dpo", "constrained"}) {
     const nlohmann::json& c = s["defences"][d];
     EXPECT_EQ(c["points"].get<int>(), 3) << d;  // steps 0, 2, 4
     EXPECT_TRUE(c.contains("fit_alpha") || c.contains("fit_error")) << c.dump();
@@ -81,7 +81,7 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   ForEachJsonl(run / "curves.jsonl", [&](const nlohmann::json& l) {
     curves[l["curve"].get<std::string>()].push_back(l);
   });
-  ASSERT_EQ(curves.size(), 5u);
+  ASSERT_EQ(curves.size(), 6u);
   for (const auto& [name, points] : curves) {
     EXPECT_NEAR(points.front()["kl"].get<double>(), 0.0, 1e-4) << name;
   }
@@ -144,6 +144,13 @@ TEST(OveroptDefences, PlansNameTheirObjectives) {
   EXPECT_EQ(kl.description, "kl(beta=0.05)");
   EXPECT_NE(std::find(kl.overrides.begin(), kl.overrides.end(), "kl_penalty=reward"),
             kl.overrides.end());
+  const DefencePlan constrained = PlanDefence("constrained(threshold=0.3)", "/m");
+  EXPECT_EQ(constrained.proxy_aggregate, "member(index=0)");
+  EXPECT_NE(std::find(constrained.overrides.begin(), constrained.overrides.end(),
+                      "constraints=[\"at_least(threshold=0.3)\"]"),
+            constrained.overrides.end());
+  EXPECT_NE(testing::ErrorOf([] { PlanDefence("constrained", "/m"); }).find("threshold"),
+            std::string::npos);
   const DefencePlan rpo = PlanDefence("rpo(alpha=0.5)", "/m");
   EXPECT_EQ(rpo.pipeline, "dpo");
   EXPECT_TRUE(rpo.proxy_aggregate.empty());

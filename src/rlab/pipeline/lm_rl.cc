@@ -19,6 +19,7 @@
 #include "rlab/pipeline/lm_best_of_n.h"
 #include "rlab/pipeline/lm_threads.h"
 #include "rlab/pipeline/rm_data.h"
+#include "rlab/reward/constrained_sources.h"
 #include "rlab/reward/kl_controller.h"
 #include "rlab/reward/kl_estimators.h"
 #include "rlab/reward/reward_transforms.h"
@@ -76,6 +77,17 @@ void LmRlConfig::Validate() const {
              "kl_penalty must be loss or reward, got '{}'", kl_penalty);
   if (!kl_estimator.empty()) reward::ParseKlEstimator(kl_estimator);
   RLAB_CHECK(!reward.empty(), "reward must name at least one source");
+  if (!constraints.empty()) {
+    RLAB_CHECK(constraints.size() == reward.size(),
+               "constraints has {} roles for {} reward sources (one each)", constraints.size(),
+               reward.size());
+    // Building the combination checks the roles, the weights and the multiplier settings.
+    reward::ConstrainedSources(constraints, reward_weights,
+                               reward::LagrangeSettings{lagrange_lr, 0.0, max_multiplier});
+    RLAB_CHECK(!reward::MakeRewardTransform(reward_transform)->NeedsReference(),
+               "reward_transform {} compares with the reference's reward, which constraints "
+               "do not define; use identity, centre, standardise or clip", reward_transform);
+  }
   RLAB_CHECK(reward_weights.empty() || reward_weights.size() == reward.size(),
              "reward_weights has {} entries for {} reward sources", reward_weights.size(),
              reward.size());
@@ -133,6 +145,11 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       if (s == "task") s = "task(spec=\"" + c.data.substr(kTaskSourcePrefix.size()) + "\")";
     }
     const reward::TextRewardSource rewards(reward_specs, c.reward_weights);
+    std::optional<reward::ConstrainedSources> constrained;
+    if (!c.constraints.empty()) {
+      constrained.emplace(c.constraints, c.reward_weights,
+                          reward::LagrangeSettings{c.lagrange_lr, 0.0, c.max_multiplier});
+    }
     const auto transform = reward::MakeRewardTransform(c.reward_transform);
     const AlgoDefaults defaults = DefaultsOf(c.algo);
     const auto advantage = rl::MakeGroupAdvantage(c.advantage.empty() ? defaults.advantage : c.advantage);
@@ -202,10 +219,13 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       step = (*counters)["step"];
       start_metric = (*counters)["start_metric"];
       kl->Restore((*counters)["kl_beta"]);
+      if (constrained) constrained->Restore((*counters)["multipliers"]);
       spdlog::info("resuming at step {} of {}", step, total_steps);
     }
     const auto counters = [&] {
-      return nlohmann::json{{"step", step}, {"start_metric", start_metric}, {"kl_beta", kl->beta()}};
+      nlohmann::json j{{"step", step}, {"start_metric", start_metric}, {"kl_beta", kl->beta()}};
+      if (constrained) j["multipliers"] = constrained->multipliers();
+      return j;
     };
     const auto evaluate = [&](MetricList& m) {
       policy->eval();
@@ -279,7 +299,8 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
         r_ref = rewards.Score(base.prompts, base.completions, base.answers)
                     .total.repeat_interleave(G);
       }
-      torch::Tensor processed = (*transform)(scored.total, r_ref);
+      torch::Tensor processed =
+          (*transform)(constrained ? constrained->Combine(scored) : scored.total, r_ref);
       const torch::Tensor token_kl = reward::PerTokenKl(r.out.logprobs, r.ref_logp, estimator) * mask;
       const torch::Tensor sequence_kl = token_kl.sum(1);
       torch::Tensor advantages, old_values, returns;
@@ -337,6 +358,11 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       const double train_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       const double mean_kl = sequence_kl.mean().item<double>();
       kl->Update(mean_kl, static_cast<int64_t>(r.prompts.size()));
+      MetricList constraint_metrics;
+      if (constrained) {
+        constraint_metrics = constrained->Metrics(scored);  // the multipliers this batch used
+        constrained->Update(scored);
+      }
       time_generation += gen_seconds;
       time_scoring += score_seconds;
       time_training += train_seconds;
@@ -364,6 +390,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
                         {"time_training", train_seconds},
                         {"rollout_tokens_per_second", r.tokens / std::max(gen_seconds, 1e-9)}};
         if (ppo) m.emplace_back("value_loss", value_loss.item<double>());
+        m.insert(m.end(), constraint_metrics.begin(), constraint_metrics.end());
         if (eval_due) evaluate(m);
         ctx.metrics().Log(step, m);
       }

@@ -49,6 +49,9 @@ struct LmRlConfig {
   std::string loss_aggregation;  // empty: the algo's
   std::vector<std::string> reward = {"task"};
   std::vector<double> reward_weights;
+  std::vector<std::string> constraints;  // empty: the weighted sum of the sources
+  double lagrange_lr = 0.05;
+  double max_multiplier = 100.0;
   std::string reward_transform = "identity";
   std::string kl_controller = "fixed(beta=0)";
   std::string kl_penalty = "loss";  // loss | reward
@@ -84,6 +87,11 @@ struct LmRlConfig {
     v("reward", reward, "reward sources: task, exact_match, format(regex=..), "
                         "model(path=DIR, aggregate=mean|wco|uwo(lambda=..))");
     v("reward_weights", reward_weights, "one weight per reward source (empty: all 1)");
+    v("constraints", constraints, "a role per reward source instead of fixed weights: objective, "
+                                  "at_least(threshold=..), at_most(threshold=..), "
+                                  "equal(threshold=..) (Lagrange multipliers, Moskovitz et al.)");
+    v("lagrange_lr", lagrange_lr, "constraints: step size of the multipliers' dual ascent");
+    v("max_multiplier", max_multiplier, "constraints: cap of each multiplier");
     v("reward_transform", reward_transform, "identity, centre, standardise, clip(low,high), "
                                             "log_sigmoid, par (the last two against the "
                                             "reference policy's sample for the prompt)");

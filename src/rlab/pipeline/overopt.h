@@ -139,7 +139,7 @@ struct OveroptConfig {
     v("rl", rl, "RL against the proxy, one run per RL defence");
     v("dpo", dpo, "DPO on the proxy's preferences, for the dpo and rpo defences");
     v("defences", defences, "single, mean, wco, uwo(lambda=..), par, log_sigmoid, kl(beta=..), "
-                            "dpo(beta=..), rpo(beta=.., alpha=..)");
+                            "constrained(threshold=..), dpo(beta=..), rpo(beta=.., alpha=..)");
     v("run", run, "run directory, seed (every stage's), threads");
   }
   void Validate() const;

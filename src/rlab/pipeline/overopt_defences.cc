@@ -28,7 +28,8 @@ const char* const kSingle = "member(index=0)";
 }  // namespace
 
 std::vector<std::string> DefenceNames() {
-  return {"single", "mean", "wco", "uwo", "par", "log_sigmoid", "kl", "dpo", "rpo"};
+  return {"single", "mean",        "wco", "uwo", "par", "log_sigmoid",
+          "kl",     "constrained", "dpo", "rpo"};
 }
 
 std::string QuoteYaml(std::string_view text) {
@@ -65,6 +66,20 @@ DefencePlan PlanDefence(std::string_view text, const std::string& proxy_dir) {
                 {"kl_penalty=reward", fmt::format("kl_controller={}",
                                                   QuoteYaml(fmt::format("fixed(beta={})", beta)))});
     plan.description = fmt::format("kl(beta={})", beta);
+  } else if (name == "constrained") {
+    const SpecArgs a = args({{"threshold", std::nullopt, "the proxy point: the single model's "
+                                                         "reward the policy should reach"},
+                             {"beta", "0.1", "KL coefficient in the reward"},
+                             {"lagrange_lr", "0.05", "step size of the multiplier"}});
+    const double threshold = a.Get<double>("threshold"), beta = a.Get<double>("beta"),
+                 lr = a.Get<double>("lagrange_lr");
+    RLAB_CHECK(beta > 0 && lr > 0, "defence constrained: beta and lagrange_lr must be > 0");
+    plan = RlOn(proxy_dir, kSingle,
+                {"constraints=[" + QuoteYaml(fmt::format("at_least(threshold={})", threshold)) + "]",
+                 fmt::format("lagrange_lr={}", lr), "kl_penalty=reward",
+                 fmt::format("kl_controller={}", QuoteYaml(fmt::format("fixed(beta={})", beta)))});
+    plan.description = fmt::format("constrained(threshold={}, beta={}, lagrange_lr={})",
+                                   threshold, beta, lr);
   } else if (name == "dpo" || name == "rpo") {
     std::vector<KeyDoc> keys = {{"beta", "0.1", "DPO's beta"}};
     if (name == "rpo") keys.push_back({"alpha", "1", "weight of the chosen response's NLL"});

@@ -14,6 +14,14 @@
 //                          Models", arXiv:2402.00742)
 //   kl(beta=0.05)          RL on the single model with beta * KL subtracted from the reward,
 //                          the classic RLHF penalty (Ziegler et al., arXiv:1909.08593)
+//   constrained(threshold=t, beta=0.1, lagrange_lr=0.05)
+//                          stay as close to the SFT policy as the constraint "single model's
+//                          reward >= t" allows: the reward is lambda (r - t) - beta KL with a
+//                          learned multiplier lambda (Moskovitz et al., "Confronting Reward
+//                          Model Overoptimization with Constrained RLHF", arXiv:2310.04373);
+//                          t is the proxy point, the proxy reward where gold peaks, which the
+//                          paper also finds with the gold reward (e.g. proxy_at_peak of a
+//                          single-model run)
 //   dpo(beta=0.1)          DPO on the preference pairs the proxy was trained on (no proxy)
 //   rpo(beta=0.1, alpha=1) DPO plus alpha times the chosen response's NLL, the SFT term of
 //                          "Provably Mitigating Overoptimization in RLHF" (arXiv:2405.16436)
