@@ -106,15 +106,17 @@ void WriteCurves(const fs::path& path, const std::vector<OveroptCurve>& curves) 
 
 std::string PlotCurves(const std::vector<OveroptCurve>& curves, bool proxy) {
   report::PlotSpec plot;
-  plot.title = proxy ? "Proxy reward against KL to the SFT policy"
-                     : "Gold reward against KL to the SFT policy";
-  plot.x.title = "KL(pi || pi_sft), nats";
+  plot.title = proxy ? "Proxy reward against the distance from the SFT policy"
+                     : "Gold reward against the distance from the SFT policy";
+  // Against d = sqrt(KL), Gao et al.'s axis: the fitted forms are functions of d, and the
+  // early points, where the gold reward peaks, are not squeezed against the axis.
+  plot.x.title = "sqrt KL(pi || pi_sft), sqrt nats";
   plot.y.title = proxy ? "proxy reward" : "gold reward";
   for (const auto& c : curves) {
     report::Series s;
     s.label = c.method == "bon" ? c.name : fmt::format("{} ({})", c.name, c.method);
     for (const auto& p : c.points) {
-      s.x.push_back(p.kl);
+      s.x.push_back(std::sqrt(std::max(p.kl, 0.0)));
       s.y.push_back(proxy ? p.proxy : p.gold);
     }
     if (proxy && !std::isfinite(c.points.front().proxy)) continue;
@@ -123,7 +125,7 @@ std::string PlotCurves(const std::vector<OveroptCurve>& curves, bool proxy) {
     if (!proxy && summary.contains("fit_alpha")) {
       const eval::GaoForm form = FormOf(c.method);
       const double a = summary["fit_alpha"], b = summary["fit_beta"], start = summary["gold_start"];
-      s.fit = [=](double kl) { return start + eval::GaoCurve(form, a, b, std::sqrt(std::max(kl, 0.0))); };
+      s.fit = [=](double d) { return start + eval::GaoCurve(form, a, b, d); };
       s.fit_label = eval::GaoFormName(form) + " fit";
     }
     plot.series.push_back(std::move(s));

@@ -44,7 +44,8 @@ nlohmann::json SummariseCurve(const OveroptCurve& curve);
 // One line per point: {"curve", "method", "at", "kl", "gold", "proxy"}.
 void WriteCurves(const std::filesystem::path& path, const std::vector<OveroptCurve>& curves);
 
-// Gold (or proxy) reward against KL for every curve, with each RL curve's fitted form dashed.
+// Gold (or proxy) reward against sqrt(KL) for every curve, with each curve's fitted form
+// dashed.
 std::string PlotCurves(const std::vector<OveroptCurve>& curves, bool proxy);
 
 }  // namespace rlab::pipeline
