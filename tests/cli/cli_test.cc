@@ -61,5 +61,14 @@ TEST(Cli, BadInputGivesOneClearErrorLine) {
   EXPECT_NE(missing.err.find("nope.yaml"), std::string::npos) << missing.err;
 }
 
+TEST(Cli, OveroptRunsOnlyOveroptConfigsAndNamesBadDefences) {
+  const std::string dpo = std::string(RLAB_SOURCE_DIR) + "/examples/dpo_synthetic.yaml";
+  ExpectOneLineError(RunRlab({"overopt", dpo}), "pipeline is 'dpo'");
+  const std::string lab = std::string(RLAB_SOURCE_DIR) + "/examples/overopt.yaml";
+  ExpectOneLineError(RunRlab({"overopt", lab, "--defences", "single,ensemble"}),
+                     "unknown defence 'ensemble'");
+  ExpectOneLineError(RunRlab({"overopt"}), "needs a config");
+}
+
 }  // namespace
 }  // namespace rlab
