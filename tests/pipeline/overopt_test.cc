@@ -46,7 +46,7 @@ class OveroptPipeline : public ::testing::Test {
                    "best_of_n.prompts=4", "best_of_n.n=[1, 2, 4]",
                    "rl.steps=4", "rl.eval_every=2", "rl.eval_prompts=6", "rl.batch_size=2",
                    "rl.group_size=2", "dpo.steps=4", "dpo.eval_every=2", "dpo.batch_size=4",
-                   "defences=[single, wco, dpo, \"constrained(threshold=0.2)\"]"};
+                   "defences=[single, wco, dpo, constrained]"};
     r.overrides.insert(r.overrides.end(), extra.begin(), extra.end());
     return r;
   }
@@ -99,6 +99,14 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   EXPECT_NE(wco_config.find("aggregate=wco"), std::string::npos) << wco_config;
   const std::string single_config = ReadFile(Children(run, "defence-single")[0] / "config.yaml");
   EXPECT_NE(single_config.find("aggregate=member(index=0)"), std::string::npos);
+  // The constrained defence's threshold is the single defence's proxy at its gold peak.
+  const double point = s["defences"]["single"]["proxy_at_peak"];
+  EXPECT_EQ(s["defences"]["constrained"]["defence"],
+            fmt::format("constrained(threshold={}, beta=0.1, lagrange_lr=0.05)", point));
+  const std::string constrained_config =
+      ReadFile(Children(run, "defence-constrained")[0] / "config.yaml");
+  EXPECT_NE(constrained_config.find(fmt::format("at_least(threshold={})", point)),
+            std::string::npos) << constrained_config;
   // DPO learns from exactly the pairs the proxy learned from.
   const auto dpo = testing::RunSummary(Children(run, "defence-dpo")[0]);
   EXPECT_EQ(dpo["train_units"].get<int>(), 60);
@@ -149,8 +157,14 @@ TEST(OveroptDefences, PlansNameTheirObjectives) {
   EXPECT_NE(std::find(constrained.overrides.begin(), constrained.overrides.end(),
                       "constraints=[\"at_least(threshold=0.3)\"]"),
             constrained.overrides.end());
-  EXPECT_NE(testing::ErrorOf([] { PlanDefence("constrained", "/m"); }).find("threshold"),
-            std::string::npos);
+  const DefencePlan automatic = PlanDefence("constrained", "/m");
+  EXPECT_TRUE(automatic.needs_proxy_point);
+  EXPECT_EQ(automatic.description, "constrained(threshold=auto, beta=0.1, lagrange_lr=0.05)");
+  const DefencePlan filled = PlanDefence("constrained", "/m", 0.25);
+  EXPECT_FALSE(filled.needs_proxy_point);
+  EXPECT_NE(std::find(filled.overrides.begin(), filled.overrides.end(),
+                      "constraints=[\"at_least(threshold=0.25)\"]"),
+            filled.overrides.end());
   const DefencePlan rpo = PlanDefence("rpo(alpha=0.5)", "/m");
   EXPECT_EQ(rpo.pipeline, "dpo");
   EXPECT_TRUE(rpo.proxy_aggregate.empty());
@@ -164,6 +178,9 @@ TEST_F(OveroptPipeline, BadSettingsAreRefusedByName) {
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"defences=[kl, \"kl(beta=1)\"]"})); })
                 .find("listed twice"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"defences=[constrained, single]"})); })
+                .find("list single before it"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"proxy.label_noise=0.5"})); })
                 .find("proxy.label_noise"),

@@ -66,6 +66,9 @@ void OveroptConfig::Validate() const {
   std::set<std::string> names;
   for (const std::string& d : defences) {
     const DefencePlan plan = PlanDefence(d, "proxy");
+    RLAB_CHECK(!plan.needs_proxy_point || names.contains("single"),
+               "defence {} takes its threshold from the single defence: list single before it",
+               plan.description);
     RLAB_CHECK(names.insert(plan.name).second,
                "defence '{}' is listed twice (each defence runs once per lab)", plan.name);
   }
@@ -132,6 +135,15 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
 
     // 4. The defences, each a child run from the SFT policy.
     for (std::size_t i = 0; i < plans.size(); ++i) {
+      if (plans[i].needs_proxy_point) {
+        // The proxy point: the single model's reward where the single defence's gold peaked.
+        const auto single = std::find_if(curves.begin(), curves.end(),
+                                         [](const OveroptCurve& k) { return k.name == "single"; });
+        RLAB_CHECK(single != curves.end(), "defence constrained(threshold=auto) needs the single "
+                                           "defence to run before it");
+        plans[i] = PlanDefence(c.defences[i], proxy_dir,
+                               SummariseCurve(*single)["proxy_at_peak"].get<double>());
+      }
       const DefencePlan& plan = plans[i];
       spdlog::info("overopt: defence {} of {}: {}", i + 1, plans.size(), plan.description);
       std::vector<std::string> settings = {"model=" + sft_model};

@@ -41,7 +41,8 @@ std::string QuoteYaml(std::string_view text) {
   return out + "\"";
 }
 
-DefencePlan PlanDefence(std::string_view text, const std::string& proxy_dir) {
+DefencePlan PlanDefence(std::string_view text, const std::string& proxy_dir,
+                        std::optional<double> proxy_point) {
   const Spec spec = Spec::Parse(text);
   const std::string& name = spec.name;
   const auto args = [&](const std::vector<KeyDoc>& keys) { return SpecArgs(spec, keys, "defence"); };
@@ -67,19 +68,23 @@ DefencePlan PlanDefence(std::string_view text, const std::string& proxy_dir) {
                                                   QuoteYaml(fmt::format("fixed(beta={})", beta)))});
     plan.description = fmt::format("kl(beta={})", beta);
   } else if (name == "constrained") {
-    const SpecArgs a = args({{"threshold", std::nullopt, "the proxy point: the single model's "
-                                                         "reward the policy should reach"},
+    const SpecArgs a = args({{"threshold", "auto", "the proxy point: the single model's reward "
+                                                   "the policy should reach; auto: the single "
+                                                   "defence's proxy at its gold peak"},
                              {"beta", "0.1", "KL coefficient in the reward"},
                              {"lagrange_lr", "0.05", "step size of the multiplier"}});
-    const double threshold = a.Get<double>("threshold"), beta = a.Get<double>("beta"),
-                 lr = a.Get<double>("lagrange_lr");
+    const double beta = a.Get<double>("beta"), lr = a.Get<double>("lagrange_lr");
     RLAB_CHECK(beta > 0 && lr > 0, "defence constrained: beta and lagrange_lr must be > 0");
+    std::optional<double> threshold = proxy_point;
+    if (a.Raw("threshold") != "auto") threshold = a.Get<double>("threshold");
+    const std::string shown = threshold ? fmt::format("{}", *threshold) : "auto";
     plan = RlOn(proxy_dir, kSingle,
-                {"constraints=[" + QuoteYaml(fmt::format("at_least(threshold={})", threshold)) + "]",
+                {"constraints=[" + QuoteYaml(fmt::format("at_least(threshold={})", shown)) + "]",
                  fmt::format("lagrange_lr={}", lr), "kl_penalty=reward",
                  fmt::format("kl_controller={}", QuoteYaml(fmt::format("fixed(beta={})", beta)))});
-    plan.description = fmt::format("constrained(threshold={}, beta={}, lagrange_lr={})",
-                                   threshold, beta, lr);
+    plan.needs_proxy_point = !threshold.has_value();
+    plan.description = fmt::format("constrained(threshold={}, beta={}, lagrange_lr={})", shown,
+                                   beta, lr);
   } else if (name == "dpo" || name == "rpo") {
     std::vector<KeyDoc> keys = {{"beta", "0.1", "DPO's beta"}};
     if (name == "rpo") keys.push_back({"alpha", "1", "weight of the chosen response's NLL"});
