@@ -10,7 +10,7 @@
 set -euo pipefail
 build="${1:-build}"
 seeds="${2:-1}"
-shift 2 || true
+shift $(( $# < 2 ? $# : 2 ))
 cd "$(dirname "$0")/.."
 out="$build/bench-runs/overopt"
 mkdir -p "$out"
