@@ -90,6 +90,12 @@ TEST(BestOfN, AgreesWithMonteCarloSubsets) {
   EXPECT_NEAR(total / draws, exact, 0.01);
 }
 
+TEST(BestOfN, RepeatEachLaysOutPromptsByRow) {
+  const std::vector<std::string> r = RepeatEach(std::vector<std::string>{"a", "b"}, 3);
+  EXPECT_EQ(r, (std::vector<std::string>{"a", "a", "a", "b", "b", "b"}));
+  EXPECT_TRUE(RepeatEach(std::vector<int>{1, 2}, 0).empty());
+}
+
 TEST(BestOfN, BadShapesAndNFail) {
   const torch::Tensor x = torch::zeros({2, 4}, kDouble);
   EXPECT_NE(testing::ErrorOf([&] { BestOfNCurve(x, torch::zeros({2, 3}, kDouble), {1}); })

@@ -10,6 +10,7 @@
 
 #include <torch/types.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -21,6 +22,16 @@ struct BestOfNPoint {
   double proxy = 0;  // expected proxy reward of the pick, averaged over prompts
   double gold = 0;   // expected gold reward of the pick, averaged over prompts
 };
+
+// Each item `n` times in a row: prompts laid out so that their samples reshape to the [P, M]
+// that BestOfNCurve reads.
+template <class T>
+std::vector<T> RepeatEach(const std::vector<T>& items, int64_t n) {
+  std::vector<T> out;
+  out.reserve(items.size() * static_cast<std::size_t>(std::max<int64_t>(n, 0)));
+  for (const T& item : items) out.insert(out.end(), static_cast<std::size_t>(n), item);
+  return out;
+}
 
 // proxy and gold are [P, M] (prompts x samples); every n in `ns` must be in [1, M].
 std::vector<BestOfNPoint> BestOfNCurve(const torch::Tensor& proxy, const torch::Tensor& gold,

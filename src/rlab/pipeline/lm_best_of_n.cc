@@ -15,14 +15,8 @@ nlohmann::json RunBestOfN(models::Transformer& policy, const models::Tokenizer& 
              "best-of-N needs a task, a reward source and prompts with their answers");
   RLAB_CHECK(r.n >= 1, "best-of-N: N (group_size) must be >= 1, got {}", r.n);
   const int64_t p = static_cast<int64_t>(r.prompts.size());
-  std::vector<std::string> prompts;
-  std::vector<std::optional<std::string>> answers;
-  for (int64_t i = 0; i < p; ++i) {
-    for (int64_t j = 0; j < r.n; ++j) {
-      prompts.push_back(r.prompts[i]);
-      answers.push_back(r.answers[i]);
-    }
-  }
+  const std::vector<std::string> prompts = eval::RepeatEach(r.prompts, r.n);
+  const std::vector<std::optional<std::string>> answers = eval::RepeatEach(r.answers, r.n);
   spdlog::info("best-of-N: {} samples for each of {} prompts", r.n, p);
   policy->eval();
   at::Generator g = models::MakeGenerator(r.seed);

@@ -254,12 +254,12 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
           sft_model, DeriveSeed(seed, "init"),
           config_.tokenizer.empty() ? nullptr : models::OpenTokenizer(config_.tokenizer));
       lm.model->eval();
-      std::vector<std::string> prompts;
+      std::vector<std::string> distinct;
       Rng rng(DeriveSeed(seed, "best-of-n-prompts"));
       for (int64_t p = 0; p < b.prompts; ++p) {
-        const std::string prompt = task.Sample(rng, data::TaskSplit::kTest).prompt;
-        for (int64_t j = 0; j < m; ++j) prompts.push_back(prompt);
+        distinct.push_back(task.Sample(rng, data::TaskSplit::kTest).prompt);
       }
+      const std::vector<std::string> prompts = eval::RepeatEach(distinct, m);
       spdlog::info("best-of-N: sampling {} completions for each of {} prompts", m, b.prompts);
       at::Generator g = models::MakeGenerator(DeriveSeed(seed, "best-of-n-generation"));
       const eval::TaskEvalResult samples = eval::EvaluateOnTask(
