@@ -65,6 +65,17 @@ TEST(Io, MalformedJsonlLineIsReportedWithFileAndLine) {
             std::string::npos);
 }
 
+TEST(Io, JsonFileErrorsNameTheFileAndByte) {
+  ScratchDir dir("io-json");
+  WriteText(dir / "good.json", "{\"a\": [1, 2]}");
+  EXPECT_EQ(ReadJsonFile(dir / "good.json")["a"][1], 2);
+  WriteText(dir / "torn.json", "{\"a\": [1,");
+  const std::string e = ErrorOf([&] { ReadJsonFile(dir / "torn.json"); });
+  EXPECT_NE(e.find("torn.json: not valid JSON (byte 10)"), std::string::npos) << e;
+  EXPECT_NE(ErrorOf([&] { ReadJsonFile(dir / "missing.json"); }).find("missing.json"),
+            std::string::npos);
+}
+
 TEST(Io, FilterJsonlDropsTornLastLineAndRefusesCorruptMiddle) {
   ScratchDir dir("io-filter");
   WriteText(dir / "m.jsonl", "{\"step\":1}\n{\"step\":2}\n{\"step\":3}\n{\"st");

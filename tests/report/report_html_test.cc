@@ -129,7 +129,7 @@ TEST_F(ReportHtml, MalformedSummaryNamesTheFile) {
   const fs::path d = Run("badsummary", {.summary = "{\"a\": "});
   const std::string e = ErrorOf([&] { LoadRun(d); });
   EXPECT_NE(e.find((d / "summary.json").string()), std::string::npos) << e;
-  EXPECT_NE(e.find("malformed JSON"), std::string::npos) << e;
+  EXPECT_NE(e.find("not valid JSON"), std::string::npos) << e;
 }
 
 TEST_F(ReportHtml, MissingOrEmptyRunDirectory) {

@@ -68,6 +68,15 @@ std::string ReadFile(const fs::path& path) {
   return buffer.str();
 }
 
+nlohmann::json ReadJsonFile(const fs::path& path) {
+  const std::string text = ReadFile(path);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    RLAB_FAIL("{}: not valid JSON (byte {}): {}", path.string(), e.byte, e.what());
+  }
+}
+
 JsonlReader::JsonlReader(const fs::path& path) : path_(path) {
   file_ = std::fopen(path.c_str(), "rb");
   RLAB_CHECK(file_ != nullptr, "cannot read '{}': {}", path.string(), Errno());

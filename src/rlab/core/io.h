@@ -24,6 +24,8 @@ void WriteFileAtomic(const fs::path& path, std::string_view content);
 fs::path TempPathFor(const fs::path& path);
 void CommitTempFile(const fs::path& tmp, const fs::path& path);
 std::string ReadFile(const fs::path& path);
+// Reads a whole JSON document; a parse error names the file and the byte where it fails.
+nlohmann::json ReadJsonFile(const fs::path& path);
 
 // Reads JSON Lines. Blank lines are skipped; a malformed line is an error naming file:line.
 class JsonlReader {

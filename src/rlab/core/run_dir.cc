@@ -71,12 +71,7 @@ void RunDir::WriteSummary(const nlohmann::json& summary) const {
 }
 
 nlohmann::json RunDir::ReadSummary() const {
-  const std::string text = ReadFile(summary_path());
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    RLAB_FAIL("{}: malformed JSON: {}", summary_path().string(), e.what());
-  }
+  return ReadJsonFile(summary_path());
 }
 
 }  // namespace rlab

@@ -112,7 +112,7 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
     const fs::path proxy_run =
         RunStage({dir, "proxy", "train-rm", proxy_settings, c.run.threads});
     const std::string proxy_dir = (proxy_run / "reward_model").string();
-    const nlohmann::json proxy_summary = ReadJson(proxy_run / "summary.json");
+    const nlohmann::json proxy_summary = ReadJsonFile(proxy_run / "summary.json");
 
     std::vector<DefencePlan> plans;
     for (const std::string& d : c.defences) plans.push_back(PlanDefence(d, proxy_dir));
@@ -196,10 +196,6 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
  private:
   static void Append(std::vector<std::string>& to, const std::vector<std::string>& more) {
     to.insert(to.end(), more.begin(), more.end());
-  }
-
-  static nlohmann::json ReadJson(const fs::path& path) {
-    return nlohmann::json::parse(ReadFile(path));
   }
 
   std::vector<std::string> RlSettings() const {

@@ -64,11 +64,7 @@ RunData LoadRun(const fs::path& dir) {
              dir.string());
   if (fs::exists(config)) run.config_text = ReadFile(config);
   if (fs::exists(summary)) {
-    try {
-      run.summary = nlohmann::json::parse(ReadFile(summary));
-    } catch (const nlohmann::json::parse_error& e) {
-      RLAB_FAIL("{}: malformed JSON: {}", summary.string(), e.what());
-    }
+    run.summary = ReadJsonFile(summary);
     const auto p = run.summary->find("pipeline");
     if (p != run.summary->end() && p->is_string()) run.pipeline = p->get<std::string>();
   }

@@ -52,7 +52,7 @@ LoadedLearnedReward LoadLearnedReward(const fs::path& path) {
              path.string(), kJson, kWeights);
   nlohmann::json meta;
   try {
-    meta = nlohmann::json::parse(ReadFile(dir / kJson));
+    meta = ReadJsonFile(dir / kJson);
     RewardEnsembleOptions o;
     o.obs_dim = meta.at("obs_dim").get<int64_t>();
     o.action_dim = meta.at("action_dim").get<int64_t>();

@@ -23,16 +23,8 @@ namespace {
 constexpr const char* kEnsembleIndex = "ensemble.json";
 constexpr const char* kObjectiveKey = "rlab_objective";
 
-nlohmann::json ReadJson(const fs::path& path) {
-  try {
-    return nlohmann::json::parse(ReadFile(path));
-  } catch (const nlohmann::json::exception& e) {
-    RLAB_FAIL("{}: not valid JSON: {}", path.string(), e.what());
-  }
-}
-
 std::string ObjectiveOf(const fs::path& dir) {
-  const nlohmann::json config = ReadJson(dir / "config.json");
+  const nlohmann::json config = ReadJsonFile(dir / "config.json");
   if (!config.contains(kObjectiveKey)) return "bradley_terry";
   RLAB_CHECK(config[kObjectiveKey].is_string(), "{}: '{}' must be a string",
              (dir / "config.json").string(), kObjectiveKey);
@@ -119,7 +111,7 @@ TextRewardModel LoadTextRewardModel(const fs::path& dir) {
   RLAB_CHECK(fs::is_directory(dir), "reward model '{}' is not a directory", dir.string());
   std::vector<fs::path> member_dirs;
   if (IsEnsembleDir(dir)) {
-    const nlohmann::json index = ReadJson(dir / kEnsembleIndex);
+    const nlohmann::json index = ReadJsonFile(dir / kEnsembleIndex);
     RLAB_CHECK(index.contains("members") && index["members"].is_array() &&
                    !index["members"].empty(),
                "{}: needs a non-empty list \"members\"", (dir / kEnsembleIndex).string());

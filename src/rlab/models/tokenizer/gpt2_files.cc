@@ -14,7 +14,7 @@ namespace rlab::models {
 namespace {
 
 std::vector<std::pair<std::string, TokenId>> ReadVocabJson(const std::filesystem::path& path) {
-  const nlohmann::json root = detail::ReadJsonFile(path);
+  const nlohmann::json root = ReadJsonFile(path);
   RLAB_CHECK(root.is_object(), "{}: expected a JSON object mapping tokens to ids, found {}",
              path.string(), detail::JsonTypeName(root));
   std::vector<std::pair<std::string, TokenId>> vocab;

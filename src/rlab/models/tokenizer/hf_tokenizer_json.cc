@@ -2,6 +2,7 @@
 // `tokenizers` library's serialisation: model, added_tokens, normalizer, pre_tokenizer,
 // post_processor, decoder).
 #include "rlab/core/check.h"
+#include "rlab/core/io.h"
 #include "rlab/models/tokenizer/json_file.h"
 #include "rlab/models/tokenizer/tokenizer_files.h"
 
@@ -15,7 +16,7 @@ using nlohmann::json;
 class HfReader {
  public:
   explicit HfReader(const std::filesystem::path& path)
-      : path_(path.string()), root_(detail::ReadJsonFile(path)) {
+      : path_(path.string()), root_(ReadJsonFile(path)) {
     RLAB_CHECK(root_.is_object(), "{}: expected a JSON object at the top, found {}", path_,
                detail::JsonTypeName(root_));
   }

@@ -1,4 +1,4 @@
-// Internal to the tokenizer loaders: a JSON file read whole, with errors that name it.
+// Internal to the tokenizer loaders: helpers for messages about JSON values.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,7 +8,6 @@
 
 namespace rlab::models::detail {
 
-nlohmann::json ReadJsonFile(const std::filesystem::path& path);
 // "string", "number", ... for messages.
 std::string JsonTypeName(const nlohmann::json& value);
 

@@ -16,12 +16,12 @@ namespace {
 
 bool IsByteTokenizerConfig(const fs::path& path) {
   if (!fs::exists(path)) return false;
-  const nlohmann::json config = detail::ReadJsonFile(path);
+  const nlohmann::json config = ReadJsonFile(path);
   return config.is_object() && config.value("tokenizer_class", "") == kByteTokenizerClass;
 }
 
 std::unique_ptr<ByteTokenizer> ReadByteTokenizerConfig(const fs::path& path) {
-  const nlohmann::json config = detail::ReadJsonFile(path);
+  const nlohmann::json config = ReadJsonFile(path);
   ByteTokenizerOptions options;
   options.special_tokens.clear();
   const auto it = config.find("added_tokens");
@@ -69,7 +69,7 @@ void CopyTokenizerFiles(const fs::path& src, const fs::path& dst) {
 }
 
 void ApplyTokenizerConfig(const fs::path& tokenizer_config_json, Tokenizer& tokenizer) {
-  const nlohmann::json config = detail::ReadJsonFile(tokenizer_config_json);
+  const nlohmann::json config = ReadJsonFile(tokenizer_config_json);
   RLAB_CHECK(config.is_object(), "{}: expected a JSON object, found {}",
              tokenizer_config_json.string(), detail::JsonTypeName(config));
   for (const char* key : {"bos_token", "eos_token", "pad_token"}) {

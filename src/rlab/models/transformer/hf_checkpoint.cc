@@ -97,12 +97,7 @@ std::map<std::string, torch::Tensor> ReadHfWeights(const fs::path& dir) {
   RLAB_CHECK(fs::exists(index_path),
              "{}: neither model.safetensors nor model.safetensors.index.json is there",
              dir.string());
-  nlohmann::json index;
-  try {
-    index = nlohmann::json::parse(ReadFile(index_path));
-  } catch (const nlohmann::json::exception& e) {
-    RLAB_FAIL("{}: not valid JSON ({})", index_path.string(), e.what());
-  }
+  const nlohmann::json index = ReadJsonFile(index_path);
   RLAB_CHECK(index.is_object() && index.contains("weight_map") && index["weight_map"].is_object(),
              "{}: expected an object with a \"weight_map\" object (tensor name -> shard file)",
              index_path.string());
