@@ -48,6 +48,7 @@ nlohmann::json Summary(const fs::path& run) {
   auto s = nlohmann::json::parse(testing::ReadText(run / "summary.json"));
   s.erase("wall_seconds");
   s.erase("steps_per_second");
+  s.erase("time_seconds");
   return s;
 }
 
@@ -87,6 +88,20 @@ TEST(Pbrl, OracleRunWritesSummaryFeedbackAndRewardMetrics) {
     }
   }
   EXPECT_EQ(rewards_updates, 3);  // rounds at 512, 1536, 2560 (the budget is spent then)
+
+  // The time split covers the run: no section is counted twice ("other", the rest, is not
+  // negative) and together they make the wall time.
+  const auto raw = nlohmann::json::parse(testing::ReadText(run / "summary.json"));
+  const nlohmann::json& t = raw["time_seconds"];
+  double total = 0;
+  for (const char* section : {"env_steps", "observer", "agent_updates", "reward_inference",
+                              "reward_learning", "reward_diagnostics", "queries", "evaluation"}) {
+    ASSERT_TRUE(t.contains(section)) << section << " in " << t.dump();
+    EXPECT_GT(t[section].get<double>(), 0.0) << section;
+  }
+  for (const auto& [section, seconds] : t.items()) total += seconds.get<double>();
+  EXPECT_NEAR(total, raw["wall_seconds"].get<double>(), 0.5);  // the summary is timed later
+  EXPECT_GE(t["other"].get<double>(), 0.0);
 }
 
 TEST(Pbrl, SkipTeacherSpendsTheBudgetOnQueriesItDoesNotAnswer) {
@@ -213,11 +228,17 @@ TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
   int updates = 0;
   for (const auto& m : Metrics(run)) updates += m.contains("cpl/loss");
   EXPECT_EQ(updates, 3);
-  // CPL's policy is categorical: a continuous environment is a clear error.
-  EXPECT_NE(testing::ErrorOf([&] {
-              RunPbrl(Short(scratch.path()), {"algo=cpl", "env=Pendulum-v1"});
-            }).find("only discrete action spaces"),
-            std::string::npos);
+  // On a box (Pendulum-v1) the policy is Gaussian: the run stores its continuous actions and
+  // trains on them.
+  const fs::path box = RunPbrl(Short(scratch.path()), {"algo=cpl", "env=Pendulum-v1",
+                                                       "cpl.steps_per_round=20",
+                                                       "run.name=cpl-pendulum"});
+  const nlohmann::json b = Summary(box);
+  EXPECT_EQ(b["labels_asked"], 30);
+  EXPECT_TRUE(b["gold_return"].is_number());
+  int box_updates = 0;
+  for (const auto& m : Metrics(box)) box_updates += m.contains("cpl/loss");
+  EXPECT_EQ(box_updates, 3);
 }
 
 TEST(Pbrl, UnknownAlgorithmsAndTeachersAreClearErrors) {

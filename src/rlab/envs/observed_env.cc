@@ -1,6 +1,7 @@
 #include "rlab/envs/observed_env.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "rlab/core/check.h"
 
@@ -19,6 +20,8 @@ void ObservedEnv::DoReset(bool reseed, uint64_t seed) {
 }
 
 void ObservedEnv::DoStep(const int64_t* discrete, const float* box) {
+  std::optional<TimeSplit::Measure> stepping;
+  if (timing_ != nullptr) stepping.emplace(*timing_, "env_steps");
   const int64_t n = num_envs(), a = action_dim();
   obs_ = buffers_.observations;
   actions_.resize(n * a);
@@ -32,6 +35,9 @@ void ObservedEnv::DoStep(const int64_t* discrete, const float* box) {
     }
     buffers_ = inner_->Step(std::span<const float>(box, n * a));
   }
+  stepping.reset();
+  std::optional<TimeSplit::Measure> observing;
+  if (timing_ != nullptr) observing.emplace(*timing_, "observer");
   observer_(obs_, actions_, buffers_);
 }
 

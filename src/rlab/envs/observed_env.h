@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "rlab/core/time_split.h"
 #include "rlab/envs/vector_env.h"
 
 namespace rlab::envs {
@@ -22,6 +23,9 @@ class ObservedEnv final : public VectorEnv {
   ObservedEnv(std::shared_ptr<VectorEnv> inner, Observer observer);
 
   const VectorEnv& inner() const { return *inner_; }
+  // Where the wrapped environment's steps ("env_steps") and the observer ("observer") add
+  // their wall time; null (the default) measures nothing.
+  void set_timing(TimeSplit* timing) { timing_ = timing; }
 
  protected:
   void DoReset(bool reseed, uint64_t seed) override;
@@ -32,6 +36,7 @@ class ObservedEnv final : public VectorEnv {
  private:
   std::shared_ptr<VectorEnv> inner_;
   Observer observer_;
+  TimeSplit* timing_ = nullptr;
   std::vector<float> obs_, actions_;  // [N, D], [N, A]
 };
 

@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <deque>
+#include <optional>
 #include <numeric>
 
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
+#include "rlab/core/time_split.h"
 #include "rlab/data/trajectory_store.h"
 #include "rlab/envs/observed_env.h"
 #include "rlab/envs/registry.h"
@@ -143,6 +146,9 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
                                                    const envs::StepBuffers& step) {
       store.AddVectorStep(obs, actions, step);
     });
+    // Where this process's time goes (summary.json's time_seconds).
+    TimeSplit timing;
+    observed.set_timing(&timing);
 
     // The reward ensemble, its trainer, and the learned reward the agent trains on (zero
     // while PEBBLE pre-trains: the state-entropy relabelling supplies its rewards then).
@@ -163,9 +169,10 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     auto learned = std::make_shared<reward::LearnedReward>(ensemble);
     bool pretraining = pebble;
     setup.reward = rl::TrainingReward(std::make_shared<reward::LambdaReward>(
-        [&pretraining, learned](const torch::Tensor& o, const torch::Tensor& a,
-                                const torch::Tensor& n) -> torch::Tensor {
+        [&pretraining, &timing, learned](const torch::Tensor& o, const torch::Tensor& a,
+                                         const torch::Tensor& n) -> torch::Tensor {
           if (pretraining) return torch::zeros({o.size(0)}, torch::kDouble);
+          const TimeSplit::Measure measure(timing, "reward_inference");
           return (*learned)(o, a, n);
         },
         learned->Describe()));
@@ -247,6 +254,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
       MetricList m = {{"labels_asked", static_cast<double>(rounds.counts().asked)},
                       {"labels_answered", static_cast<double>(rounds.counts().answered)}};
       if (pairs.size() > 0) {
+        std::optional<TimeSplit::Measure> learning(std::in_place, timing, "reward_learning");
         const reward::RewardTrainReport report = trainer.Train(pairs);
         const data::StoredTransitions t = store.Transitions();
         ensemble->FitNormalization(t.obs, t.actions, t.next_obs);
@@ -260,19 +268,24 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
                        .item<double>();
         }
         learned->set_offset(offset);
+        learning.reset();
         ++reward_updates;
-        m.insert(m.end(), {{"rm/train_accuracy", report.train_accuracy},
-                           {"rm/loss", report.loss},
-                           {"rm/epochs", static_cast<double>(report.epochs)},
-                           {"rm/updates", static_cast<double>(reward_updates)},
-                           {"rm/offset", offset},
-                           {"reward_pearson", reward_pearson()}});
-        if (epic_samples) {
-          const auto canonical =
-              eval::SampledEpicCanonicalise(*learned, *epic_samples, epic_options);
-          m.emplace_back("epic_distance", eval::SampledEpicDistance(canonical, *true_canonical));
+        {
+          const TimeSplit::Measure diagnostics(timing, "reward_diagnostics");
+          m.insert(m.end(), {{"rm/train_accuracy", report.train_accuracy},
+                             {"rm/loss", report.loss},
+                             {"rm/epochs", static_cast<double>(report.epochs)},
+                             {"rm/updates", static_cast<double>(reward_updates)},
+                             {"rm/offset", offset},
+                             {"reward_pearson", reward_pearson()}});
+          if (epic_samples) {
+            const auto canonical =
+                eval::SampledEpicCanonicalise(*learned, *epic_samples, epic_options);
+            m.emplace_back("epic_distance", eval::SampledEpicDistance(canonical, *true_canonical));
+          }
         }
         if (pebble) {
+          const TimeSplit::Measure relabelling(timing, "relabelling");
           setup.agent->RelabelReplay([&](const torch::Tensor& o, const torch::Tensor& a,
                                          const torch::Tensor& n) { return (*learned)(o, a, n); });
         }
@@ -284,6 +297,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     auto update_policy = [&] {
       MetricList m = {{"labels_asked", static_cast<double>(rounds.counts().asked)},
                       {"labels_answered", static_cast<double>(rounds.counts().answered)}};
+      const TimeSplit::Measure learning(timing, "reward_learning");
       const MetricList trained = cpl_agent->TrainOnPreferences(rounds.Pairs());
       m.insert(m.end(), trained.begin(), trained.end());
       ctx.metrics().Log(step, m);
@@ -304,7 +318,15 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     Progress progress("pbrl " + cfg.algo, cfg.steps, cfg.run.progress_seconds);
     MetricList update_metrics;
     while (step < cfg.steps) {
+      // The agent's own work is the iteration less the environment and reward calls in it.
+      const double inside_before = timing.Seconds("env_steps") + timing.Seconds("observer") +
+                                   timing.Seconds("reward_inference");
+      const auto iteration_start = TimeSplit::Clock::now();
       rl::IterationReport report = setup.agent->Iterate(observed, setup.reward);
+      timing.Add("agent_updates",
+                 std::chrono::duration<double>(TimeSplit::Clock::now() - iteration_start).count() -
+                     (timing.Seconds("env_steps") + timing.Seconds("observer") +
+                      timing.Seconds("reward_inference") - inside_before));
       const int64_t before = step;
       step += report.env_steps;
       if (!report.update_metrics.empty()) update_metrics = std::move(report.update_metrics);
@@ -315,6 +337,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
         // next observations against all the others.
         const int64_t every = cfg.pebble.entropy_relabel_every;
         if (before / every != step / every) {
+          const TimeSplit::Measure measure(timing, "state_entropy");
           setup.agent->RelabelReplay([&](const torch::Tensor&, const torch::Tensor&,
                                          const torch::Tensor& n) {
             return n.size(0) > entropy.k ? reward::StateEntropyRewards(n, entropy)
@@ -325,8 +348,10 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
       if (step >= next_round && store.stored_episodes() > 0) {
         next_round = std::max(next_round + cfg.feedback.every, step);
         if (rounds.budget_left()) {
+          std::optional<TimeSplit::Measure> querying(std::in_place, timing, "queries");
           const int64_t asked = rounds.Ask(step, cfg.steps, cpl ? nullptr : &ensemble,
                                            /*uniform=*/reward_updates == 0, writer, query_rng);
+          querying.reset();
           if (asked > 0) cpl ? update_policy() : update_reward();
         }
         if (pebble && pretraining) {
@@ -344,6 +369,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
         ctx.metrics().Log(step, m);
       }
       if (ctx.CheckpointDue(before, step) && step < cfg.steps) {
+        const TimeSplit::Measure measure(timing, "checkpoints");
         ctx.Checkpoint(*state, counters());
         begin_episodes();  // as a resumed run does: the two stay identical
       }
@@ -355,6 +381,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     ctx.Checkpoint(*state, counters());
 
     // Final evaluation.
+    std::optional<TimeSplit::Measure> evaluating(std::in_place, timing, "evaluation");
     Rng eval_rng(ctx.SeedFor("eval-actions"));
     const uint64_t eval_seed = ctx.SeedFor("eval");
     const double gold =
@@ -386,7 +413,11 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     const double pearson = reward_updates > 0 ? reward_pearson() : std::nan("");
     auto number = [](double x) -> nlohmann::json { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
     if (!cpl) reward::SaveLearnedReward(*learned, cfg.env, ctx.dir().path() / "reward_model");
+    evaluating.reset();
     const double wall = ctx.wall_seconds();
+    nlohmann::json time_seconds(timing.sections());
+    time_seconds["other"] = wall - std::accumulate(timing.sections().begin(), timing.sections().end(), 0.0,
+                                                   [](double s, const auto& kv) { return s + kv.second; });
     return {{"gold_return", gold},
             {"random_return", random_return},
             {"reference_return", cfg.eval.reference_return ? nlohmann::json(*cfg.eval.reference_return)
@@ -402,6 +433,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
             {"episodes", window.episodes()},
             {"total_steps", step},
             {"steps_per_second", step / std::max(wall, 1e-9)},
+            {"time_seconds", time_seconds},
             {"env", cfg.env},
             {"algo", cfg.algo},
             {"teacher", rounds.teacher().Describe()}};
