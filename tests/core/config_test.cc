@@ -84,6 +84,11 @@ TEST(Config, WrongTypeNamesTheKeyAndLine) {
             std::string::npos);
   EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("name: [a, b]\n", "x.yaml"); }).find("got a list"),
             std::string::npos);
+  // A key written with no value (or null) is not mistaken for a mapping.
+  const std::string null_error = ErrorOf([&] { t.ApplyYamlText("optim:\n  steps: null\n", "x.yaml"); });
+  EXPECT_NE(null_error.find("key 'optim.steps': expected int, got no value (null)"),
+            std::string::npos)
+      << null_error;
   EXPECT_NE(ErrorOf([&] { t.ApplyOverride("optim.lr=fast"); }).find("expected a number"),
             std::string::npos);
 }

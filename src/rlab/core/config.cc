@@ -46,6 +46,8 @@ std::vector<std::string> ScalarsOf(const YAML::Node& node, const Field& field,
     }
     return out;
   }
+  RLAB_CHECK(!node.IsNull(), "{}: expected {}, got no value (null); leave the key out for the "
+             "default", what, field.type);
   RLAB_CHECK(node.IsScalar(), "{}: expected {}, got a mapping", what, field.type);
   if (field.is_list && node.Scalar().empty()) return {};
   return {node.Scalar()};
