@@ -9,6 +9,7 @@
 
 #include "rlab/core/rng.h"
 #include "rlab/envs/registry.h"
+#include "rlab/prefopt/cpl_policy.h"
 
 namespace rlab::prefopt {
 namespace {
@@ -48,6 +49,68 @@ TEST(Cpl, TrainingRaisesTheScoreOfPreferredSegments) {
   const std::vector<float> state(4, 0.0f);
   agent->Act(state, 1, /*deterministic=*/true, rng, actions);
   EXPECT_EQ(actions[0], 1.0f);
+}
+
+
+TEST(Cpl, GaussianPolicyLogProbIsTheNormalDensityAroundItsSquashedMean) {
+  // A box [-2, 2] x [0, 1]: centres 0 and 0.5, half-widths 2 and 0.5.
+  const envs::Space box = envs::Space::Box({-2.0f, 0.0f}, {2.0f, 1.0f});
+  auto policy = MakeGaussianCplPolicy(3, box, {8}, 0.25);
+  torch::manual_seed(0);
+  const torch::Tensor obs = torch::randn({4, 3});
+  const torch::Tensor actions = torch::rand({4, 2});
+  const torch::Tensor logp = policy->LogProb(obs, actions);  // [4]
+  ASSERT_EQ(logp.sizes(), (std::vector<int64_t>{4}));
+  // The mode: Act(deterministic) returns the mean, from which the density follows.
+  Rng rng(1);
+  std::vector<float> mode;
+  const torch::Tensor o = obs.contiguous();
+  policy->Act(std::span<const float>(o.data_ptr<float>(), 12), 4, true, rng, mode);
+  const double half[2] = {2.0, 0.5}, lo[2] = {-2.0, 0.0}, hi[2] = {2.0, 1.0};
+  for (int i = 0; i < 4; ++i) {
+    double expected = 0.0;
+    for (int j = 0; j < 2; ++j) {
+      const double sd = 0.25 * half[j], m = mode[i * 2 + j];
+      EXPECT_GE(m, lo[j]);
+      EXPECT_LE(m, hi[j]);
+      const double z = (actions[i][j].item<double>() - m) / sd;
+      expected += -0.5 * z * z - std::log(sd) - 0.5 * std::log(2 * M_PI);
+    }
+    EXPECT_NEAR(logp[i].item<double>(), expected, 1e-4);
+  }
+  // Sampled actions stay inside the box.
+  std::vector<float> sampled;
+  for (int k = 0; k < 50; ++k) {
+    policy->Act(std::span<const float>(o.data_ptr<float>(), 12), 4, false, rng, sampled);
+    for (int i = 0; i < 8; ++i) {
+      EXPECT_GE(sampled[i], lo[i % 2]);
+      EXPECT_LE(sampled[i], hi[i % 2]);
+    }
+  }
+}
+
+TEST(Cpl, ContinuousTrainingMovesTheMeanTowardsPreferredActions) {
+  envs::RegisterBuiltins();
+  auto env = envs::Make("Pendulum-v1", 2, 1);
+  CplConfig c;
+  c.hidden = {16};
+  c.steps_per_round = 200;
+  c.num_envs = 2;
+  auto agent = MakeCplAgent(c, *env, 3);
+  // Preferred segments apply torque +1.5, dispreferred -1.5, over the same random states.
+  torch::manual_seed(0);
+  const int64_t n = 32, h = 5;
+  const torch::Tensor obs = torch::randn({n, h, 3}) * 0.3;
+  reward::PreferencePairs pairs{{obs, torch::full({n, h, 1}, 1.5), obs},
+                                {obs, torch::full({n, h, 1}, -1.5), obs},
+                                torch::zeros({n})};  // first preferred
+  const MetricList m = agent->TrainOnPreferences(pairs);
+  EXPECT_DOUBLE_EQ(m[1].second, 1.0);
+  Rng rng(1);
+  std::vector<float> actions;
+  const std::vector<float> state = {1.0f, 0.0f, 0.0f};
+  agent->Act(state, 1, /*deterministic=*/true, rng, actions);
+  EXPECT_GT(actions[0], 0.5f);
 }
 
 }  // namespace

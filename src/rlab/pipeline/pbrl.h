@@ -19,9 +19,9 @@
 //            reward update.
 //   cpl      Contrastive Preference Learning (Hejna et al., "Contrastive Preference Learning:
 //            Learning from Human Feedback without RL", arXiv:2310.13639; prefopt/cpl.h): a
-//            categorical policy collects behaviour and is trained directly on the labelled
-//            pairs after every round, with no reward model (queries are chosen uniformly;
-//            rm_accuracy, reward_pearson and the EPIC distance are null). Discrete actions.
+//            policy (categorical, or Gaussian for a box) collects behaviour and is trained
+//            directly on the labelled pairs after every round, with no reward model (queries
+//            are chosen uniformly; rm_accuracy, reward_pearson and the EPIC distance are null).
 //            It does not learn CartPole-v1, whose preferences come from terminations (see
 //            docs/architecture.md).
 //
@@ -153,7 +153,7 @@ struct PbrlConfig {
   template <class V>
   void Fields(V& v) {
     v("env", env, "environment spec, e.g. CartPole-v1 or Pendulum-v1");
-    v("algo", algo, "prefppo (PPO), pebble (SAC) or cpl (no reward model; discrete actions)");
+    v("algo", algo, "prefppo (PPO), pebble (SAC) or cpl (no reward model)");
     v("steps", steps, "environment steps (summed over parallel environments)");
     v("teacher", teacher, "oracle, stochastic, mistake, myopic, skip, equal, scripted(...), "
                           "bradley_terry(...) or file(path=FEEDBACK.jsonl)");

@@ -8,7 +8,7 @@
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/rng.h"
-#include "rlab/models/mlp.h"
+#include "rlab/prefopt/cpl_policy.h"
 
 namespace rlab::prefopt {
 
@@ -18,6 +18,7 @@ void CplConfig::Validate() const {
   RLAB_CHECK(gamma > 0 && gamma <= 1, "cpl.gamma must be in (0, 1], got {}", gamma);
   RLAB_CHECK(bc_weight >= 0, "cpl.bc_weight must be >= 0, got {}", bc_weight);
   RLAB_CHECK(lr > 0, "cpl.lr must be > 0, got {}", lr);
+  RLAB_CHECK(init_std > 0, "cpl.init_std must be > 0, got {}", init_std);
   RLAB_CHECK(batch_size >= 1 && steps_per_round >= 0 && num_envs >= 1 && num_steps >= 1,
              "cpl.batch_size, num_envs and num_steps must be >= 1, steps_per_round >= 0");
 }
@@ -29,27 +30,25 @@ torch::Tensor CplLoss(const torch::Tensor& preferred, const torch::Tensor& dispr
 
 namespace {
 
-class CategoricalCplAgent final : public CplAgent {
+class PolicyCplAgent final : public CplAgent {
  public:
-  CategoricalCplAgent(const CplConfig& c, const envs::VectorEnv& env, uint64_t seed)
+  PolicyCplAgent(const CplConfig& c, const envs::VectorEnv& env, uint64_t seed)
       : c_(c),
-        obs_dim_(env.obs_dim()),
         n_(env.num_envs()),
-        k_(env.action_space().is_discrete() ? env.action_space().n() : 0),
-        policy_(obs_dim_, c.hidden, std::max<int64_t>(k_, 1), "tanh"),
+        discrete_(env.action_space().is_discrete()),
+        policy_(discrete_ ? MakeCategoricalCplPolicy(env.obs_dim(), env.action_space().n(),
+                                                     c.hidden)
+                          : MakeGaussianCplPolicy(env.obs_dim(), env.action_space(), c.hidden,
+                                                  c.init_std)),
         tracker_(n_),
         act_rng_(DeriveSeed(seed, "actions")),
         batch_rng_(DeriveSeed(seed, "cpl-batches")) {
-    RLAB_CHECK(env.action_space().is_discrete(),
-               "cpl: only discrete action spaces are supported so far; {} has {} (use algo "
-               "pebble or prefppo)",
-               env.name(), env.action_space().ToString());
-    optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
+    optimizer_ = std::make_unique<torch::optim::Adam>(policy_->module()->parameters(),
                                                       torch::optim::AdamOptions(c.lr));
   }
 
   void AddTo(CheckpointState& state) override {
-    state.AddModule("cpl_policy", policy_.ptr());
+    state.AddModule("cpl_policy", policy_->module());
     state.AddOptimizer("cpl_adam", optimizer_.get());
     state.AddRng("cpl_actions", &act_rng_);
     state.AddRng("cpl_batches", &batch_rng_);
@@ -67,10 +66,15 @@ class CategoricalCplAgent final : public CplAgent {
     const std::vector<float> zeros(n_, 0.0f);
     for (int64_t t = 0; t < c_.num_steps; ++t) {
       Act(obs_, n_, false, act_rng_, actions);
-      for (int64_t i = 0; i < n_; ++i) indices[i] = static_cast<int64_t>(actions[i]);
-      const envs::StepBuffers& b = env.Step(std::span<const int64_t>(indices));
-      tracker_.Record(b, zeros, report.episodes);  // no reward is trained on
-      obs_ = b.observations;
+      const envs::StepBuffers* b = nullptr;
+      if (discrete_) {
+        for (int64_t i = 0; i < n_; ++i) indices[i] = static_cast<int64_t>(actions[i]);
+        b = &env.Step(std::span<const int64_t>(indices));
+      } else {
+        b = &env.Step(std::span<const float>(actions));
+      }
+      tracker_.Record(*b, zeros, report.episodes);  // no reward is trained on
+      obs_ = b->observations;
     }
     report.env_steps = n_ * c_.num_steps;
     return report;
@@ -78,38 +82,13 @@ class CategoricalCplAgent final : public CplAgent {
 
   void Act(std::span<const float> obs, int64_t n, bool deterministic, Rng& rng,
            std::vector<float>& actions) override {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor x = torch::from_blob(const_cast<float*>(obs.data()), {n, obs_dim_});
-    const torch::Tensor logits = policy_->forward(x).to(torch::kDouble).contiguous();  // [N, K]
-    const double* z = logits.data_ptr<double>();
-    actions.resize(n);
-    for (int64_t i = 0; i < n; ++i) {
-      const double* row = z + i * k_;
-      int64_t pick = std::max_element(row, row + k_) - row;
-      if (!deterministic) {
-        const double top = row[pick];
-        double sum = 0.0;
-        for (int64_t j = 0; j < k_; ++j) sum += std::exp(row[j] - top);
-        double u = rng.Uniform() * sum;
-        pick = k_ - 1;
-        for (int64_t j = 0; j < k_; ++j) {
-          u -= std::exp(row[j] - top);
-          if (u < 0) {
-            pick = j;
-            break;
-          }
-        }
-      }
-      actions[i] = static_cast<float>(pick);
-    }
+    policy_->Act(obs, n, deterministic, rng, actions);
   }
 
   torch::Tensor SegmentScores(const torch::Tensor& obs, const torch::Tensor& actions,
                               const torch::Tensor& absorbing) override {
     const int64_t h = obs.size(1);
-    const torch::Tensor logp = torch::log_softmax(policy_->forward(obs), -1);  // [N, H, K]
-    torch::Tensor taken =
-        logp.gather(-1, actions.to(torch::kLong).clamp(0, k_ - 1)).squeeze(-1);  // [N, H]
+    torch::Tensor taken = policy_->LogProb(obs, actions);  // [N, H]
     // An absorbing state offers no choice: its advantage, alpha log pi, is 0.
     if (absorbing.defined()) taken = taken.masked_fill(absorbing, 0.0);
     const torch::Tensor discount =
@@ -155,8 +134,9 @@ class CategoricalCplAgent final : public CplAgent {
 
  private:
   CplConfig c_;
-  int64_t obs_dim_, n_, k_;
-  models::Mlp policy_;
+  int64_t n_;
+  bool discrete_;
+  std::unique_ptr<CplPolicy> policy_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   rl::EpisodeTracker tracker_;
   Rng act_rng_, batch_rng_;
@@ -168,7 +148,7 @@ class CategoricalCplAgent final : public CplAgent {
 std::unique_ptr<CplAgent> MakeCplAgent(const CplConfig& config, const envs::VectorEnv& env,
                                        uint64_t seed) {
   config.Validate();
-  return std::make_unique<CategoricalCplAgent>(config, env, seed);
+  return std::make_unique<PolicyCplAgent>(config, env, seed);
 }
 
 }  // namespace rlab::prefopt

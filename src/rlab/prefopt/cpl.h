@@ -14,9 +14,9 @@
 // optional behaviour-cloning term on the preferred segments (bc_weight) is the regulariser the
 // paper's experiments add.
 //
-// CplAgent is a categorical policy (discrete action spaces: CartPole-v1, Acrobot-v1, ...) that
-// collects behaviour for the pbrl pipeline and is trained by TrainOnPreferences after every
-// feedback round. Continuous action spaces are not supported yet.
+// CplAgent is a policy (prefopt/cpl_policy.h: categorical for discrete action spaces, Gaussian
+// for boxes such as Pendulum-v1's) that collects behaviour for the pbrl pipeline and is
+// trained by TrainOnPreferences after every feedback round.
 #pragma once
 
 #include <torch/types.h>
@@ -38,6 +38,7 @@ struct CplConfig {
   double gamma = 1.0;   // discount within a segment
   double bc_weight = 0.0;
   std::vector<int64_t> hidden = {64, 64};
+  double init_std = 0.5;  // Gaussian policies: starting std in units of the box's half-width
   double lr = 1e-3;
   int64_t batch_size = 64;
   int64_t steps_per_round = 200;  // gradient steps after each feedback round
@@ -51,6 +52,7 @@ struct CplConfig {
     v("gamma", gamma, "discount within a segment");
     v("bc_weight", bc_weight, "weight of behaviour cloning on the preferred segments");
     v("hidden", hidden, "hidden widths of the policy");
+    v("init_std", init_std, "continuous actions: starting std as a fraction of the half-width");
     v("lr", lr, "Adam learning rate");
     v("batch_size", batch_size, "labelled pairs per gradient step");
     v("steps_per_round", steps_per_round, "gradient steps after each feedback round");
@@ -71,7 +73,7 @@ class CplAgent : public rl::Agent {
   // second, 0.5 tie); returns the mean loss and the fraction of pairs whose preferred
   // segment scores higher.
   virtual MetricList TrainOnPreferences(const reward::PreferencePairs& pairs) = 0;
-  // sum_t gamma^t alpha log pi(a_t | s_t) of segments obs [N, H, D], actions [N, H, 1] -> [N];
+  // sum_t gamma^t alpha log pi(a_t | s_t) of segments obs [N, H, D], actions [N, H, A] -> [N];
   // steps marked in `absorbing` ([N, H] bool, may be undefined) count 0.
   virtual torch::Tensor SegmentScores(const torch::Tensor& obs, const torch::Tensor& actions,
                                       const torch::Tensor& absorbing) = 0;

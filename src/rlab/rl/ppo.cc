@@ -11,6 +11,7 @@
 #include "rlab/core/pair_worker.h"
 #include "rlab/core/rng.h"
 #include "rlab/models/fast_mlp.h"
+#include "rlab/rl/categorical_sample.h"
 #include "rlab/models/flat_adam.h"
 #include "rlab/rl/gae.h"
 #include "rlab/rl/ppo_loss.h"
@@ -170,23 +171,9 @@ class PpoAgent final : public Agent {
     for (int64_t i = 0; i < n; ++i) {
       const float* z = out + i * width_;
       if (discrete_) {
-        const float max_z = *std::max_element(z, z + width_);
-        double sum = 0.0;
-        for (int64_t j = 0; j < width_; ++j) sum += std::exp(z[j] - max_z);
-        int64_t pick = std::max_element(z, z + width_) - z;
-        if (!deterministic) {
-          double u = rng.Uniform() * sum;
-          pick = width_ - 1;
-          for (int64_t j = 0; j < width_; ++j) {
-            u -= std::exp(z[j] - max_z);
-            if (u < 0) {
-              pick = j;
-              break;
-            }
-          }
-        }
-        actions[i] = static_cast<float>(pick);
-        logprobs[i] = static_cast<float>(z[pick] - max_z - std::log(sum));
+        double lp = 0.0;
+        actions[i] = static_cast<float>(SampleCategorical(z, width_, deterministic, rng, &lp));
+        logprobs[i] = static_cast<float>(lp);
       } else {
         double lp = 0.0;
         for (int64_t j = 0; j < width_; ++j) {
