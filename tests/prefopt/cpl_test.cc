@@ -6,6 +6,8 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "rlab/core/rng.h"
 #include "rlab/envs/registry.h"
@@ -25,32 +27,39 @@ TEST(Cpl, LossIsTheContrastiveLogLikelihoodWithTheConservativeBias) {
   }
 }
 
-TEST(Cpl, TrainingRaisesTheScoreOfPreferredSegments) {
+// A CPL agent on `env_name` trained on 32 pairs of 5-step segments over the same random
+// states (scaled by obs_scale): the first segment of each pair, always preferred, takes action
+// `preferred`, the second `dispreferred`. Returns the deterministic action at `state` after
+// training; every pair must then be ranked right.
+float ActionAfterTraining(const std::string& env_name, float obs_scale, float preferred,
+                          float dispreferred, int64_t steps, const std::vector<float>& state) {
   envs::RegisterBuiltins();
-  auto env = envs::Make("CartPole-v1", 2, 1);
+  auto env = envs::Make(env_name, 2, 1);
   CplConfig c;
   c.hidden = {16};
-  c.steps_per_round = 100;
+  c.steps_per_round = steps;
   c.num_envs = 2;
   auto agent = MakeCplAgent(c, *env, 3);
-  // Segments of 5 steps over the same random states: the preferred ones always push right
-  // (1), the others left (0). The policy should come to push right.
   torch::manual_seed(0);
   const int64_t n = 32, h = 5;
-  const torch::Tensor obs = torch::randn({n, h, 4}) * 0.05;
-  reward::PreferencePairs pairs{{obs, torch::ones({n, h, 1}), obs},
-                                {obs, torch::zeros({n, h, 1}), obs},
+  const torch::Tensor obs = torch::randn({n, h, env->obs_dim()}) * obs_scale;
+  reward::PreferencePairs pairs{{obs, torch::full({n, h, 1}, preferred), obs},
+                                {obs, torch::full({n, h, 1}, dispreferred), obs},
                                 torch::zeros({n})};  // first preferred
   const MetricList m = agent->TrainOnPreferences(pairs);
-  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m.size(), 2u);
   EXPECT_DOUBLE_EQ(m[1].second, 1.0);  // every pair ranked right afterwards
   Rng rng(1);
   std::vector<float> actions;
-  const std::vector<float> state(4, 0.0f);
   agent->Act(state, 1, /*deterministic=*/true, rng, actions);
-  EXPECT_EQ(actions[0], 1.0f);
+  return actions[0];
 }
 
+TEST(Cpl, TrainingRaisesTheScoreOfPreferredSegments) {
+  // Preferred segments push CartPole right (1), the others left (0).
+  EXPECT_EQ(ActionAfterTraining("CartPole-v1", 0.05f, 1.0f, 0.0f, 100, std::vector<float>(4, 0.0f)),
+            1.0f);
+}
 
 TEST(Cpl, GaussianPolicyLogProbIsTheNormalDensityAroundItsSquashedMean) {
   // A box [-2, 2] x [0, 1]: centres 0 and 0.5, half-widths 2 and 0.5.
@@ -90,27 +99,8 @@ TEST(Cpl, GaussianPolicyLogProbIsTheNormalDensityAroundItsSquashedMean) {
 }
 
 TEST(Cpl, ContinuousTrainingMovesTheMeanTowardsPreferredActions) {
-  envs::RegisterBuiltins();
-  auto env = envs::Make("Pendulum-v1", 2, 1);
-  CplConfig c;
-  c.hidden = {16};
-  c.steps_per_round = 200;
-  c.num_envs = 2;
-  auto agent = MakeCplAgent(c, *env, 3);
-  // Preferred segments apply torque +1.5, dispreferred -1.5, over the same random states.
-  torch::manual_seed(0);
-  const int64_t n = 32, h = 5;
-  const torch::Tensor obs = torch::randn({n, h, 3}) * 0.3;
-  reward::PreferencePairs pairs{{obs, torch::full({n, h, 1}, 1.5), obs},
-                                {obs, torch::full({n, h, 1}, -1.5), obs},
-                                torch::zeros({n})};  // first preferred
-  const MetricList m = agent->TrainOnPreferences(pairs);
-  EXPECT_DOUBLE_EQ(m[1].second, 1.0);
-  Rng rng(1);
-  std::vector<float> actions;
-  const std::vector<float> state = {1.0f, 0.0f, 0.0f};
-  agent->Act(state, 1, /*deterministic=*/true, rng, actions);
-  EXPECT_GT(actions[0], 0.5f);
+  // Preferred segments apply torque +1.5 to the pendulum, dispreferred ones -1.5.
+  EXPECT_GT(ActionAfterTraining("Pendulum-v1", 0.3f, 1.5f, -1.5f, 200, {1.0f, 0.0f, 0.0f}), 0.5f);
 }
 
 }  // namespace
