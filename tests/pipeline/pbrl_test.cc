@@ -241,6 +241,19 @@ TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
   EXPECT_EQ(box_updates, 3);
 }
 
+TEST(Pbrl, NoRoundIsAskedOnceTheAgentIsDone) {
+  testing::ScratchDir scratch("pbrl-last-round");
+  // CPL collects 4 x 128 = 512 steps per iteration, so 3000 steps end at 3072; rounds are due
+  // every 512 steps, and the one at 3072 would come after the agent's last iteration.
+  const fs::path run = RunPbrl(Short(scratch.path()), {"algo=cpl", "steps=3000",
+                                                       "feedback.every=512",
+                                                       "feedback.budget=100",
+                                                       "cpl.steps_per_round=5"});
+  const nlohmann::json s = Summary(run);
+  EXPECT_EQ(s["total_steps"], 3072);
+  EXPECT_EQ(s["labels_asked"], 50);  // rounds of 10 at 512, ..., 2560; the budget not spent
+}
+
 TEST(Pbrl, UnknownAlgorithmsAndTeachersAreClearErrors) {
   testing::ScratchDir scratch("pbrl-errors");
   EXPECT_NE(testing::ErrorOf([&] { RunPbrl(Short(scratch.path()), {"algo=dpo"}); })

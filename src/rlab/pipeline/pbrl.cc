@@ -345,7 +345,9 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
           });
         }
       }
-      if (step >= next_round && store.stored_episodes() > 0) {
+      // No round once the agent is done: its labels could no longer change the policy (and an
+      // iteration may step past cfg.steps, beyond the query schedule's range).
+      if (step >= next_round && step < cfg.steps && store.stored_episodes() > 0) {
         next_round = std::max(next_round + cfg.feedback.every, step);
         if (rounds.budget_left()) {
           std::optional<TimeSplit::Measure> querying(std::in_place, timing, "queries");
