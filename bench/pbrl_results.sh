@@ -77,20 +77,18 @@ for (config, teacher), s in groups.items():
           f"{cell(s, 'reward_pearson', '{:.2f}')} | {cell(s, 'wall_seconds', '{:.0f}')} |")
 # Where the time goes, per configuration, over all its runs (every teacher and seed).
 print()
-print("| config | algo | runs | wall s (mean) | env steps | agent updates | reward inference | reward learning | queries | evaluation and other |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| config | algo | runs | wall s (mean) | env steps | agent updates | state entropy | reward inference | reward learning | reward diagnostics | queries | evaluation and other |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 configs = {}
-for (config, _), s in groups.items(): configs.setdefault(config, []).extend(s)
-for config, s in configs.items():
+for (config, _), s in groups.items(): configs.setdefault((config, s[0]["algo"]), []).extend(s)
+columns = [("env_steps", "observer"), ("agent_updates",), ("state_entropy",),
+           ("reward_inference", "relabelling"), ("reward_learning",), ("reward_diagnostics",), ("queries",)]
+for (config, algo), s in configs.items():
     s = [x for x in s if "time_seconds" in x]
     if not s: continue
     wall = sum(x["wall_seconds"] for x in s)
-    share = lambda *keys: sum(x["time_seconds"].get(k, 0.0) for x in s for k in keys) / wall
-    named = ("env_steps", "observer", "agent_updates", "reward_inference", "state_entropy", "relabelling",
-             "reward_learning", "reward_diagnostics", "queries")
-    other = 1 - share(*named)
-    print(f"| {config.split('/')[-1]} | {s[0]['algo']} | {len(s)} | {wall / len(s):.0f} | "
-          f"{share('env_steps', 'observer'):.0%} | {share('agent_updates', 'state_entropy'):.0%} | "
-          f"{share('reward_inference', 'relabelling'):.0%} | {share('reward_learning', 'reward_diagnostics'):.0%} | "
-          f"{share('queries'):.0%} | {other:.0%} |")
+    share = lambda keys: sum(x["time_seconds"].get(k, 0.0) for x in s for k in keys) / wall
+    shares = [share(keys) for keys in columns]
+    cells = " | ".join(f"{v:.0%}" for v in shares + [1 - sum(shares)])
+    print(f"| {config.split('/')[-1]} | {algo} | {len(s)} | {wall / len(s):.0f} | {cells} |")
 PY
