@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -36,6 +37,17 @@ class TimeSplit {
   double Seconds(const std::string& section) const {
     const auto it = seconds_.find(section);
     return it == seconds_.end() ? 0.0 : it->second;
+  }
+  // The sum over the named sections (absent ones count 0), or over all of them.
+  double Total(std::initializer_list<std::string> sections) const {
+    double sum = 0.0;
+    for (const std::string& section : sections) sum += Seconds(section);
+    return sum;
+  }
+  double Total() const {
+    double sum = 0.0;
+    for (const auto& [section, seconds] : seconds_) sum += seconds;
+    return sum;
   }
   const std::map<std::string, double>& sections() const { return seconds_; }
 

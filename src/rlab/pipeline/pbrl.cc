@@ -4,11 +4,11 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <deque>
-#include <optional>
 #include <numeric>
+#include <optional>
 
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
@@ -319,14 +319,12 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     MetricList update_metrics;
     while (step < cfg.steps) {
       // The agent's own work is the iteration less the environment and reward calls in it.
-      const double inside_before = timing.Seconds("env_steps") + timing.Seconds("observer") +
-                                   timing.Seconds("reward_inference");
+      const auto inside = [&] { return timing.Total({"env_steps", "observer", "reward_inference"}); };
+      const double inside_before = inside();
       const auto iteration_start = TimeSplit::Clock::now();
       rl::IterationReport report = setup.agent->Iterate(observed, setup.reward);
-      timing.Add("agent_updates",
-                 std::chrono::duration<double>(TimeSplit::Clock::now() - iteration_start).count() -
-                     (timing.Seconds("env_steps") + timing.Seconds("observer") +
-                      timing.Seconds("reward_inference") - inside_before));
+      const std::chrono::duration<double> iteration = TimeSplit::Clock::now() - iteration_start;
+      timing.Add("agent_updates", iteration.count() - (inside() - inside_before));
       const int64_t before = step;
       step += report.env_steps;
       if (!report.update_metrics.empty()) update_metrics = std::move(report.update_metrics);
@@ -418,8 +416,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     evaluating.reset();
     const double wall = ctx.wall_seconds();
     nlohmann::json time_seconds(timing.sections());
-    time_seconds["other"] = wall - std::accumulate(timing.sections().begin(), timing.sections().end(), 0.0,
-                                                   [](double s, const auto& kv) { return s + kv.second; });
+    time_seconds["other"] = wall - timing.Total();
     return {{"gold_return", gold},
             {"random_return", random_return},
             {"reference_return", cfg.eval.reference_return ? nlohmann::json(*cfg.eval.reference_return)
