@@ -16,19 +16,23 @@ class TimeSplit {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Adds the time from its construction to its destruction to one section.
+  // Adds the time from its construction to its destruction to one section; a null split
+  // (timing switched off) measures nothing.
   class Measure {
    public:
-    Measure(TimeSplit& split, std::string section)
+    Measure(TimeSplit& split, std::string section) : Measure(&split, std::move(section)) {}
+    Measure(TimeSplit* split, std::string section)
         : split_(split), section_(std::move(section)), start_(Clock::now()) {}
     ~Measure() {
-      split_.Add(section_, std::chrono::duration<double>(Clock::now() - start_).count());
+      if (split_ != nullptr) {
+        split_->Add(section_, std::chrono::duration<double>(Clock::now() - start_).count());
+      }
     }
     Measure(const Measure&) = delete;
     Measure& operator=(const Measure&) = delete;
 
    private:
-    TimeSplit& split_;
+    TimeSplit* split_;
     std::string section_;
     Clock::time_point start_;
   };

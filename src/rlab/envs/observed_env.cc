@@ -1,7 +1,6 @@
 #include "rlab/envs/observed_env.h"
 
 #include <algorithm>
-#include <optional>
 
 #include "rlab/core/check.h"
 
@@ -20,24 +19,23 @@ void ObservedEnv::DoReset(bool reseed, uint64_t seed) {
 }
 
 void ObservedEnv::DoStep(const int64_t* discrete, const float* box) {
-  std::optional<TimeSplit::Measure> stepping;
-  if (timing_ != nullptr) stepping.emplace(*timing_, "env_steps");
-  const int64_t n = num_envs(), a = action_dim();
-  obs_ = buffers_.observations;
-  actions_.resize(n * a);
-  if (discrete) {
-    for (int64_t i = 0; i < n; ++i) actions_[i] = static_cast<float>(discrete[i]);
-    buffers_ = inner_->Step(std::span<const int64_t>(discrete, n));
-  } else {
-    const Space& space = action_space();
-    for (int64_t i = 0; i < n * a; ++i) {
-      actions_[i] = std::clamp(box[i], space.low()[i % a], space.high()[i % a]);
+  {
+    const TimeSplit::Measure stepping(timing_, "env_steps");
+    const int64_t n = num_envs(), a = action_dim();
+    obs_ = buffers_.observations;
+    actions_.resize(n * a);
+    if (discrete) {
+      for (int64_t i = 0; i < n; ++i) actions_[i] = static_cast<float>(discrete[i]);
+      buffers_ = inner_->Step(std::span<const int64_t>(discrete, n));
+    } else {
+      const Space& space = action_space();
+      for (int64_t i = 0; i < n * a; ++i) {
+        actions_[i] = std::clamp(box[i], space.low()[i % a], space.high()[i % a]);
+      }
+      buffers_ = inner_->Step(std::span<const float>(box, n * a));
     }
-    buffers_ = inner_->Step(std::span<const float>(box, n * a));
   }
-  stepping.reset();
-  std::optional<TimeSplit::Measure> observing;
-  if (timing_ != nullptr) observing.emplace(*timing_, "observer");
+  const TimeSplit::Measure observing(timing_, "observer");
   observer_(obs_, actions_, buffers_);
 }
 

@@ -348,10 +348,12 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
       if (step >= next_round && step < cfg.steps && store.stored_episodes() > 0) {
         next_round = std::max(next_round + cfg.feedback.every, step);
         if (rounds.budget_left()) {
-          std::optional<TimeSplit::Measure> querying(std::in_place, timing, "queries");
-          const int64_t asked = rounds.Ask(step, cfg.steps, cpl ? nullptr : &ensemble,
-                                           /*uniform=*/reward_updates == 0, writer, query_rng);
-          querying.reset();
+          int64_t asked = 0;
+          {
+            const TimeSplit::Measure querying(timing, "queries");
+            asked = rounds.Ask(step, cfg.steps, cpl ? nullptr : &ensemble,
+                               /*uniform=*/reward_updates == 0, writer, query_rng);
+          }
           if (asked > 0) cpl ? update_policy() : update_reward();
         }
         if (pebble && pretraining) {
