@@ -25,25 +25,56 @@ function(rlab_area_library)
   rlab_use_pch(${ARG_NAME})
 endfunction()
 
-# rlab_add_test(NAME core_config SOURCES config_test.cc LABELS unit DEPS rlab_core)
-# One GoogleTest executable per test file; each test case becomes a CTest test with the
-# given labels (unit, slow, realdata, browser).
+# rlab_add_test(NAME core_config SOURCES config_test.cc LABELS unit DEPS rlab_core [TIMEOUT s])
+# Declares one test file. Test files are not built one executable each: every file of an
+# area with the same labels joins one executable, test_<area>_<labels>, built as a unity
+# build (see RLAB_UNITY_BUILD). A test file compiled on its own spends about 20 s loading the
+# precompiled header and instantiating libtorch's templates; a bundle of twenty spends that
+# once. rlab_finish_tests() makes the executables after every test folder has been read.
+# NAME only documents the file; each case registers with CTest as <area>.<Suite>.<Case>.
 function(rlab_add_test)
   cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;LABELS;DEPS" ${ARGN})
-  add_executable(test_${ARG_NAME} ${ARG_SOURCES})
-  target_link_libraries(test_${ARG_NAME} PRIVATE ${ARG_DEPS} rlab_test_support GTest::gtest GTest::gtest_main)
-  target_compile_definitions(test_${ARG_NAME} PRIVATE
-    RLAB_BINARY="$<TARGET_FILE:rlab>"
-    RLAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  rlab_use_pch(test_${ARG_NAME})
-  if(NOT ARG_TIMEOUT)
-    set(ARG_TIMEOUT 300)
+  file(RELATIVE_PATH folder "${PROJECT_SOURCE_DIR}/tests" "${CMAKE_CURRENT_SOURCE_DIR}")
+  string(REGEX REPLACE "/.*" "" area "${folder}")
+  string(JOIN "_" label_key ${ARG_LABELS})
+  set(bundle "${area}_${label_key}")
+  list(TRANSFORM ARG_SOURCES PREPEND "${CMAKE_CURRENT_SOURCE_DIR}/")
+  get_property(bundles GLOBAL PROPERTY RLAB_TEST_BUNDLES)
+  if(NOT bundle IN_LIST bundles)
+    set_property(GLOBAL APPEND PROPERTY RLAB_TEST_BUNDLES ${bundle})
+    set_property(GLOBAL PROPERTY RLAB_TEST_${bundle}_AREA ${area})
+    set_property(GLOBAL PROPERTY RLAB_TEST_${bundle}_LABELS ${ARG_LABELS})
+    set_property(GLOBAL PROPERTY RLAB_TEST_${bundle}_TIMEOUT 300)
   endif()
-  gtest_discover_tests(test_${ARG_NAME}
-    TEST_PREFIX "${ARG_NAME}."
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  set_property(GLOBAL APPEND PROPERTY RLAB_TEST_${bundle}_SOURCES ${ARG_SOURCES})
+  set_property(GLOBAL APPEND PROPERTY RLAB_TEST_${bundle}_DEPS ${ARG_DEPS})
+  # A bundle's cases share one timeout: the longest any of its files asks for.
+  get_property(timeout GLOBAL PROPERTY RLAB_TEST_${bundle}_TIMEOUT)
+  if(ARG_TIMEOUT AND ARG_TIMEOUT GREATER timeout)
+    set_property(GLOBAL PROPERTY RLAB_TEST_${bundle}_TIMEOUT ${ARG_TIMEOUT})
+  endif()
+endfunction()
+
+# Makes one GoogleTest executable per bundle declared by rlab_add_test.
+function(rlab_finish_tests)
+  get_property(bundles GLOBAL PROPERTY RLAB_TEST_BUNDLES)
+  foreach(bundle IN LISTS bundles)
+    foreach(field AREA LABELS TIMEOUT SOURCES DEPS)
+      get_property(${field} GLOBAL PROPERTY RLAB_TEST_${bundle}_${field})
+    endforeach()
+    list(REMOVE_DUPLICATES DEPS)
+    add_executable(test_${bundle} ${SOURCES})
+    target_link_libraries(test_${bundle} PRIVATE ${DEPS} rlab_test_support GTest::gtest GTest::gtest_main)
+    target_compile_definitions(test_${bundle} PRIVATE
+      RLAB_BINARY="$<TARGET_FILE:rlab>"
+      RLAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+      RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    rlab_use_pch(test_${bundle})
+    gtest_discover_tests(test_${bundle}
+      TEST_PREFIX "${AREA}."
+      DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS "${LABELS}" TIMEOUT ${TIMEOUT})
+  endforeach()
 endfunction()
 
 # Test helpers (scratch directories, running the rlab binary), linked into every test.
@@ -51,7 +82,8 @@ function(rlab_make_test_support)
   add_library(rlab_test_support STATIC "${PROJECT_SOURCE_DIR}/tests/test_support.cc")
   target_include_directories(rlab_test_support PUBLIC "${PROJECT_SOURCE_DIR}/tests" "${PROJECT_SOURCE_DIR}/src")
   target_compile_definitions(rlab_test_support PRIVATE
-    RLAB_BINARY="$<TARGET_FILE:rlab>" RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    RLAB_BINARY="$<TARGET_FILE:rlab>" RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    RLAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   target_compile_options(rlab_test_support PRIVATE ${RLAB_WARNINGS})
   add_dependencies(rlab_test_support rlab)
 endfunction()

@@ -99,4 +99,12 @@ std::string ErrorOf(const std::function<void()>& fn) {
   return "";
 }
 
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::filesystem::path SharedData(const std::string& relative) {
+  return std::filesystem::path(RLAB_SOURCE_DIR) / ".." / "shared" / "data" / relative;
+}
+
 }  // namespace rlab::testing

@@ -43,4 +43,11 @@ std::string ErrorOf(const std::function<void()>& fn);
 // The last non-empty line of `text`.
 std::string LastLine(const std::string& text);
 
+// Whether `part` occurs in `text`.
+bool Contains(const std::string& text, const std::string& part);
+
+// A path in the real data beside the repository (../shared/data/<relative>), which the
+// `realdata` tests read and skip without.
+std::filesystem::path SharedData(const std::string& relative);
+
 }  // namespace rlab::testing

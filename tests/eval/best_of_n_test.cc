@@ -9,11 +9,12 @@
 #include "rlab/eval/best_of_n.h"
 #include "rlab/eval/overoptimization_fit.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::eval {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 
 TEST(BestOfN, RankWeightsMatchEnumeration) {
   const int64_t m = 6, n = 3;

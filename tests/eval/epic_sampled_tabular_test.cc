@@ -27,7 +27,7 @@ namespace {
 
 namespace tabular = envs::tabular;
 
-constexpr double kGamma = 0.9;
+constexpr double kTabularGamma = 0.9;
 constexpr double kBound = 0.03;
 constexpr double kMeanBound = 0.012;
 
@@ -42,9 +42,9 @@ struct Problem {
 Problem MakeProblem(uint64_t seed, bool product) {
   Problem p;
   p.mdp =
-      tabular::MakeRandomMdp({.num_states = 6, .num_actions = 3, .gamma = kGamma, .seed = seed});
+      tabular::MakeRandomMdp({.num_states = 6, .num_actions = 3, .gamma = kTabularGamma, .seed = seed});
   const tabular::FiniteMdp noise = tabular::MakeRandomMdp(
-      {.num_states = 6, .num_actions = 3, .gamma = kGamma, .seed = seed + 1000});
+      {.num_states = 6, .num_actions = 3, .gamma = kTabularGamma, .seed = seed + 1000});
   // Correlated with the first reward, so the distance is neither 0 nor ~0.7.
   p.other = p.mdp.rewards + 0.8 * noise.rewards;
   p.state_dist = product ? torch::full({6}, 1.0 / 6, torch::kDouble) : noise.initial;
@@ -62,13 +62,13 @@ void ExpectAgreement(bool product) {
   for (uint64_t seed : seeds) {
     const Problem p = MakeProblem(seed, product);
     const double exact_epic = EpicDistance(p.mdp.rewards, p.other,
-                                           {.gamma = kGamma,
+                                           {.gamma = kTabularGamma,
                                             .state_dist = p.state_dist,
                                             .action_dist = p.action_dist,
                                             .coverage = p.coverage});
     const double exact_starc = StarcDistance(p.mdp.rewards, p.other,
                                              {.canonicalisation = StarcCanonicalisation::kEpic,
-                                              .gamma = kGamma,
+                                              .gamma = kTabularGamma,
                                               .state_dist = p.state_dist,
                                               .action_dist = p.action_dist,
                                               .norm_weights = p.coverage});
@@ -76,7 +76,7 @@ void ExpectAgreement(bool product) {
         SampleMdpTransitions(p.coverage, p.state_dist, p.action_dist,
                              {.num_transitions = 4096, .num_samples = 1024, .seed = seed});
     const reward::TabularReward a(p.mdp.rewards), b(p.other);
-    const SampledEpicOptions o{.gamma = kGamma};
+    const SampledEpicOptions o{.gamma = kTabularGamma};
     const SampledCanonical ca = SampledEpicCanonicalise(a, samples, o);
     const SampledCanonical cb = SampledEpicCanonicalise(b, samples, o);
     const double sampled_epic = SampledEpicDistance(ca, cb);
@@ -98,11 +98,11 @@ TEST(SampledEpicTabular, AgreesWithExactUnderDynamicsCoverage) { ExpectAgreement
 TEST(SampledEpicTabular, ShapingIsExactlyInvisible) {
   const Problem p = MakeProblem(7, true);
   const torch::Tensor phi = 5.0 * p.other[0][0];  // [S] an arbitrary potential
-  const torch::Tensor shaped = 2.0 * tabular::PotentialShaping(p.mdp.rewards, phi, kGamma);
+  const torch::Tensor shaped = 2.0 * tabular::PotentialShaping(p.mdp.rewards, phi, kTabularGamma);
   const EpicSamples samples = SampleMdpTransitions(p.coverage, p.state_dist, p.action_dist,
                                                    {.num_transitions = 512, .num_samples = 256});
   EXPECT_LT(SampledEpicDistance(reward::TabularReward(p.mdp.rewards), reward::TabularReward(shaped),
-                                samples, {.gamma = kGamma}),
+                                samples, {.gamma = kTabularGamma}),
             1e-6);
 }
 

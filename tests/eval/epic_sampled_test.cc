@@ -24,7 +24,7 @@ namespace {
 
 using reward::RewardPtr;
 
-constexpr double kGamma = 0.99;
+constexpr double kEpicGamma = 0.99;
 constexpr double kRounding = 1e-6;
 
 // Small sample sizes keep each test to a second or two; the invariances are exact anyway.
@@ -40,7 +40,7 @@ RewardPtr TrueReward(const std::string& name) {
 // 3 x (R + gamma Phi(s') - Phi(s)) with a random potential of large scale.
 RewardPtr ShapedAndScaled(const RewardPtr& base, int64_t obs_dim, uint64_t seed) {
   auto shaped = std::make_shared<reward::ShapedReward>(
-      base, reward::RandomPotential(obs_dim, seed, 10.0), kGamma);
+      base, reward::RandomPotential(obs_dim, seed, 10.0), kEpicGamma);
   return std::make_shared<reward::ScaledReward>(shaped, 3.0);
 }
 
@@ -58,7 +58,7 @@ RewardPtr UprightReward() {
 }
 
 void ExpectInvariances(const EpicSamples& samples, const RewardPtr& r, int64_t obs_dim) {
-  const SampledEpicOptions o{.gamma = kGamma};
+  const SampledEpicOptions o{.gamma = kEpicGamma};
   for (uint64_t seed : {1, 2}) {
     EXPECT_LT(SampledEpicDistance(*r, *ShapedAndScaled(r, obs_dim, seed), samples, o), kRounding);
     EXPECT_LT(SampledStarcDistance(*r, *ShapedAndScaled(r, obs_dim, seed), samples, o), kRounding);
@@ -87,13 +87,13 @@ TEST(SampledEpic, CartPoleRewardIsInvariantToShapingAndScaling) {
   ExpectInvariances(samples, UprightReward(), 4);
   // CartPole's own reward is 1 on every step: constant, so EPIC treats it as the zero reward.
   const RewardPtr r = TrueReward("CartPole-v1");
-  const SampledCanonical c = SampledEpicCanonicalise(*r, samples, {.gamma = kGamma});
+  const SampledCanonical c = SampledEpicCanonicalise(*r, samples, {.gamma = kEpicGamma});
   EXPECT_TRUE(c.constant);
   const SampledCanonical shaped =
-      SampledEpicCanonicalise(*ShapedAndScaled(r, 4, 3), samples, {.gamma = kGamma});
+      SampledEpicCanonicalise(*ShapedAndScaled(r, 4, 3), samples, {.gamma = kEpicGamma});
   EXPECT_TRUE(shaped.constant);
   EXPECT_EQ(SampledEpicDistance(c, shaped), 0.0);
-  EXPECT_NEAR(SampledEpicDistance(*r, *UprightReward(), samples, {.gamma = kGamma}), 0.5, 1e-12);
+  EXPECT_NEAR(SampledEpicDistance(*r, *UprightReward(), samples, {.gamma = kEpicGamma}), 0.5, 1e-12);
 }
 
 TEST(SampledEpic, IsDeterministicAndIndependentOfBatching) {

@@ -34,7 +34,7 @@ namespace {
 
 namespace tabular = envs::tabular;
 
-tabular::FiniteMdp TestMdp(uint64_t seed, int64_t num_states = 6, int64_t num_actions = 3) {
+tabular::FiniteMdp RandomMdp(uint64_t seed, int64_t num_states = 6, int64_t num_actions = 3) {
   return tabular::MakeRandomMdp(
       {.num_states = num_states, .num_actions = num_actions, .gamma = 0.9, .seed = seed});
 }
@@ -45,8 +45,8 @@ RegretResult Regret(const tabular::FiniteMdp& mdp, const torch::Tensor& proxy) {
 
 TEST(ProxyRegret, ZeroForEquivalentRewardsOneForNegatedReward) {
   for (uint64_t seed = 0; seed < 8; ++seed) {
-    const tabular::FiniteMdp mdp = TestMdp(seed);
-    const torch::Tensor potential = TestMdp(seed + 99).rewards.select(1, 0).select(1, 0);  // [S]
+    const tabular::FiniteMdp mdp = RandomMdp(seed);
+    const torch::Tensor potential = RandomMdp(seed + 99).rewards.select(1, 0).select(1, 0);  // [S]
     const torch::Tensor shaped =
         3.0 * tabular::PotentialShaping(mdp.rewards, potential, mdp.gamma) + 1.0;
     const RegretResult same = Regret(mdp, shaped);
@@ -102,8 +102,8 @@ TEST(ProxyRegret, StarcDistanceBoundsNormalisedRegret) {
   for (uint64_t seed = 0; seed < 40; ++seed) {
     const int64_t num_states = 3 + static_cast<int64_t>(seed % 5);
     const int64_t num_actions = 2 + static_cast<int64_t>(seed % 3);
-    const tabular::FiniteMdp mdp = TestMdp(seed, num_states, num_actions);
-    const torch::Tensor noise = TestMdp(seed + 1000, num_states, num_actions).rewards;
+    const tabular::FiniteMdp mdp = RandomMdp(seed, num_states, num_actions);
+    const torch::Tensor noise = RandomMdp(seed + 1000, num_states, num_actions).rewards;
     const ExtremeOccupancies extremes = Extremes(mdp);
     const StarcOptions val{.gamma = mdp.gamma, .transitions = mdp.transitions};
     const StarcOptions epic_starc{.canonicalisation = StarcCanonicalisation::kEpic,

@@ -11,6 +11,7 @@
 #include "rlab/core/check.h"
 #include "rlab/feedback/teacher_registry.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::feedback {
 namespace {
@@ -35,7 +36,7 @@ double SecondRate(const Teacher& t, const Segment& a, const Segment& b, int n, u
   return sum / n;
 }
 
-double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+using testing::Sigmoid;
 
 TEST(ScriptedTeacher, OracleAlwaysPrefersTheLargerReturn) {
   auto oracle = MakeTeacher("oracle");

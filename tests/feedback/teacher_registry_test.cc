@@ -10,6 +10,7 @@
 #include "rlab/core/check.h"
 #include "rlab/feedback/imitation_teacher.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::feedback {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 using testing::ErrorOf;
 using Segment = std::vector<double>;
 
-double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+using testing::Sigmoid;
 
 TEST(TeacherRegistry, ListsEveryTeacherAndDescribesThem) {
   RegisterTeachers();

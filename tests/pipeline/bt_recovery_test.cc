@@ -8,6 +8,7 @@
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "test_support.h"
+#include "run_files.h"
 
 namespace rlab::pipeline {
 namespace {
@@ -23,14 +24,12 @@ fs::path RunExample(const fs::path& out_dir, std::vector<std::string> overrides)
   return ExecuteRun(request);
 }
 
-nlohmann::json Summary(const fs::path& dir) {
-  return nlohmann::json::parse(testing::ReadText(dir / "summary.json"));
-}
+using testing::RunSummary;
 
 TEST(BtRecovery, LinearModelRecoversTheHiddenReward) {
   testing::ScratchDir scratch("bt-linear");
   const fs::path dir = RunExample(scratch.path(), {"train.steps=600"});
-  const auto s = Summary(dir);
+  const auto s = RunSummary(dir);
   // The teacher flips 10% of labels and is noisy near ties; the model must still order
   // held-out pairs as the hidden reward does and correlate with it almost perfectly.
   EXPECT_GE(s["heldout_accuracy"].get<double>(), 0.93) << s.dump();
@@ -44,7 +43,7 @@ TEST(BtRecovery, LinearModelRecoversTheHiddenReward) {
 
 TEST(BtRecovery, MlpRewardModelAlsoLearns) {
   testing::ScratchDir scratch("bt-mlp");
-  const auto s = Summary(RunExample(scratch.path(), {"train.steps=600", "model.hidden=[32]",
+  const auto s = RunSummary(RunExample(scratch.path(), {"train.steps=600", "model.hidden=[32]",
                                               "train.lr=3e-3"}));
   EXPECT_GE(s["heldout_accuracy"].get<double>(), 0.9) << s.dump();
   EXPECT_GE(s["pearson"].get<double>(), 0.95) << s.dump();

@@ -18,9 +18,9 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-const auto Summary = testing::RunSummary;
+using testing::RunSummary;
 
-const auto Metrics = testing::RunMetricLines;
+using testing::RunMetricLines;
 
 class DpoPipeline : public ::testing::Test {
  protected:
@@ -41,7 +41,7 @@ class DpoPipeline : public ::testing::Test {
 
 TEST_F(DpoPipeline, ReportsTrlMetricsWinRateAndKlAndCachesTheReference) {
   const auto run = ExecuteRun(Request({}));
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = RunSummary(run);
   for (const char* key : {"gold_win_rate", "kl", "gold_reward", "gold_reward_reference",
                           "eval_rewards/accuracies", "eval_rewards/margins", "eval_logps/chosen",
                           "train_loss", "train_pairs_per_second"}) {
@@ -52,7 +52,7 @@ TEST_F(DpoPipeline, ReportsTrlMetricsWinRateAndKlAndCachesTheReference) {
   EXPECT_TRUE(fs::exists(run / "model" / "model.safetensors"));
   // Before any step the policy is the reference: DPO's implicit rewards and the KL vanish
   // and the policy's samples tie with the reference's (same generator seed).
-  const auto lines = Metrics(run);
+  const auto lines = RunMetricLines(run);
   ASSERT_FALSE(lines.empty());
   const nlohmann::json& first = lines.front();
   EXPECT_EQ(first["step"].get<int64_t>(), 0);
@@ -73,20 +73,20 @@ TEST_F(DpoPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto cut = dir_ / "cut";
   testing::RollBackCopy(full, cut, 4, 8);
   testing::ResumeRun(cut);
-  EXPECT_EQ(Summary(cut)["train_loss"].get<double>(), Summary(full)["train_loss"].get<double>());
-  EXPECT_EQ(Summary(cut)["gold_win_rate"].get<double>(),
-            Summary(full)["gold_win_rate"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["train_loss"].get<double>(), RunSummary(full)["train_loss"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["gold_win_rate"].get<double>(),
+            RunSummary(full)["gold_win_rate"].get<double>());
 }
 
 TEST_F(DpoPipeline, ReferenceFreeLossesWriteNoCache) {
   const auto run = ExecuteRun(Request({"loss_type=[simpo(gamma=0.5)]"}));
   EXPECT_FALSE(fs::exists(run / "reference_logps_train.pt"));
-  EXPECT_NE(Summary(run)["loss_type"].get<std::string>().find("simpo"), std::string::npos);
+  EXPECT_NE(RunSummary(run)["loss_type"].get<std::string>().find("simpo"), std::string::npos);
 }
 
 TEST_F(DpoPipeline, CombinedLossesAreWeighted) {
   const auto run = ExecuteRun(Request({"loss_type=[sigmoid,rpo(alpha=1)]", "loss_weights=[1,0.5]"}));
-  EXPECT_TRUE(Summary(run).contains("train_loss"));
+  EXPECT_TRUE(RunSummary(run).contains("train_loss"));
   const std::string msg = testing::ErrorOf([&] {
     ExecuteRun(Request({"loss_type=[sigmoid,kto]"}));
   });
@@ -104,13 +104,13 @@ TEST_F(DpoPipeline, KtoTrainsOnUnpairedLabelsAndPairsAlike) {
   const auto run = ExecuteRun(Request({"loss_type=[kto]",
                                        "data.train=" + (dir_ / "unpaired.jsonl").string(),
                                        "data.eval_fraction=0.25"}));
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = RunSummary(run);
   EXPECT_EQ(s["train_units"].get<int64_t>(), 9);
   EXPECT_TRUE(s.contains("eval_reference_point")) << s.dump();
   EXPECT_FALSE(s.contains("gold_win_rate"));  // a file has no gold reward
   // Task pairs become one desirable and one undesirable completion each.
   const auto paired = ExecuteRun(Request({"loss_type=[kto(desirable_weight=1.5)]"}));
-  EXPECT_EQ(Summary(paired)["train_units"].get<int64_t>(), 48);
+  EXPECT_EQ(RunSummary(paired)["train_units"].get<int64_t>(), 48);
   // Unpaired feedback does not fit a pairwise loss.
   const std::string msg = testing::ErrorOf([&] {
     ExecuteRun(Request({"data.train=" + (dir_ / "unpaired.jsonl").string()}));
@@ -128,12 +128,12 @@ TEST_F(DpoPipeline, ProTrainsOnRankingsAndSkipsBestOfN) {
   testing::WriteText(dir_ / "ranked.jsonl", lines);
   const auto run = ExecuteRun(Request({"loss_type=[pro(sft_weight=0.1)]", "data.eval_fraction=0",
                                        "data.train=" + (dir_ / "ranked.jsonl").string()}));
-  EXPECT_EQ(Summary(run)["train_units"].get<int64_t>(), 6);
-  EXPECT_EQ(Summary(run)["train_skipped"].get<int64_t>(), 1);
+  EXPECT_EQ(RunSummary(run)["train_units"].get<int64_t>(), 6);
+  EXPECT_EQ(RunSummary(run)["train_skipped"].get<int64_t>(), 1);
   // The same file under DPO: every ordered pair of a ranking, the chosen against each rejected.
   const auto dpo = ExecuteRun(Request({"data.eval_fraction=0",
                                        "data.train=" + (dir_ / "ranked.jsonl").string()}));
-  EXPECT_EQ(Summary(dpo)["train_units"].get<int64_t>(), 6 * 3 + 2);
+  EXPECT_EQ(RunSummary(dpo)["train_units"].get<int64_t>(), 6 * 3 + 2);
 }
 
 TEST_F(DpoPipeline, SftStageRunsOnceAndIsReused) {

@@ -19,9 +19,9 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-const auto Summary = testing::RunSummary;
+using testing::RunSummary;
 
-const auto Metrics = testing::RunMetricLines;
+using testing::RunMetricLines;
 
 class LmRlPipeline : public ::testing::Test {
  protected:
@@ -41,14 +41,14 @@ class LmRlPipeline : public ::testing::Test {
 
 TEST_F(LmRlPipeline, ReportsTheFiguresUsersKnow) {
   const auto run = ExecuteRun(Request({}));
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = RunSummary(run);
   for (const char* key : {"exact_match_start", "exact_match", "kl", "reward",
                           "time_generation_share", "time_training_share", "seconds_per_step",
                           "rollout_tokens_per_second"}) {
     EXPECT_TRUE(s.contains(key)) << key << " missing in " << s.dump();
   }
   EXPECT_TRUE(fs::exists(run / "model" / "model.safetensors"));
-  const auto lines = Metrics(run);
+  const auto lines = RunMetricLines(run);
   int training_lines = 0;
   for (const auto& l : lines) {
     if (!l.contains("reward")) continue;
@@ -76,7 +76,7 @@ TEST_F(LmRlPipeline, BestOfNPicksByTheRewardWithoutTraining) {
   // The reward is the task's gold reward, so the pick's gold is the best of its N samples.
   const auto run = ExecuteRun(Request({"algo=bon", "group_size=6", "data=task:keywords",
                                        "reward=[task]"}));
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = RunSummary(run);
   EXPECT_GT(s["gold_reward"].get<double>(), s["gold_reward_start"].get<double>() + 0.1) << s.dump();
   EXPECT_DOUBLE_EQ(s["reward"].get<double>(), s["gold_reward"].get<double>());
   EXPECT_NEAR(s["kl"].get<double>(), std::log(6.0) - 5.0 / 6.0, 1e-12);
@@ -89,7 +89,7 @@ TEST_F(LmRlPipeline, PpoTrainsACriticAndResumesIt) {
                                         "run.checkpoint_every=3", "updates_per_batch=2",
                                         "kl_penalty=reward", "kl_controller=fixed(beta=0.05)"}));
   int value_lines = 0;
-  for (const auto& l : Metrics(full)) {
+  for (const auto& l : RunMetricLines(full)) {
     if (!l.contains("value_loss")) continue;
     ++value_lines;
     EXPECT_TRUE(std::isfinite(l["value_loss"].get<double>()));
@@ -100,7 +100,7 @@ TEST_F(LmRlPipeline, PpoTrainsACriticAndResumesIt) {
   const auto cut = dir_ / "cut-ppo";
   testing::RollBackCopy(full, cut, 3, 6);
   testing::ResumeRun(cut);
-  EXPECT_EQ(Metrics(cut).back().dump(), Metrics(full).back().dump());
+  EXPECT_EQ(RunMetricLines(cut).back().dump(), RunMetricLines(full).back().dump());
 }
 
 TEST_F(LmRlPipeline, ConstrainedSourcesTakeDualSteps) {
@@ -109,7 +109,7 @@ TEST_F(LmRlPipeline, ConstrainedSourcesTakeDualSteps) {
   const auto run = ExecuteRun(Request({"reward=[task, exact_match]", "lagrange_lr=0.5",
                                        "constraints=[objective, \"at_most(threshold=-1)\"]"}));
   std::vector<nlohmann::json> lines;
-  for (const auto& l : Metrics(run)) {
+  for (const auto& l : RunMetricLines(run)) {
     if (l.contains("multiplier/1")) lines.push_back(l);
   }
   ASSERT_EQ(lines.size(), 4u);
@@ -135,8 +135,8 @@ TEST_F(LmRlPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto cut = dir_ / "cut";
   testing::RollBackCopy(full, cut, 3, 6);
   testing::ResumeRun(cut);
-  EXPECT_EQ(Summary(cut)["reward"].get<double>(), Summary(full)["reward"].get<double>());
-  EXPECT_EQ(Summary(cut)["exact_match"].get<double>(), Summary(full)["exact_match"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["reward"].get<double>(), RunSummary(full)["reward"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["exact_match"].get<double>(), RunSummary(full)["exact_match"].get<double>());
 }
 
 TEST_F(LmRlPipeline, KlInTheRewardWithAnAdaptiveCoefficient) {
@@ -144,7 +144,7 @@ TEST_F(LmRlPipeline, KlInTheRewardWithAnAdaptiveCoefficient) {
                                        "kl_controller=adaptive(beta=0.1, target=0.0001, horizon=10)",
                                        "optim.steps=5", "updates_per_batch=2"}));
   std::vector<double> coefs;
-  for (const auto& l : Metrics(run)) {
+  for (const auto& l : RunMetricLines(run)) {
     if (l.contains("kl_coef")) coefs.push_back(l["kl_coef"].get<double>());
   }
   ASSERT_EQ(coefs.size(), 5u);
@@ -155,10 +155,10 @@ TEST_F(LmRlPipeline, KlInTheRewardWithAnAdaptiveCoefficient) {
 TEST_F(LmRlPipeline, ReferenceRewardTransformsAndOtherAlgos) {
   for (const char* algo : {"rloo", "reinforce_pp", "dr_grpo", "dapo", "bnpo"}) {
     const auto run = ExecuteRun(Request({std::string("algo=") + algo, "optim.steps=2"}));
-    EXPECT_EQ(Summary(run)["algo"].get<std::string>(), algo);
+    EXPECT_EQ(RunSummary(run)["algo"].get<std::string>(), algo);
   }
   const auto par = ExecuteRun(Request({"reward_transform=par", "optim.steps=2"}));
-  EXPECT_TRUE(Summary(par).contains("reward"));
+  EXPECT_TRUE(RunSummary(par).contains("reward"));
 }
 
 TEST_F(LmRlPipeline, BadSettingsAreRefusedByName) {

@@ -44,7 +44,7 @@ fs::path RunPbrl(std::vector<std::string> overrides, const std::vector<std::stri
   return ExecuteRun(request);
 }
 
-nlohmann::json Summary(const fs::path& run) {
+nlohmann::json SummaryWithoutTimes(const fs::path& run) {
   auto s = nlohmann::json::parse(testing::ReadText(run / "summary.json"));
   s.erase("wall_seconds");
   s.erase("steps_per_second");
@@ -53,7 +53,7 @@ nlohmann::json Summary(const fs::path& run) {
 }
 
 // metrics.jsonl without the timing columns.
-std::vector<nlohmann::json> Metrics(const fs::path& run) {
+std::vector<nlohmann::json> MetricsWithoutTimes(const fs::path& run) {
   std::vector<nlohmann::json> lines;
   ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) {
     nlohmann::json copy = j;
@@ -68,7 +68,7 @@ std::vector<nlohmann::json> Metrics(const fs::path& run) {
 TEST(Pbrl, OracleRunWritesSummaryFeedbackAndRewardMetrics) {
   testing::ScratchDir scratch("pbrl-oracle");
   const fs::path run = RunPbrl(Short(scratch.path()), {"teacher=oracle"});
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = SummaryWithoutTimes(run);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_EQ(s["labels_answered"], 30);  // the oracle answers everything
   for (const char* key : {"gold_return", "random_return", "normalized_return", "rm_accuracy",
@@ -81,7 +81,7 @@ TEST(Pbrl, OracleRunWritesSummaryFeedbackAndRewardMetrics) {
   ASSERT_EQ(records.size(), 30u);
   EXPECT_EQ(records.front().step, 512);
   int rewards_updates = 0;
-  for (const auto& m : Metrics(run)) {
+  for (const auto& m : MetricsWithoutTimes(run)) {
     if (m.contains("rm/train_accuracy")) {
       ++rewards_updates;
       EXPECT_TRUE(m["epic_distance"].is_number());
@@ -108,7 +108,7 @@ TEST(Pbrl, SkipTeacherSpendsTheBudgetOnQueriesItDoesNotAnswer) {
   testing::ScratchDir scratch("pbrl-skip");
   // Every query's larger return is below the threshold: all are skipped.
   const fs::path all = RunPbrl(Short(scratch.path()), {"teacher=skip(eps_skip=1000)"});
-  nlohmann::json s = Summary(all);
+  nlohmann::json s = SummaryWithoutTimes(all);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_EQ(s["labels_answered"], 0);
   EXPECT_TRUE(s["reward_pearson"].is_null());
@@ -117,7 +117,7 @@ TEST(Pbrl, SkipTeacherSpendsTheBudgetOnQueriesItDoesNotAnswer) {
   for (const auto& r : records) EXPECT_FALSE(r.label.has_value());
 
   const fs::path some = RunPbrl(Short(scratch.path()), {"teacher=skip(eps_skip=0.8)", "run.seed=2"});
-  s = Summary(some);
+  s = SummaryWithoutTimes(some);
   EXPECT_EQ(s["labels_asked"], 30);
   int answered = 0;
   for (const auto& r : feedback::ReadFeedbackFile(some / "feedback.jsonl")) answered += r.label.has_value();
@@ -130,7 +130,7 @@ TEST(Pbrl, FileTeacherReplaysTheLabelsOfAnEarlierRun) {
   const fs::path file = scratch / "labels.jsonl";
   fs::copy_file(oracle / "feedback.jsonl", file);
   const fs::path replay = RunPbrl(Short(scratch.path()), {"teacher=file(path=" + file.string() + ")"});
-  nlohmann::json a = Summary(oracle), b = Summary(replay);
+  nlohmann::json a = SummaryWithoutTimes(oracle), b = SummaryWithoutTimes(replay);
   EXPECT_EQ(b["labels_missing_in_file"], 0);
   EXPECT_NE(b["teacher"].get<std::string>().find("file("), std::string::npos);
   a.erase("teacher");
@@ -160,8 +160,8 @@ TEST(Pbrl, ResumingFromACheckpointRepeatsTheUninterruptedRun) {
   RunRequest request;
   request.resume_dir = killed.string();
   ExecuteRun(request);
-  EXPECT_EQ(Summary(killed), Summary(full));
-  EXPECT_EQ(Metrics(killed), Metrics(full));
+  EXPECT_EQ(SummaryWithoutTimes(killed), SummaryWithoutTimes(full));
+  EXPECT_EQ(MetricsWithoutTimes(killed), MetricsWithoutTimes(full));
   EXPECT_EQ(testing::ReadText(killed / "feedback.jsonl"), testing::ReadText(full / "feedback.jsonl"));
 }
 
@@ -177,7 +177,7 @@ TEST(Pbrl, PebblePretrainsThenLearnsFromFeedback) {
                             "eval.epic_samples=8", "run.out_dir=" + scratch.path().string(),
                             "run.threads=1", "run.log_every=200", "run.checkpoint_every=600",
                             "run.progress_seconds=1000"});
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = SummaryWithoutTimes(run);
   EXPECT_EQ(s["labels_asked"], 20);
   EXPECT_EQ(s["reward_updates"], 2);  // at 400 (after pre-training) and 800
   EXPECT_TRUE(s["normalized_return"].is_null());  // no reference_return given
@@ -220,24 +220,24 @@ TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
   testing::ScratchDir scratch("pbrl-cpl");
   const fs::path run = RunPbrl(Short(scratch.path()), {"algo=cpl", "teacher=oracle",
                                                        "cpl.steps_per_round=20"});
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = SummaryWithoutTimes(run);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_TRUE(s["rm_accuracy"].is_null());
   EXPECT_TRUE(s["reward_pearson"].is_null());
   EXPECT_TRUE(s["gold_return"].is_number());
   int updates = 0;
-  for (const auto& m : Metrics(run)) updates += m.contains("cpl/loss");
+  for (const auto& m : MetricsWithoutTimes(run)) updates += m.contains("cpl/loss");
   EXPECT_EQ(updates, 3);
   // On a box (Pendulum-v1) the policy is Gaussian: the run stores its continuous actions and
   // trains on them.
   const fs::path box = RunPbrl(Short(scratch.path()), {"algo=cpl", "env=Pendulum-v1",
                                                        "cpl.steps_per_round=20",
                                                        "run.name=cpl-pendulum"});
-  const nlohmann::json b = Summary(box);
+  const nlohmann::json b = SummaryWithoutTimes(box);
   EXPECT_EQ(b["labels_asked"], 30);
   EXPECT_TRUE(b["gold_return"].is_number());
   int box_updates = 0;
-  for (const auto& m : Metrics(box)) box_updates += m.contains("cpl/loss");
+  for (const auto& m : MetricsWithoutTimes(box)) box_updates += m.contains("cpl/loss");
   EXPECT_EQ(box_updates, 3);
 }
 
@@ -249,7 +249,7 @@ TEST(Pbrl, NoRoundIsAskedOnceTheAgentIsDone) {
                                                        "feedback.every=512",
                                                        "feedback.budget=100",
                                                        "cpl.steps_per_round=5"});
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = SummaryWithoutTimes(run);
   EXPECT_EQ(s["total_steps"], 3072);
   EXPECT_EQ(s["labels_asked"], 50);  // rounds of 10 at 512, ..., 2560; the budget not spent
 }

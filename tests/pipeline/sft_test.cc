@@ -10,15 +10,14 @@
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/pipeline/runner.h"
 #include "test_support.h"
+#include "run_files.h"
 
 namespace rlab::pipeline {
 namespace {
 
 using testing::ScratchDir;
 
-nlohmann::json Summary(const std::filesystem::path& run) {
-  return nlohmann::json::parse(ReadFile(run / "summary.json"));
-}
+using testing::RunSummary;
 
 class SftPipeline : public ::testing::Test {
  protected:
@@ -46,7 +45,7 @@ TEST_F(SftPipeline, TrainsOnAFileAndWritesALoadableModel) {
   const auto run = ExecuteRun(Request({"data.train=" + (dir_ / "train.jsonl").string(),
                                        "optim.steps=60", "optim.learning_rate=3e-3",
                                        "data.eval_fraction=0.1"}));
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = RunSummary(run);
   // Four prompts, each with one fixed three-letter answer: the loss on completion tokens
   // falls far below that of a uniform guess over 259 tokens (ln 259 = 5.56).
   EXPECT_LT(s["train_loss"].get<double>(), 1.0) << s.dump();
@@ -76,9 +75,9 @@ TEST_F(SftPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   resume.resume_dir = cut.string();
   resume.threads = 1;
   ExecuteRun(resume);
-  EXPECT_EQ(Summary(cut)["train_loss"].get<double>(), Summary(full)["train_loss"].get<double>());
-  EXPECT_EQ(Summary(cut)["exact_match"].get<double>(), Summary(full)["exact_match"].get<double>());
-  EXPECT_EQ(Summary(cut)["eval_loss"].get<double>(), Summary(full)["eval_loss"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["train_loss"].get<double>(), RunSummary(full)["train_loss"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["exact_match"].get<double>(), RunSummary(full)["exact_match"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["eval_loss"].get<double>(), RunSummary(full)["eval_loss"].get<double>());
 }
 
 TEST_F(SftPipeline, BadDataNamesFileLineAndField) {

@@ -20,7 +20,7 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-const auto Summary = testing::RunSummary;
+using testing::RunSummary;
 
 class TrainRmPipeline : public ::testing::Test {
  protected:
@@ -44,7 +44,7 @@ class TrainRmPipeline : public ::testing::Test {
 
 TEST_F(TrainRmPipeline, WritesARewardModelThatEvalRmJudgesTheSameWay) {
   const auto run = ExecuteRun(Request("train-rm", {}));
-  const nlohmann::json s = Summary(run);
+  const nlohmann::json s = RunSummary(run);
   for (const char* key : {"accuracy", "ece", "train_loss", "margin", "eval_records",
                           "train_tokens_per_second"}) {
     EXPECT_TRUE(s.contains(key)) << key << " missing in " << s.dump();
@@ -56,7 +56,7 @@ TEST_F(TrainRmPipeline, WritesARewardModelThatEvalRmJudgesTheSameWay) {
   // eval-rm draws the same held-out task pairs (same seed and count): same figures.
   const auto eval = ExecuteRun(Request("eval-rm", {"model=" + model.string(),
                                                    "data=task:keywords", "task_pairs=40"}));
-  const nlohmann::json e = Summary(eval);
+  const nlohmann::json e = RunSummary(eval);
   EXPECT_DOUBLE_EQ(e["accuracy"].get<double>(), s["accuracy"].get<double>());
   EXPECT_DOUBLE_EQ(e["ece"].get<double>(), s["ece"].get<double>());
 }
@@ -64,7 +64,7 @@ TEST_F(TrainRmPipeline, WritesARewardModelThatEvalRmJudgesTheSameWay) {
 TEST_F(TrainRmPipeline, EnsembleKeepsMembersAndWarmAveragesThem) {
   const auto ensemble = ExecuteRun(Request("train-rm", {"ensemble.members=2", "optim.steps=6"}));
   EXPECT_TRUE(fs::exists(ensemble / "reward_model" / "ensemble.json"));
-  EXPECT_EQ(Summary(ensemble)["member_accuracy"].size(), 2u);
+  EXPECT_EQ(RunSummary(ensemble)["member_accuracy"].size(), 2u);
   reward::TextRewardModel members = reward::LoadTextRewardModel(ensemble / "reward_model");
   EXPECT_EQ(members.size(), 2);
   // Members start from their own seeds: different heads.
@@ -92,9 +92,9 @@ TEST_F(TrainRmPipeline, ResumedEnsembleEndsWhereAnUninterruptedOneDoes) {
   fs::remove_all(cut / "reward_model" / "member_1");
   fs::remove(cut / "reward_model" / "ensemble.json");
   testing::ResumeRun(cut);
-  EXPECT_EQ(Summary(cut)["train_loss"].get<double>(), Summary(full)["train_loss"].get<double>());
-  EXPECT_EQ(Summary(cut)["accuracy"].get<double>(), Summary(full)["accuracy"].get<double>());
-  EXPECT_EQ(Summary(cut)["member_accuracy"], Summary(full)["member_accuracy"]);
+  EXPECT_EQ(RunSummary(cut)["train_loss"].get<double>(), RunSummary(full)["train_loss"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["accuracy"].get<double>(), RunSummary(full)["accuracy"].get<double>());
+  EXPECT_EQ(RunSummary(cut)["member_accuracy"], RunSummary(full)["member_accuracy"]);
 }
 
 TEST_F(TrainRmPipeline, RatingObjectivesNeedRatings) {
@@ -118,8 +118,8 @@ TEST_F(TrainRmPipeline, DuplicatesAndContradictionsAreCounted) {
   testing::WriteText(dir_ / "dups.jsonl", lines);
   const auto run = ExecuteRun(Request("train-rm", {"data.train=" + (dir_ / "dups.jsonl").string(),
                                                    "data.eval_fraction=0", "optim.steps=1"}));
-  EXPECT_EQ(Summary(run)["train_duplicates"].get<int64_t>(), 1);
-  EXPECT_EQ(Summary(run)["train_contradictions"].get<int64_t>(), 1);
+  EXPECT_EQ(RunSummary(run)["train_duplicates"].get<int64_t>(), 1);
+  EXPECT_EQ(RunSummary(run)["train_contradictions"].get<int64_t>(), 1);
 }
 
 TEST_F(TrainRmPipeline, TooLongRecordsAreReportedNotSilentlyCut) {
@@ -137,8 +137,8 @@ TEST_F(TrainRmPipeline, TooLongRecordsAreReportedNotSilentlyCut) {
   const auto run = ExecuteRun(Request("train-rm", {file, "data.max_length=20",
                                                    "data.truncation=keep_end", "optim.steps=2",
                                                    "data.eval_fraction=0.2"}));
-  EXPECT_EQ(Summary(run)["train_truncated"].get<int64_t>(), 8);
-  EXPECT_EQ(Summary(run)["eval_truncated"].get<int64_t>(), 2);
+  EXPECT_EQ(RunSummary(run)["train_truncated"].get<int64_t>(), 8);
+  EXPECT_EQ(RunSummary(run)["eval_truncated"].get<int64_t>(), 2);
 }
 
 }  // namespace

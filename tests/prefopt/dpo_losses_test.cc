@@ -7,13 +7,14 @@
 
 #include "rlab/prefopt/dpo_losses.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::prefopt {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
-double LogSigmoid(double x) { return -std::log1p(std::exp(-x)); }
-double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+using testing::kDouble;
+using testing::LogSigmoid;
+using testing::Sigmoid;
 
 // Two pairs: policy and reference log-probs of chosen and rejected completions, lengths 4, 2.
 const std::vector<double> kC = {-6.0, -3.0}, kR = {-7.5, -2.5}, kRc = {-6.5, -3.2},

@@ -7,12 +7,13 @@
 
 #include "rlab/prefopt/kto_loss.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::prefopt {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
-double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+using testing::kDouble;
+using testing::Sigmoid;
 
 KtoInputs Inputs(double kl_shift) {
   return {torch::tensor({-5.0, -4.0, -6.0}, kDouble), torch::tensor({-5.5, -3.0, -6.2}, kDouble),

@@ -11,11 +11,12 @@
 #include "rlab/prefopt/policy_objective.h"
 #include "rlab/prefopt/pro_loss.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::prefopt {
 namespace {
 
-double LogSigmoid(double x) { return -std::log1p(std::exp(-x)); }
+using testing::LogSigmoid;
 
 double Metric(const PolicyLossResult& r, const std::string& name) {
   for (const auto& [k, v] : r.metrics) {

@@ -6,11 +6,12 @@
 
 #include "rlab/reward/constrained_rewards.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::reward {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 
 ConstrainedReward Make(double lr = 0.1) {
   LagrangeSettings s;

@@ -6,21 +6,18 @@
 
 #include "rlab/reward/ensemble_aggregation.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::reward {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 
 torch::Tensor Members() {
   return torch::tensor({1.0, 2.0, 0.0, 3.0, 2.0, -1.0, 2.0, 5.0, 1.0}, kDouble).reshape({3, 3});
 }
 
-void ExpectValues(const torch::Tensor& got, const std::vector<double>& want) {
-  ASSERT_EQ(got.dim(), 1);
-  ASSERT_EQ(got.size(0), static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i].item<double>(), want[i], 1e-12);
-}
+using testing::ExpectValues;
 
 TEST(EnsembleAggregation, MatchesClosedForms) {
   ExpectValues((*MakeEnsembleAggregation("mean"))(Members()), {2.0, 3.0, 0.0});

@@ -8,11 +8,12 @@
 
 #include "rlab/reward/kl_estimators.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::reward {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 
 TEST(KlEstimators, MatchTheirFormulas) {
   // d = logp - ref = 0.5, -1, 0.

@@ -7,11 +7,12 @@
 
 #include "rlab/reward/preference_losses.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::reward {
 namespace {
 
-double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+using testing::Sigmoid;
 
 PairRewards Pairs(std::vector<double> c, std::vector<double> r, std::vector<double> m,
                   std::vector<bool> tie) {

@@ -7,21 +7,16 @@
 
 #include "rlab/reward/reward_transforms.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::reward {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 const torch::Tensor kR = torch::tensor({1.0, 2.0, 4.0, -1.0}, kDouble);
 const torch::Tensor kRef = torch::tensor({0.5, 2.5, 1.0, -1.0}, kDouble);
 
-void ExpectValues(const torch::Tensor& got, const std::vector<double>& want, double tol = 1e-12) {
-  ASSERT_EQ(got.dim(), 1);
-  ASSERT_EQ(got.size(0), static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_NEAR(got[i].item<double>(), want[i], tol) << "entry " << i;
-  }
-}
+using testing::ExpectValues;
 
 TEST(RewardTransforms, BatchTransformsMatchClosedForms) {
   ExpectValues((*MakeRewardTransform("identity"))(kR), {1.0, 2.0, 4.0, -1.0});

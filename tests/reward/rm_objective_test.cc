@@ -9,11 +9,12 @@
 
 #include "rlab/reward/rm_objective.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::reward {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 
 double Softplus(double x) { return std::log1p(std::exp(x)); }
 

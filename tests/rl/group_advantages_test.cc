@@ -8,11 +8,12 @@
 
 #include "rlab/rl/group_advantages.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::rl {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 // Two prompts, three completions each; the second group has no spread.
 const std::vector<double> kRewards = {1.0, 0.0, 0.5, 2.0, 2.0, 2.0};
 

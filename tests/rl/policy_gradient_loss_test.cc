@@ -10,11 +10,12 @@
 
 #include "rlab/rl/policy_gradient_loss.h"
 #include "test_support.h"
+#include "numeric_support.h"
 
 namespace rlab::rl {
 namespace {
 
-const auto kDouble = torch::TensorOptions().dtype(torch::kFloat64);
+using testing::kDouble;
 constexpr int kB = 2, kT = 3;
 // log ratios 0.3, -0.05, 0 | -0.3, 0, 0.2; the third token of sequence 0 is padding.
 const double kLogp[kB][kT] = {{-1.0, -0.5, -2.0}, {-0.3, -1.2, -0.8}};

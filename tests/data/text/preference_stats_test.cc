@@ -8,7 +8,7 @@
 namespace rlab::data {
 namespace {
 
-PreferenceRecord Make(std::string prompt, std::vector<std::string> responses) {
+PreferenceRecord MakeRecord(std::string prompt, std::vector<std::string> responses) {
   PreferenceRecord r;
   r.prompt = std::move(prompt);
   r.responses = std::move(responses);
@@ -16,10 +16,10 @@ PreferenceRecord Make(std::string prompt, std::vector<std::string> responses) {
 }
 
 TEST(PreferenceStats, CountsAndLengths) {
-  std::vector<PreferenceRecord> records = {Make("ab", {"x", "\xc3\xa9\xc3\xa9"}),  // é é: 2 chars, 4 bytes
-                                           Make("abcd", {"xyz", "w"}),
-                                           Make("ab", {"x", "\xc3\xa9\xc3\xa9"}),
-                                           Make("p", {"a", "b", "c"})};
+  std::vector<PreferenceRecord> records = {MakeRecord("ab", {"x", "\xc3\xa9\xc3\xa9"}),  // é é: 2 chars, 4 bytes
+                                           MakeRecord("abcd", {"xyz", "w"}),
+                                           MakeRecord("ab", {"x", "\xc3\xa9\xc3\xa9"}),
+                                           MakeRecord("p", {"a", "b", "c"})};
   records[3].ranked = true;
   records[1].tie = true;
   records[1].margin = 1.0;

@@ -8,22 +8,19 @@
 
 #include "rlab/models/generation/generate.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
+#include "../stories260k.h"
 
 namespace rlab::models {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path ModelDir() {
-  return fs::path(RLAB_SOURCE_DIR) / ".." / "shared" / "data" / "stories260K";
-}
-
 TEST(GenerationRealData, Stories260KSameTokensWithAndWithoutTheCache) {
-  if (!fs::exists(ModelDir() / "model.safetensors")) {
-    GTEST_SKIP() << "stories260K is not in " << ModelDir().string()
+  if (!fs::exists(testing::Stories260KDir() / "model.safetensors")) {
+    GTEST_SKIP() << "stories260K is not in " << testing::Stories260KDir().string()
                  << "; this test needs ../shared/data";
   }
-  Transformer model = LoadHfTransformer(ModelDir());
+  Transformer model = LoadHfTransformer(testing::Stories260KDir());
   model->eval();
   for (const double temperature : {0.0, 1.0}) {
     GenerationOptions o;

@@ -92,10 +92,10 @@ TEST(Sampling, TruncatedSamplingNeverLeavesTheSet) {
 TEST(Sampling, RejectsBadOptions) {
   SamplingOptions o;
   o.top_p = 0.0;
-  EXPECT_NE(testing::ErrorOf([&] { o.Validate(); }).find("top_p"), std::string::npos);
+  EXPECT_NE(rlab::testing::ErrorOf([&] { o.Validate(); }).find("top_p"), std::string::npos);
   o = {};
   o.top_k = -1;
-  EXPECT_NE(testing::ErrorOf([&] { o.Validate(); }).find("top_k"), std::string::npos);
+  EXPECT_NE(rlab::testing::ErrorOf([&] { o.Validate(); }).find("top_k"), std::string::npos);
 }
 
 }  // namespace

@@ -10,16 +10,15 @@
 #include "rlab/models/safetensors/reader.h"
 #include "rlab/models/safetensors/writer.h"
 #include "test_support.h"
+#include "../stories260k.h"
 
 namespace rlab::models {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path ModelDir() { return fs::path(RLAB_SOURCE_DIR) / ".." / "shared" / "data" / "stories260K"; }
-
 TEST(SafetensorsRealData, Stories260KLoadsWithTheConfiguredShapes) {
-  const fs::path dir = ModelDir();
+  const fs::path dir = testing::Stories260KDir();
   if (!fs::exists(dir / "model.safetensors")) {
     GTEST_SKIP() << "stories260K is not in " << dir.string() << "; this test needs ../shared/data";
   }

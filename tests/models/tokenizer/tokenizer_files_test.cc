@@ -17,9 +17,7 @@ using rlab::testing::ScratchDir;
 using rlab::testing::WriteText;
 using testing::TinyVocab;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using rlab::testing::Contains;
 
 // A vocabulary with merges for "hello" (id 259) and "Ġworld" (id 264).
 TinyVocab HelloVocab() {

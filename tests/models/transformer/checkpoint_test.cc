@@ -20,9 +20,7 @@ using rlab::testing::WriteText;
 using testing::TinyGpt2;
 using testing::TinyLlama;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using rlab::testing::Contains;
 
 TEST(TransformerConfig, ParsesGpt2) {
   const auto json = nlohmann::json::parse(R"({"model_type": "gpt2", "vocab_size": 50257,

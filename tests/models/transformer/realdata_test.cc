@@ -11,20 +11,17 @@
 
 #include "rlab/models/safetensors/reader.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
+#include "../stories260k.h"
 
 namespace rlab::models {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path ModelDir() {
-  return fs::path(RLAB_SOURCE_DIR) / ".." / "shared" / "data" / "stories260K";
-}
-
-#define SKIP_WITHOUT_MODEL()                                                                  \
-  if (!fs::exists(ModelDir() / "model.safetensors")) {                                       \
-    GTEST_SKIP() << "stories260K is not in " << ModelDir().string()                           \
-                 << "; this test needs ../shared/data";                                      \
+#define SKIP_WITHOUT_MODEL()                                                      \
+  if (!fs::exists(testing::Stories260KDir() / "model.safetensors")) {             \
+    GTEST_SKIP() << "stories260K is not in " << testing::Stories260KDir().string() \
+                 << "; this test needs ../shared/data";                          \
   }
 
 constexpr int64_t kBos = 1;
@@ -154,7 +151,7 @@ class LoopLlama {
 TEST(TransformerRealData, Stories260KDecodesTheSameWithAndWithoutTheCache) {
   SKIP_WITHOUT_MODEL();
   torch::NoGradGuard no_grad;
-  Transformer model = LoadHfTransformer(ModelDir());
+  Transformer model = LoadHfTransformer(testing::Stories260KDir());
   model->eval();
   EXPECT_EQ(model->config().arch, TransformerArch::kLlama);
   EXPECT_EQ(model->config().num_kv_heads, 4);
@@ -183,11 +180,11 @@ TEST(TransformerRealData, Stories260KDecodesTheSameWithAndWithoutTheCache) {
 TEST(TransformerRealData, Stories260KMatchesALoopForwardPass) {
   SKIP_WITHOUT_MODEL();
   torch::NoGradGuard no_grad;
-  const TransformerConfig config = ReadTransformerConfig(ModelDir() / "config.json");
+  const TransformerConfig config = ReadTransformerConfig(testing::Stories260KDir() / "config.json");
   SafetensorsReadOptions options;
   options.to_float32 = true;
-  const SafetensorsContents contents = ReadSafetensors(ModelDir() / "model.safetensors", options);
-  Transformer model = LoadHfTransformer(ModelDir());
+  const SafetensorsContents contents = ReadSafetensors(testing::Stories260KDir() / "model.safetensors", options);
+  Transformer model = LoadHfTransformer(testing::Stories260KDir());
   model->eval();
 
   const std::vector<int64_t> ids{kBos, 403, 261, 77};

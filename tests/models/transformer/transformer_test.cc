@@ -32,7 +32,7 @@ Transformer MakeModel(const TransformerConfig& config, uint64_t seed = 7) {
   return model;
 }
 
-torch::Tensor Ids(std::vector<int64_t> ids) {
+torch::Tensor IdTensor(std::vector<int64_t> ids) {
   const int64_t n = static_cast<int64_t>(ids.size());
   return torch::tensor(ids, torch::kInt64).view({1, n});  // [1, T]
 }
@@ -57,7 +57,7 @@ TEST(Transformer, AFutureTokenNeverChangesEarlierLogits) {
   torch::NoGradGuard no_grad;
   for (const auto& config : AllConfigs()) {
     Transformer model = MakeModel(config);
-    const torch::Tensor a = Ids({3, 9, 1, 4, 7, 2});
+    const torch::Tensor a = IdTensor({3, 9, 1, 4, 7, 2});
     torch::Tensor b = a.clone();
     b.index_put_({0, 5}, 11);  // a different last token
     torch::Tensor c = a.clone();
@@ -111,7 +111,7 @@ void CheckPadding(bool left) {
     for (int64_t b = 0; b < 3; ++b) {
       const int64_t n = static_cast<int64_t>(rows[b].size());
       const int64_t start = left ? width - n : 0;
-      const torch::Tensor alone = model(Ids(rows[b]))[0];  // [n, V]
+      const torch::Tensor alone = model(IdTensor(rows[b]))[0];  // [n, V]
       EXPECT_LT(MaxAbsDiff(batch[b].slice(0, start, start + n), alone), 1e-5)
           << Describe(config) << " row " << b;
     }

@@ -78,8 +78,9 @@ std::string Subset(const nlohmann::json& o, const std::string& where) {
   return Text(o["subset"], where, "subset");
 }
 
-PreferenceRecord ParseRecord(const nlohmann::json& o, const models::ChatTemplate& chat,
-                             const std::string& where) {
+PreferenceRecord ParsePreferenceRecord(const nlohmann::json& o,
+                                       const models::ChatTemplate& chat,
+                                       const std::string& where) {
   RLAB_CHECK(o.is_object(), "{}: expected a JSON object, found {}", where, o.dump());
   PreferenceRecord r;
   r.where = where;
@@ -190,7 +191,7 @@ std::vector<PreferenceRecord> ReadPreferenceRecords(const fs::path& path,
                                                     const models::ChatTemplate& chat) {
   std::vector<PreferenceRecord> records;
   ForEachRecord(path, [&](const nlohmann::json& record, const std::string& where) {
-    records.push_back(ParseRecord(record, chat, where));
+    records.push_back(ParsePreferenceRecord(record, chat, where));
   });
   return records;
 }

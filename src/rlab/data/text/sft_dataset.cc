@@ -51,8 +51,8 @@ SftRecord FromMessages(const std::vector<models::ChatMessage>& messages,
   return record;
 }
 
-SftRecord ParseRecord(const nlohmann::json& object, const models::ChatTemplate& chat,
-                      const std::string& where) {
+SftRecord ParseSftRecord(const nlohmann::json& object, const models::ChatTemplate& chat,
+                         const std::string& where) {
   RLAB_CHECK(object.is_object(), "{}: expected a JSON object, found {}", where, object.dump());
   if (object.contains("messages")) {
     return FromMessages(ParseChatMessages(object["messages"], where, "messages"), chat, where);
@@ -99,7 +99,7 @@ int64_t SftExample::TrainedTokens() const {
 std::vector<SftRecord> ReadSftRecords(const fs::path& path, const models::ChatTemplate& chat) {
   std::vector<SftRecord> records;
   ForEachRecord(path, [&](const nlohmann::json& record, const std::string& where) {
-    records.push_back(ParseRecord(record, chat, where));
+    records.push_back(ParseSftRecord(record, chat, where));
   });
   return records;
 }
