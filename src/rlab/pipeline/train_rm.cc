@@ -49,6 +49,7 @@ void TrainRmConfig::Validate() const {
   RLAB_CHECK(eval_every >= 0 && eval_batch_size >= 1,
              "eval_every must be >= 0 and eval_batch_size >= 1");
   reward::MakeRmObjective(objective);  // an unknown objective fails before any work
+  if (!score_pooling.empty()) models::ParseScorePooling(score_pooling);
 }
 
 namespace {
@@ -88,14 +89,20 @@ Backbone OpenBackbone(const TrainRmConfig& c, uint64_t seed) {
 }
 
 // A member's fresh model: the backbone's weights and a head drawn from `init_seed`.
-models::SequenceRewardModel NewMember(const Backbone& b, int64_t head_size, uint64_t init_seed) {
+models::SequenceRewardModel NewMember(const Backbone& b, int64_t head_size,
+                                      const std::string& pooling, uint64_t init_seed) {
   torch::manual_seed(init_seed);
+  const models::ScorePooling fresh_pooling =
+      pooling.empty() ? models::ScorePooling::kLastToken : models::ParseScorePooling(pooling);
   models::SequenceRewardModel m =
       b.reward_model_dir.empty()
-          ? models::RewardModelFromLanguageModel(b.lm.model, head_size)
-          : models::LoadSequenceRewardModel(b.reward_model_dir, head_size);
+          ? models::RewardModelFromLanguageModel(b.lm.model, head_size, fresh_pooling)
+          : models::LoadSequenceRewardModel(b.reward_model_dir, head_size, fresh_pooling);
   RLAB_CHECK(m->num_labels() == head_size, "{} has {} outputs; the objective needs {}",
              b.reward_model_dir.string(), m->num_labels(), head_size);
+  RLAB_CHECK(pooling.empty() || m->pooling() == fresh_pooling,
+             "{} reads its head with score_pooling={}; the config asks for {}",
+             b.reward_model_dir.string(), models::ScorePoolingName(m->pooling()), pooling);
   return m;
 }
 
@@ -202,7 +209,7 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
     };
 
     models::SequenceRewardModel model =
-        NewMember(backbone, objective->head_size(), member_seed(0, "init"));
+        NewMember(backbone, objective->head_size(), c.score_pooling, member_seed(0, "init"));
     model->train();
     auto optimizer = MakeAdamW(model->parameters(), c.optim);
     CheckpointState state;
@@ -234,7 +241,8 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
       if (!restored) {
         // A fresh member: new weights (and optimiser state), counters from zero.
         torch::NoGradGuard no_grad;
-        const auto fresh = NewMember(backbone, objective->head_size(), member_seed(member, "init"));
+        const auto fresh = NewMember(backbone, objective->head_size(), c.score_pooling,
+                                     member_seed(member, "init"));
         for (auto& p : model->named_parameters()) p.value().copy_(fresh->named_parameters()[p.key()]);
         optimizer = MakeAdamW(model->parameters(), c.optim);
         state = CheckpointState();

@@ -1,5 +1,6 @@
 // train-rm: a reward model for text from preference data (TRL's RewardTrainer conventions):
-// a transformer backbone with a head read at the last real token, trained with an objective
+// a transformer backbone with a head read at the last real token (or, with score_pooling=sum,
+// summed over every token: models/transformer/sequence_reward_model.h), trained with an objective
 // of reward/rm_objective.h (Bradley-Terry by default; ties, rankings, ratings, quantiles and
 // the General Preference Model too). Several members make an ensemble (own seed and
 // bootstrap each) or, with ensemble.mode=warm, WARM: members from one initialisation whose
@@ -75,6 +76,7 @@ struct TrainRmConfig {
   std::string model = "preset:tiny";
   std::string tokenizer;
   std::string objective = "bradley_terry";
+  std::string score_pooling;  // last | sum; empty: the starting reward model's, else last
   RmTrainData data;
   LmOptim optim;
   RmEnsembleOptions ensemble;
@@ -90,6 +92,9 @@ struct TrainRmConfig {
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
     v("objective", objective, "reward-model objective: bradley_terry, rao_kupper, davidson, "
                               "plackett_luce, regression, quantile, gpm (with options)");
+    v("score_pooling", score_pooling,
+      "where the head reads the backbone: last (the last real token, as Hugging Face) or sum "
+      "(summed over every real token); empty: the starting reward model's, else last");
     v("data", data, "training and held-out preference data");
     v("optim", optim, "optimiser and schedule (batch_size counts records)");
     v("ensemble", ensemble, "several members: an ensemble or WARM");

@@ -152,7 +152,8 @@ void WriteEnsembleIndex(const fs::path& dir, const std::vector<std::string>& mem
 models::SequenceRewardModel AverageWeights(const std::vector<models::SequenceRewardModel>& members) {
   RLAB_CHECK(!members.empty(), "weight averaging needs at least one member");
   const auto& first = members.front();
-  models::SequenceRewardModel average(first->backbone->config(), first->num_labels());
+  models::SequenceRewardModel average(first->backbone->config(), first->num_labels(),
+                                        first->pooling());
   torch::NoGradGuard no_grad;
   auto target = average->named_parameters();
   for (auto& item : target) {

@@ -99,6 +99,41 @@ TEST_P(SequenceRewardModelTest, RewardModelFromLanguageModelCopiesTheBackbone) {
   EXPECT_TRUE(torch::equal(lm->Hidden(ids), rm->backbone->Hidden(ids)));
 }
 
+TEST_P(SequenceRewardModelTest, SumPoolingAddsTheHeadOverRealTokensAndIsSaved) {
+  rlab::testing::ScratchDir dir("sequence_reward_model_sum");
+  torch::manual_seed(8);
+  SequenceRewardModel rm(GetParam(), 1, ScorePooling::kSum);
+  rm->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor ids = torch::tensor({{5, 6, 7, 0}, {0, 1, 2, 3}});
+  const torch::Tensor mask = torch::tensor({{1, 1, 1, 0}, {0, 1, 1, 1}});
+  // The head at every position of each row alone, summed by hand.
+  for (int64_t row = 0; row < 2; ++row) {
+    const torch::Tensor real = ids[row].masked_select(mask[row].to(torch::kBool)).unsqueeze(0);
+    const torch::Tensor per_token = rm->score(rm->backbone->Hidden(real)).sum();
+    EXPECT_NEAR(rm(ids, mask)[row].item<float>(), per_token.item<float>(), 1e-5) << row;
+  }
+  SaveSequenceRewardModel(rm, dir.path());
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(dir / "config.json"))["rlab_score_pooling"], "sum");
+  SequenceRewardModel back = LoadSequenceRewardModel(dir.path());
+  EXPECT_EQ(back->pooling(), ScorePooling::kSum);
+  EXPECT_TRUE(torch::equal(rm(ids, mask), back(ids, mask)));
+  // A last-token model writes no key: other libraries read it the same way.
+  SaveSequenceRewardModel(SequenceRewardModel(GetParam()), dir.path());
+  EXPECT_FALSE(nlohmann::json::parse(ReadFile(dir / "config.json")).contains("rlab_score_pooling"));
+  EXPECT_EQ(LoadSequenceRewardModel(dir.path())->pooling(), ScorePooling::kLastToken);
+}
+
+TEST(SequenceRewardModel, BadPoolingIsNamed) {
+  rlab::testing::ScratchDir dir("sequence_reward_model_bad_pooling");
+  SaveSequenceRewardModel(SequenceRewardModel(testing::TinyGpt2()), dir.path(),
+                          {{"rlab_score_pooling", "mean"}});
+  const std::string error = rlab::testing::ErrorOf([&] { LoadSequenceRewardModel(dir.path()); });
+  EXPECT_NE(error.find("config.json"), std::string::npos) << error;
+  EXPECT_NE(error.find("rlab_score_pooling"), std::string::npos) << error;
+  EXPECT_NE(error.find("'mean'"), std::string::npos) << error;
+}
+
 INSTANTIATE_TEST_SUITE_P(Families, SequenceRewardModelTest,
                          ::testing::Values(testing::TinyGpt2(), testing::TinyLlama(2, false)),
                          [](const auto& info) {

@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kScoreName = "score.weight";
+constexpr const char* kPoolingKey = "rlab_score_pooling";
 
 // The backbone never needs an output layer of its own; tying it keeps an untied checkpoint's
 // lm_head.weight from being required (it is skipped when present).
@@ -26,9 +27,19 @@ TransformerConfig BackboneConfig(TransformerConfig config) {
 
 }  // namespace
 
+ScorePooling ParseScorePooling(const std::string& name) {
+  if (name == "last") return ScorePooling::kLastToken;
+  if (name == "sum") return ScorePooling::kSum;
+  RLAB_FAIL("score pooling must be last or sum, got '{}'", name);
+}
+
+std::string ScorePoolingName(ScorePooling pooling) {
+  return pooling == ScorePooling::kSum ? "sum" : "last";
+}
+
 SequenceRewardModelImpl::SequenceRewardModelImpl(const TransformerConfig& config,
-                                                 int64_t num_labels)
-    : num_labels_(num_labels) {
+                                                 int64_t num_labels, ScorePooling pooling)
+    : num_labels_(num_labels), pooling_(pooling) {
   RLAB_CHECK(num_labels >= 1, "a reward model needs num_labels >= 1, got {}", num_labels);
   backbone = register_module("backbone", Transformer(BackboneConfig(config)));
   score = register_module(
@@ -55,19 +66,19 @@ torch::Tensor AtLastRealToken(const torch::Tensor& hidden, const torch::Tensor& 
 
 }  // namespace
 
-torch::Tensor SequenceRewardModelImpl::LastHidden(const torch::Tensor& ids,
-                                                  const torch::Tensor& attention_mask) {
-  return AtLastRealToken(backbone->Hidden(ids, attention_mask), attention_mask);
-}
-
 torch::Tensor SequenceRewardModelImpl::Head(const torch::Tensor& hidden,
                                             const torch::Tensor& attention_mask) {
-  return score(AtLastRealToken(hidden, attention_mask));  // [B, num_labels]
+  if (pooling_ == ScorePooling::kLastToken) {
+    return score(AtLastRealToken(hidden, attention_mask));  // [B, num_labels]
+  }
+  // The head is linear, so summing its outputs equals reading it at the summed hidden state.
+  const torch::Tensor mask = attention_mask.to(hidden.dtype()).unsqueeze(-1);  // [B, T, 1]
+  return score((hidden * mask).sum(1));  // [B, num_labels]
 }
 
 torch::Tensor SequenceRewardModelImpl::Outputs(const torch::Tensor& ids,
                                                const torch::Tensor& attention_mask) {
-  return score(LastHidden(ids, attention_mask));  // [B, num_labels]
+  return Head(backbone->Hidden(ids, attention_mask), attention_mask);  // [B, num_labels]
 }
 
 torch::Tensor SequenceRewardModelImpl::forward(const torch::Tensor& ids,
@@ -77,8 +88,28 @@ torch::Tensor SequenceRewardModelImpl::forward(const torch::Tensor& ids,
   return Outputs(ids, attention_mask).squeeze(-1);  // [B]
 }
 
+namespace {
+
+// A checkpoint's pooling: config.json's rlab_score_pooling, else the last token (every other
+// library's convention).
+ScorePooling ReadScorePooling(const fs::path& config_path) {
+  const nlohmann::json config = nlohmann::json::parse(ReadFile(config_path), nullptr, false);
+  if (!config.is_object() || !config.contains(kPoolingKey)) return ScorePooling::kLastToken;
+  const nlohmann::json& value = config[kPoolingKey];
+  RLAB_CHECK(value.is_string(), "{}: {} must be a string (last or sum)", config_path.string(),
+             kPoolingKey);
+  try {
+    return ParseScorePooling(value.get<std::string>());
+  } catch (const std::exception& e) {
+    RLAB_FAIL("{}: {}: {}", config_path.string(), kPoolingKey, e.what());
+  }
+}
+
+}  // namespace
+
 SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir,
-                                            int64_t num_labels_for_fresh_head) {
+                                            int64_t num_labels_for_fresh_head,
+                                            ScorePooling pooling_for_fresh_head) {
   std::map<std::string, torch::Tensor> tensors = ReadHfWeights(dir);
   const TransformerConfig config = ReadTransformerConfig(dir / "config.json");
   const auto it = tensors.find(kScoreName);
@@ -88,8 +119,9 @@ SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir,
                "{}: score.weight has shape {}; a reward model's head is [num_labels, {}]",
                dir.string(), it->second.sizes(), d);
   }
-  SequenceRewardModel model(config,
-                            it != tensors.end() ? it->second.size(0) : num_labels_for_fresh_head);
+  SequenceRewardModel model(
+      config, it != tensors.end() ? it->second.size(0) : num_labels_for_fresh_head,
+      it != tensors.end() ? ReadScorePooling(dir / "config.json") : pooling_for_fresh_head);
   if (it != tensors.end()) {
     torch::NoGradGuard no_grad;
     model->score->weight.copy_(it->second.to(torch::kFloat32));
@@ -99,8 +131,9 @@ SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir,
   return model;
 }
 
-SequenceRewardModel RewardModelFromLanguageModel(const Transformer& lm, int64_t num_labels) {
-  SequenceRewardModel model(lm->config(), num_labels);
+SequenceRewardModel RewardModelFromLanguageModel(const Transformer& lm, int64_t num_labels,
+                                                 ScorePooling pooling) {
+  SequenceRewardModel model(lm->config(), num_labels, pooling);
   LoadHfTensors(model->backbone, HfTensorsForSave(lm), "language model");
   return model;
 }
@@ -137,6 +170,9 @@ void SaveSequenceRewardModel(const SequenceRewardModel& model, const fs::path& d
     const std::string name = fmt::format("LABEL_{}", i);
     config["id2label"][std::to_string(i)] = name;
     config["label2id"][name] = i;
+  }
+  if (model->pooling() != ScorePooling::kLastToken) {
+    config[kPoolingKey] = ScorePoolingName(model->pooling());
   }
   config.update(extra);
   WriteFileAtomic(dir / "config.json", config.dump(2) + "\n");

@@ -7,6 +7,14 @@
 // "score.weight" [num_labels, d]); a causal-LM checkpoint loads as a backbone with a fresh head.
 // A scalar reward model has num_labels = 1; distributional and preference-embedding heads
 // (reward/rm_objective.h) read several outputs from the same place.
+//
+// Score pooling `sum` is this project's option beside the convention: the head is applied at
+// every real token and the outputs are summed, so the reward is a sum of per-token terms (the
+// form of a dense, token-level reward). A reward that counts things (each new topic word, each
+// repeated word, each word past a length) is a sum of per-token terms a causal transformer
+// sees directly, while read at one token it needs a count the attention average cannot give.
+// A `sum` model records `rlab_score_pooling: sum` in config.json; other libraries ignore the
+// key and would read it at the last token.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -17,16 +25,23 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "rlab/models/transformer/transformer.h"
 
 namespace rlab::models {
 
+// Where the head reads the backbone: at the last real token (Hugging Face) or summed over all.
+enum class ScorePooling { kLastToken, kSum };
+ScorePooling ParseScorePooling(const std::string& name);  // "last" | "sum"
+std::string ScorePoolingName(ScorePooling pooling);
+
 class SequenceRewardModelImpl : public torch::nn::Module {
  public:
   // The backbone's output layer is never used; the head starts N(0, 0.02) from libtorch's
   // default generator, as Hugging Face initialises it.
-  explicit SequenceRewardModelImpl(const TransformerConfig& config, int64_t num_labels = 1);
+  explicit SequenceRewardModelImpl(const TransformerConfig& config, int64_t num_labels = 1,
+                                   ScorePooling pooling = ScorePooling::kLastToken);
 
   // ids [B, T], attention_mask [B, T] (1 = real; left or right padding) -> rewards [B]
   // (num_labels must be 1).
@@ -36,14 +51,14 @@ class SequenceRewardModelImpl : public torch::nn::Module {
   // The head read from the backbone's hidden states [B, T, d] (for callers that also use them).
   torch::Tensor Head(const torch::Tensor& hidden, const torch::Tensor& attention_mask);
   int64_t num_labels() const { return num_labels_; }
-  // The hidden state each reward is read from: [B, d].
-  torch::Tensor LastHidden(const torch::Tensor& ids, const torch::Tensor& attention_mask);
+  ScorePooling pooling() const { return pooling_; }
 
   Transformer backbone{nullptr};
   torch::nn::Linear score{nullptr};  // [num_labels, d], no bias
 
  private:
   int64_t num_labels_;
+  ScorePooling pooling_;
 };
 TORCH_MODULE(SequenceRewardModel);
 
@@ -51,13 +66,16 @@ TORCH_MODULE(SequenceRewardModel);
 torch::Tensor LastRealIndex(const torch::Tensor& attention_mask);
 
 // DIR holds a sequence-classification checkpoint (with score.weight; num_labels is read from
-// its shape) or a causal LM (the head then starts fresh from libtorch's default generator
-// with `num_labels_for_fresh_head` outputs).
-SequenceRewardModel LoadSequenceRewardModel(const std::filesystem::path& dir,
-                                            int64_t num_labels_for_fresh_head = 1);
+// its shape, the pooling from config.json) or a causal LM (the head then starts fresh from
+// libtorch's default generator with `num_labels_for_fresh_head` outputs and
+// `pooling_for_fresh_head`).
+SequenceRewardModel LoadSequenceRewardModel(
+    const std::filesystem::path& dir, int64_t num_labels_for_fresh_head = 1,
+    ScorePooling pooling_for_fresh_head = ScorePooling::kLastToken);
 // A fresh head of `num_labels` outputs on a copy of a causal language model's weights (the
 // usual start of reward-model training: the SFT model as backbone).
-SequenceRewardModel RewardModelFromLanguageModel(const Transformer& lm, int64_t num_labels);
+SequenceRewardModel RewardModelFromLanguageModel(const Transformer& lm, int64_t num_labels,
+                                                 ScorePooling pooling = ScorePooling::kLastToken);
 // Whether DIR's config.json names a *ForSequenceClassification architecture.
 bool IsSequenceClassificationDir(const std::filesystem::path& dir);
 
