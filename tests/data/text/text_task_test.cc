@@ -51,10 +51,43 @@ TEST(ArithmeticTask, TestSplitIsDisjointAndAboutItsShare) {
   EXPECT_NEAR(held, 1000, 150);
 }
 
+TEST(ArithmeticTask, AFlawedDemonstratorAnswersOneTooHighAtItsRate) {
+  const auto task = MakeTextTask("arithmetic(digits=2, demo_error_percent=30)");
+  EXPECT_NE(task->Describe().find("demo_error_percent=30"), std::string::npos);
+  Rng demo_rng(5), clean_rng(5);
+  int wrong = 0;
+  const int n = 4000;
+  for (int i = 0; i < n; ++i) {
+    const TaskExample d = task->SampleDemonstration(demo_rng, TaskSplit::kTrain);
+    const auto& arithmetic = static_cast<const ArithmeticTask&>(*task);
+    const long long answer = arithmetic.Answer(d.prompt);
+    if (task->GoldReward(d.prompt, d.completion) == 0.0) {
+      ++wrong;
+      EXPECT_EQ(d.completion, std::to_string(answer + 1)) << d.prompt;
+    }
+    // Sample's completion stays the exact answer that verifiable rewards compare with.
+    const TaskExample s = task->Sample(clean_rng, TaskSplit::kTrain);
+    EXPECT_EQ(task->GoldReward(s.prompt, s.completion), 1.0) << s.prompt << s.completion;
+  }
+  // Binomial(4000, 0.3): standard deviation 29.
+  EXPECT_NEAR(wrong, 1200, 120);
+  // Without the flaw, demonstrations are Sample's, draw for draw.
+  const auto clean = MakeTextTask("arithmetic(digits=2)");
+  Rng a(9), b(9);
+  for (int i = 0; i < 50; ++i) {
+    const TaskExample d = clean->SampleDemonstration(a, TaskSplit::kTrain);
+    const TaskExample s = clean->Sample(b, TaskSplit::kTrain);
+    EXPECT_EQ(d.prompt + d.completion, s.prompt + s.completion);
+  }
+}
+
 TEST(ArithmeticTask, RejectsBadOptions) {
   EXPECT_NE(testing::ErrorOf([] { MakeTextTask("arithmetic(ops=/)"); }).find("unknown operator"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([] { MakeTextTask("arithmetic(digits=0)"); }).find("digits"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([] { MakeTextTask("arithmetic(demo_error_percent=101)"); })
+                .find("demo_error_percent must be in 0..100"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([] { MakeTextTask("arithmetics"); }).find("keywords"),
             std::string::npos);

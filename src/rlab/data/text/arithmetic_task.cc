@@ -34,6 +34,8 @@ void ArithmeticOptions::Validate() const {
   }
   RLAB_CHECK(test_share_percent >= 1 && test_share_percent <= 50,
              "arithmetic: test_share_percent must be in 1..50, got {}", test_share_percent);
+  RLAB_CHECK(demo_error_percent >= 0 && demo_error_percent <= 100,
+             "arithmetic: demo_error_percent must be in 0..100, got {}", demo_error_percent);
 }
 
 ArithmeticTask::ArithmeticTask(ArithmeticOptions options) : options_(std::move(options)) {
@@ -61,6 +63,15 @@ TaskExample ArithmeticTask::Sample(Rng& rng, TaskSplit split) const {
     const std::string prompt = fmt::format("{}{}{}=", a, op, b);
     return {prompt, fmt::format("{}", Answer(prompt))};
   }
+}
+
+TaskExample ArithmeticTask::SampleDemonstration(Rng& rng, TaskSplit split) const {
+  TaskExample e = Sample(rng, split);
+  // No extra draw without the flaw: clean demonstrations are the same stream as Sample's.
+  if (options_.demo_error_percent > 0 && rng.UniformInt(100) < options_.demo_error_percent) {
+    e.completion = fmt::format("{}", Answer(e.prompt) + 1);
+  }
+  return e;
 }
 
 std::string ArithmeticTask::SampleResponse(std::string_view prompt, Rng& rng) const {
@@ -105,8 +116,11 @@ int64_t ArithmeticTask::MaxCompletionChars() const {
 }
 
 std::string ArithmeticTask::Describe() const {
-  return fmt::format("arithmetic(digits={}, ops={}, test_share_percent={})", options_.digits,
-                     options_.ops, options_.test_share_percent);
+  const std::string flaw = options_.demo_error_percent > 0
+                               ? fmt::format(", demo_error_percent={}", options_.demo_error_percent)
+                               : "";
+  return fmt::format("arithmetic(digits={}, ops={}, test_share_percent={}{})", options_.digits,
+                     options_.ops, options_.test_share_percent, flaw);
 }
 
 }  // namespace rlab::data

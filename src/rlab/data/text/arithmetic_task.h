@@ -14,6 +14,10 @@ struct ArithmeticOptions {
   int digits = 2;           // operands are drawn uniformly from [0, 10^digits)
   std::string ops = "+";    // operators to draw from, any of "+", "-" and "*"
   int test_share_percent = 10;  // operand pairs reserved for the test split (by a fixed hash)
+  // Share of demonstrations (SampleDemonstration) answered one too high: a demonstrator with a
+  // systematic flaw, so that SFT learns the flaw along with the skill and RL with the
+  // exact-match reward has something to correct. Sample's answers stay exact.
+  int demo_error_percent = 0;
   void Validate() const;
 };
 
@@ -21,6 +25,7 @@ class ArithmeticTask : public TextTask {
  public:
   explicit ArithmeticTask(ArithmeticOptions options);
   TaskExample Sample(Rng& rng, TaskSplit split) const override;
+  TaskExample SampleDemonstration(Rng& rng, TaskSplit split) const override;
   // The right answer half of the time, else a wrong one within 10 of it.
   std::string SampleResponse(std::string_view prompt, Rng& rng) const override;
   // 1 when the completion, up to its first newline and without surrounding spaces, is the

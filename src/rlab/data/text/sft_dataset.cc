@@ -109,7 +109,7 @@ std::vector<SftRecord> SampleTaskRecords(const TextTask& task, int64_t count, Ta
   std::vector<SftRecord> records;
   records.reserve(count);
   for (int64_t i = 0; i < count; ++i) {
-    TaskExample example = task.Sample(rng, split);
+    TaskExample example = task.SampleDemonstration(rng, split);
     SftRecord record;
     record.pieces = {{std::move(example.prompt), false}, {std::move(example.completion), true}};
     record.append_eos = true;

@@ -22,12 +22,15 @@ void RegisterTextTasks() {
   r.Register({"arithmetic", "prompts A<op>B= answered by the exact result (exact-match reward)",
               {{"digits", "2", "operand digits"},
                {"ops", "+", "operators to draw from: any of + - *"},
-               {"test_share_percent", "10", "operand pairs held out for the test split"}},
+               {"test_share_percent", "10", "operand pairs held out for the test split"},
+               {"demo_error_percent", "0",
+                "share of SFT demonstrations answered one too high (a flawed demonstrator)"}},
               [](const SpecArgs& a) -> std::unique_ptr<TextTask> {
                 ArithmeticOptions o;
                 o.digits = a.Get<int>("digits");
                 o.ops = a.Get<std::string>("ops");
                 o.test_share_percent = a.Get<int>("test_share_percent");
+                o.demo_error_percent = a.Get<int>("demo_error_percent");
                 return std::make_unique<ArithmeticTask>(o);
               }});
   const KeywordOptions k;

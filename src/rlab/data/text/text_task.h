@@ -27,6 +27,12 @@ class TextTask {
  public:
   virtual ~TextTask() = default;
   virtual TaskExample Sample(Rng& rng, TaskSplit split) const = 0;
+  // A demonstration for supervised fine-tuning: Sample's, unless the task models a flawed
+  // demonstrator (ArithmeticOptions::demo_error_percent). Sample's completion stays the
+  // reference answer that verifiable rewards compare with.
+  virtual TaskExample SampleDemonstration(Rng& rng, TaskSplit split) const {
+    return Sample(rng, split);
+  }
   // Another response to a prompt this task produced, from a distribution of varied quality
   // (good and bad answers), so that pairs of them make preference data.
   virtual std::string SampleResponse(std::string_view prompt, Rng& rng) const = 0;
