@@ -19,11 +19,8 @@ namespace {
 
 TEST(DpoSynthetic, RpoBeatsTheSftModelByGoldReward) {
   testing::ScratchDir dir("dpo_synthetic");
-  RunRequest r;
-  r.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/dpo_synthetic.yaml";
-  r.overrides = {"run.out_dir=" + (dir / "runs").string()};
-  const auto run = ExecuteRun(r);
-  const nlohmann::json s = testing::RunSummary(run);
+  const nlohmann::json s =
+      testing::RunSummary(testing::RunExampleConfig("dpo_synthetic.yaml", dir));
   std::printf("summary: %s\n", s.dump().c_str());
   EXPECT_GE(s["gold_win_rate"].get<double>(), 0.66) << s.dump();
   EXPECT_GT(s["gold_reward"].get<double>(), s["gold_reward_reference"].get<double>() + 0.4);

@@ -11,18 +11,15 @@
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "test_support.h"
+#include "run_files.h"
 
 namespace rlab::pipeline {
 namespace {
 
 TEST(GrpoArithmetic, ExactMatchRewardCorrectsTheDemonstratorsFlaw) {
   testing::ScratchDir dir("grpo_arithmetic");
-  RunRequest r;
-  r.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/grpo_arithmetic.yaml";
-  r.threads = 1;
-  r.overrides = {"run.out_dir=" + (dir / "runs").string(), "optim.steps=50", "eval_every=0"};
-  const auto run = ExecuteRun(r);
-  const auto s = nlohmann::json::parse(ReadFile(run / "summary.json"));
+  const nlohmann::json s = testing::RunSummary(testing::RunExampleConfig(
+      "grpo_arithmetic.yaml", dir, {"optim.steps=50", "eval_every=0"}, /*threads=*/1));
   std::printf("summary: %s\n", s.dump().c_str());
   const double start = s["exact_match_start"].get<double>();
   const double end = s["exact_match"].get<double>();

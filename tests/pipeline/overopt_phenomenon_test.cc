@@ -20,12 +20,10 @@ namespace {
 
 TEST(OveroptPhenomenon, ProxyRisesWhileGoldFallsAfterItsPeak) {
   testing::ScratchDir dir("overopt_phenomenon");
-  RunRequest r;
-  r.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/overopt.yaml";
-  r.overrides = {"run.out_dir=" + (dir / "runs").string(), "proxy.members=1",
-                 "best_of_n.n=[]", "rl.steps=60", "rl.learning_rate=6e-5", "rl.eval_every=10",
-                 "defences=[single]"};
-  const auto run = ExecuteRun(r);
+  const auto run = testing::RunExampleConfig(
+      "overopt.yaml", dir,
+      {"proxy.members=1", "best_of_n.n=[]", "rl.steps=60", "rl.learning_rate=6e-5",
+       "rl.eval_every=10", "defences=[single]"});
   const nlohmann::json s = testing::RunSummary(run);
   std::printf("summary: %s\n", s.dump().c_str());
   std::vector<nlohmann::json> points;

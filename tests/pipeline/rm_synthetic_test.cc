@@ -12,17 +12,15 @@
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "test_support.h"
+#include "run_files.h"
 
 namespace rlab::pipeline {
 namespace {
 
 TEST(RmSynthetic, TinyRewardModelRanksHeldOutGoldPairsAboveChance) {
   testing::ScratchDir dir("rm_synthetic");
-  RunRequest r;
-  r.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/rm_synthetic.yaml";
-  r.overrides = {"run.out_dir=" + (dir / "runs").string(), "optim.steps=400", "eval_every=0"};
-  const auto run = ExecuteRun(r);
-  const auto s = nlohmann::json::parse(ReadFile(run / "summary.json"));
+  const nlohmann::json s = testing::RunSummary(
+      testing::RunExampleConfig("rm_synthetic.yaml", dir, {"optim.steps=400", "eval_every=0"}));
   std::printf("summary: %s\n", s.dump().c_str());
   EXPECT_GE(s["accuracy"].get<double>(), 0.6) << s.dump();
   EXPECT_LT(s["ece"].get<double>(), 0.15) << s.dump();

@@ -8,11 +8,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
+#include "test_support.h"
 
 namespace rlab::testing {
 
@@ -25,6 +28,20 @@ inline std::vector<nlohmann::json> RunMetricLines(const std::filesystem::path& r
   std::vector<nlohmann::json> lines;
   ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& j) { lines.push_back(j); });
   return lines;
+}
+
+// Runs examples/<example> to its end with its runs directory in `scratch`, the overrides on
+// top; returns the run directory.
+inline std::filesystem::path RunExampleConfig(const std::string& example,
+                                              const ScratchDir& scratch,
+                                              std::vector<std::string> overrides = {},
+                                              std::optional<int> threads = std::nullopt) {
+  pipeline::RunRequest request;
+  request.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/" + example;
+  request.threads = threads;
+  request.overrides = {"run.out_dir=" + (scratch / "runs").string()};
+  for (auto& o : overrides) request.overrides.push_back(std::move(o));
+  return pipeline::ExecuteRun(request);
 }
 
 // Copies the finished run `full` to `cut` and rolls the copy back to its checkpoint at `step`:

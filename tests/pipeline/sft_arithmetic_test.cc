@@ -10,17 +10,15 @@
 #include "rlab/core/io.h"
 #include "rlab/pipeline/runner.h"
 #include "test_support.h"
+#include "run_files.h"
 
 namespace rlab::pipeline {
 namespace {
 
 TEST(SftArithmetic, TinyPresetLearnsTwoDigitAddition) {
   testing::ScratchDir dir("sft_arithmetic");
-  RunRequest r;
-  r.config_path = std::string(RLAB_SOURCE_DIR) + "/examples/sft_arithmetic.yaml";
-  r.overrides = {"run.out_dir=" + (dir / "runs").string()};
-  const auto run = ExecuteRun(r);
-  const auto s = nlohmann::json::parse(ReadFile(run / "summary.json"));
+  const nlohmann::json s =
+      testing::RunSummary(testing::RunExampleConfig("sft_arithmetic.yaml", dir));
   std::printf("summary: %s\n", s.dump().c_str());
   EXPECT_GE(s["exact_match"].get<double>(), 0.9) << s.dump();
   EXPECT_LE(s["exact_match_start"].get<double>(), 0.05) << s.dump();
