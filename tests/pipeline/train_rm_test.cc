@@ -97,6 +97,24 @@ TEST_F(TrainRmPipeline, ResumedEnsembleEndsWhereAnUninterruptedOneDoes) {
   EXPECT_EQ(RunSummary(cut)["member_accuracy"], RunSummary(full)["member_accuracy"]);
 }
 
+TEST_F(TrainRmPipeline, SumPoolingIsSavedKeptWhenContinuedAndAMismatchIsRefused) {
+  const auto run = ExecuteRun(Request("train-rm", {"score_pooling=sum", "optim.steps=4"}));
+  const fs::path model = run / "reward_model";
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(model / "config.json"))["rlab_score_pooling"], "sum");
+  // Continuing from that reward model keeps its pooling without being told.
+  const auto more = ExecuteRun(Request("train-rm", {"model=" + model.string(), "optim.steps=2"}));
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(more / "reward_model" / "config.json"))
+                ["rlab_score_pooling"],
+            "sum");
+  const std::string msg = testing::ErrorOf([&] {
+    ExecuteRun(Request("train-rm", {"model=" + model.string(), "score_pooling=last"}));
+  });
+  EXPECT_NE(msg.find("score_pooling=sum; the config asks for last"), std::string::npos) << msg;
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request("train-rm", {"score_pooling=mean"})); })
+                .find("score pooling must be last or sum, got 'mean'"),
+            std::string::npos);
+}
+
 TEST_F(TrainRmPipeline, RatingObjectivesNeedRatings) {
   testing::WriteText(dir_ / "pairs.jsonl",
                      "{\"prompt\": \"a\", \"chosen\": \"good\", \"rejected\": \"bad\"}\n");

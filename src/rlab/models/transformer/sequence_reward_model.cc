@@ -96,13 +96,10 @@ ScorePooling ReadScorePooling(const fs::path& config_path) {
   const nlohmann::json config = nlohmann::json::parse(ReadFile(config_path), nullptr, false);
   if (!config.is_object() || !config.contains(kPoolingKey)) return ScorePooling::kLastToken;
   const nlohmann::json& value = config[kPoolingKey];
-  RLAB_CHECK(value.is_string(), "{}: {} must be a string (last or sum)", config_path.string(),
-             kPoolingKey);
-  try {
-    return ParseScorePooling(value.get<std::string>());
-  } catch (const std::exception& e) {
-    RLAB_FAIL("{}: {}: {}", config_path.string(), kPoolingKey, e.what());
-  }
+  const std::string name = value.is_string() ? value.get<std::string>() : value.dump();
+  RLAB_CHECK(name == "last" || name == "sum", "{}: {} must be last or sum, got '{}'",
+             config_path.string(), kPoolingKey, name);
+  return ParseScorePooling(name);
 }
 
 }  // namespace
