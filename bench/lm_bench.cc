@@ -7,6 +7,7 @@
 //                  --threads 1 --blas 2
 //   bench_lm generate --preset tiny --batch 1 --new-tokens 256 --cache 1 --blas 2
 //   bench_lm generate ... --save DIR   (also writes the weights, for the Python peer)
+//   bench_lm gemm-floor --seq 256 --batch 8 --threads 1 --blas 2   (train's products alone)
 //   bench_lm rm --preset tiny --vocab 259 --seq 64 --batch 16 --blas 2
 //   bench_lm dpo --preset tiny --vocab 259 --seq 64 --batch 8 --save DIR   (DIR: for the peer)
 #include <CLI/CLI.hpp>
@@ -102,6 +103,71 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
                           tokens_per_second,
                           tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9,
                           forward_s / seconds, backward_s / seconds, update_s / seconds)
+                  .c_str());
+}
+
+// The matrix products of one training step alone, at the model's shapes: for every linear layer
+// Y = X W^T the forward product and the backward dX = dY W and dW = dY^T X, and for attention the
+// batched QK^T and PV with their two backward products each, plus the output layer. Their time
+// is the floor a training step cannot go below on this BLAS, so their FLOP rate is the most
+// that `train` could reach (the elementwise work, softmax and norms come on top).
+void GemmFloor(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
+               const Common& common) {
+  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  torch::manual_seed(1);
+  torch::NoGradGuard no_grad;
+  const int64_t M = batch * seq, d = config.hidden_size, ffn = config.intermediate_size;
+  const int64_t BH = batch * config.num_heads, Dh = config.head_dim();
+  struct Product {
+    torch::Tensor a, b;  // a @ b (a batched product when 3-D)
+  };
+  std::vector<Product> products;
+  const auto linear = [&](int64_t in, int64_t out) {
+    const torch::Tensor x = torch::randn({M, in}), w = torch::randn({out, in}),
+                        dy = torch::randn({M, out});
+    products.push_back({x, w.t()});   // forward
+    products.push_back({dy, w});      // grad of the input
+    products.push_back({dy.t(), x});  // grad of the weight
+  };
+  const auto attention = [&] {
+    const torch::Tensor q = torch::randn({BH, seq, Dh}), k = torch::randn({BH, seq, Dh}),
+                        p = torch::randn({BH, seq, seq}), v = torch::randn({BH, seq, Dh});
+    products.push_back({q, k.transpose(1, 2)});  // scores
+    products.push_back({p, k});                  // grad of q
+    products.push_back({p.transpose(1, 2), q});  // grad of k
+    products.push_back({p, v});                  // weighted values
+    products.push_back({q, v.transpose(1, 2)});  // grad of the weights
+    products.push_back({p.transpose(1, 2), q});  // grad of v
+  };
+  for (int64_t l = 0; l < config.num_layers; ++l) {
+    linear(d, 3 * d);  // fused q, k, v (GPT-2); the same FLOPs as Llama's three when Hkv = H
+    attention();
+    linear(d, d);
+    linear(d, ffn);
+    if (config.arch == TransformerArch::kLlama) linear(d, ffn);  // SwiGLU's second input
+    linear(ffn, d);
+  }
+  linear(d, config.vocab_size);
+  double flops = 0;
+  for (const Product& p : products) {
+    const int64_t count = p.a.dim() == 3 ? p.a.size(0) : 1;
+    flops += 2.0 * count * p.a.size(-2) * p.a.size(-1) * p.b.size(-1);
+  }
+  const auto step = [&] {
+    for (const Product& p : products) (void)(p.a.dim() == 3 ? torch::bmm(p.a, p.b) : torch::mm(p.a, p.b));
+  };
+  step();  // warm-up
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < steps; ++i) step();
+  const double seconds = Seconds(start) / steps;
+  std::printf("%s\n",
+              fmt::format(R"({{"bench": "gemm_floor", "arch": "{}", "seq": {}, "batch": {}, )"
+                          R"("torch_threads": {}, "blas_threads": {}, "products": {}, )"
+                          R"("gflop_per_step": {:.2f}, "seconds_per_step": {:.4f}, "gflops": {:.2f}, )"
+                          R"("tokens_per_second": {:.1f}}})",
+                          rlab::models::ArchName(config.arch), seq, batch, threads.torch_threads,
+                          threads.blas_threads, products.size(), flops / 1e9, seconds,
+                          flops / seconds / 1e9, M / seconds)
                   .c_str());
 }
 
@@ -294,6 +360,11 @@ int main(int argc, char** argv) {
   gen->add_option("--cache", cache);
   gen->add_option("--repeats", repeats);
   gen->add_option("--save", save, "write the model directory (for the Python peer)");
+  CLI::App* gemm = app.add_subcommand("gemm-floor", "the matrix products of a training step alone");
+  add_model(gemm);
+  gemm->add_option("--seq", seq);
+  gemm->add_option("--batch", batch);
+  gemm->add_option("--steps", steps);
   CLI::App* rm = app.add_subcommand("rm", "reward-model training pairs/s");
   add_model(rm);
   rm->add_option("--seq", seq);
@@ -312,6 +383,7 @@ int main(int argc, char** argv) {
     return Gpt2(layers, width, heads, vocab, 1024);
   };
   if (train->parsed()) Train(config(), seq, batch, steps, common);
+  if (gemm->parsed()) GemmFloor(config(), seq, batch, steps, common);
   if (rm->parsed()) RewardModelTrain(config(), seq, batch, steps, common);
   if (dpo->parsed()) DpoTrain(config(), seq, batch, steps, save, common);
   if (gen->parsed()) Generate(config(), batch, prompt, new_tokens, cache != 0, repeats, save, common);
