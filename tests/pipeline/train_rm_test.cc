@@ -115,6 +115,30 @@ TEST_F(TrainRmPipeline, SumPoolingIsSavedKeptWhenContinuedAndAMismatchIsRefused)
             std::string::npos);
 }
 
+TEST_F(TrainRmPipeline, EmbeddingInitStdRedrawsAPresetsEmbeddingsOnly) {
+  const auto embedding_std = [](const fs::path& run) {
+    auto rm = reward::LoadTextRewardModel(run / "reward_model");
+    return rm.members()[0]->backbone->embed->weight.std().item<double>();
+  };
+  // One step at a small rate moves no weight by more than about the rate.
+  const std::vector<std::string> one_step = {"optim.steps=1", "optim.learning_rate=1e-4"};
+  const auto plain = ExecuteRun(Request("train-rm", one_step));
+  EXPECT_NEAR(embedding_std(plain), 0.02, 0.002);
+  auto redrawn_overrides = one_step;
+  redrawn_overrides.push_back("embedding_init_std=1");
+  const auto redrawn = ExecuteRun(Request("train-rm", redrawn_overrides));
+  EXPECT_NEAR(embedding_std(redrawn), 1.0, 0.05);
+  // A trained model keeps its embeddings: asking to re-draw them is refused.
+  const std::string msg = testing::ErrorOf([&] {
+    ExecuteRun(Request("train-rm", {"model=" + (plain / "reward_model").string(),
+                                    "embedding_init_std=1"}));
+  });
+  EXPECT_NE(msg.find("is a trained reward model"), std::string::npos) << msg;
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request("train-rm", {"embedding_init_std=-1"})); })
+                .find("embedding_init_std must be >= 0"),
+            std::string::npos);
+}
+
 TEST_F(TrainRmPipeline, RatingObjectivesNeedRatings) {
   testing::WriteText(dir_ / "pairs.jsonl",
                      "{\"prompt\": \"a\", \"chosen\": \"good\", \"rejected\": \"bad\"}\n");

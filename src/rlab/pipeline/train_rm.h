@@ -81,6 +81,7 @@ struct TrainRmConfig {
   LmOptim optim;
   RmEnsembleOptions ensemble;
   double lm_coef = 0.0;
+  double embedding_init_std = 0.0;  // 0: the preset's N(0, 0.02)
   int64_t eval_every = 200;
   int64_t eval_batch_size = 64;
   RunOptions run;
@@ -100,6 +101,9 @@ struct TrainRmConfig {
     v("ensemble", ensemble, "several members: an ensemble or WARM");
     v("lm_coef", lm_coef, "weight of a language-modelling loss on the chosen texts through the "
                           "backbone's tied output layer (GRM's text regulariser); 0 = off");
+    v("embedding_init_std", embedding_init_std,
+      "a preset backbone only: draw its token embeddings N(0, std) instead of the language-model "
+      "convention's N(0, 0.02); 0 = keep");
     v("eval_every", eval_every, "steps between held-out evaluations (0 = end only)");
     v("eval_batch_size", eval_batch_size, "records scored at once in evaluation");
     v("run", run, "run directory, seed, threads, cadence (in optimiser steps)");
