@@ -12,11 +12,17 @@ echo "== machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: 
 "$build/rlab" doctor 2>/dev/null | grep -E "GEMM"
 
 echo "== training: GPT-2 shape of nanoGPT's character model (6 layers, width 384, 6 heads, vocabulary 65), sequence 256, batch 8, AdamW"
+# rlab keeps freed memory in the heap (src/rlab/core/allocator.h); the peer runs as installed and
+# once more with the same glibc settings given through GLIBC_TUNABLES.
+keep_memory=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824
+"$bench" --threads 1 --blas "$cores" gemm-floor --steps 4
 for round in 1 2; do
   for t in "1 $cores" "$cores 1" "$cores $cores"; do
     set -- $t
     "$bench" --threads "$1" --blas "$2" train --steps 8
     OPENBLAS_NUM_THREADS="$2" $py bench/peer/lm_train.py --threads "$1" --steps 8 | sed "s/}$/, \"blas_threads\": $2}/"
+    GLIBC_TUNABLES=$keep_memory OPENBLAS_NUM_THREADS="$2" $py bench/peer/lm_train.py --threads "$1" --steps 8 |
+      sed "s/}$/, \"blas_threads\": $2, \"malloc\": \"kept\"}/"
   done
 done
 

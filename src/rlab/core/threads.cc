@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "rlab/core/allocator.h"
 #include "rlab/core/check.h"
 
 namespace rlab {
@@ -82,6 +83,7 @@ ThreadSettings ConfigureThreads(int threads, int blas_threads) {
   s.torch_threads = threads == 0 ? cores : threads;
   s.blas_threads = blas_threads == 0 ? std::max(1, cores / s.torch_threads) : blas_threads;
   torch::set_num_threads(s.torch_threads);
+  KeepFreedMemoryForReuse();
   WarmOpenBlasOnce(cores);
   SetBlasThreads(s.blas_threads);
   return s;

@@ -16,7 +16,8 @@ struct ThreadSettings {
 int CoreCount();
 
 // threads: libtorch intra-op threads, 0 = all cores. blas_threads: OpenBLAS threads,
-// 0 = as many as fit beside them (cores / threads, at least 1). Applies and returns them.
+// 0 = as many as fit beside them (cores / threads, at least 1). Applies and returns them, and
+// keeps freed memory for reuse (allocator.h).
 ThreadSettings ConfigureThreads(int threads, int blas_threads = 0);
 ThreadSettings CurrentThreads();
 
