@@ -78,16 +78,16 @@ TransformerBlockImpl::TransformerBlockImpl(const TransformerConfig& config) : co
   }
 }
 
-torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& mask_bias,
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& allowed,
                                             const torch::Tensor& cos, const torch::Tensor& sin,
                                             torch::Tensor* past_k, torch::Tensor* past_v) {
   // Pre-norm residual blocks, as in both GPT-2 and Llama.
-  const torch::Tensor h = x + Attention(ln_1(x), mask_bias, cos, sin, past_k, past_v);  // [B, T, d]
+  const torch::Tensor h = x + Attention(ln_1(x), allowed, cos, sin, past_k, past_v);  // [B, T, d]
   return h + Mlp(ln_2(h));
 }
 
 torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
-                                              const torch::Tensor& mask_bias,
+                                              const torch::Tensor& allowed,
                                               const torch::Tensor& cos, const torch::Tensor& sin,
                                               torch::Tensor* past_k, torch::Tensor* past_v) {
   const int64_t B = x.size(0), T = x.size(1);
@@ -121,21 +121,14 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
     k = k.unsqueeze(2).expand({B, Hkv, group, S, Dh}).reshape({B, H, S, Dh});
     v = v.unsqueeze(2).expand({B, Hkv, group, S, Dh}).reshape({B, H, S, Dh});
   }
-  // Scaled dot-product attention (Vaswani et al. 2017, arXiv:1706.03762) as batched products
-  // over B H: the scale and the mask ride on the first product (baddbmm adds the mask's bias
-  // and scales q k^T in the BLAS call), which saves two passes over the [B, H, T, S] scores
-  // forward and two backward against scaling and masking them separately.
-  const torch::Tensor bias3 = mask_bias.size(0) == 1
-                                  ? mask_bias.view({1, T, S})
-                                  : mask_bias.expand({B, H, T, S}).reshape({B * H, T, S});
-  const torch::Tensor scores = torch::baddbmm(bias3, q.reshape({B * H, T, Dh}),
-                                              k.reshape({B * H, S, Dh}).transpose(1, 2),
-                                              /*beta=*/1.0, /*alpha=*/1.0 / std::sqrt(double(Dh)));
-  const torch::Tensor weights = torch::softmax(scores, -1);  // [B H, T, S]
-  const torch::Tensor out = torch::bmm(weights, v.reshape({B * H, S, Dh}))
-                                .view({B, H, T, Dh})
-                                .transpose(1, 2)
-                                .reshape({B, T, H * Dh});
+  // Scaled dot-product attention (Vaswani et al. 2017, arXiv:1706.03762).
+  // [B, H, T, S]
+  torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(Dh));
+  // Masked scores take the lowest finite value rather than -inf, so that a row with nothing
+  // to attend to (a padding query) gives uniform weights instead of NaN.
+  scores = scores.masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
+  const torch::Tensor weights = torch::softmax(scores, -1);                   // [B, H, T, S]
+  const torch::Tensor out = torch::matmul(weights, v).transpose(1, 2).reshape({B, T, H * Dh});
   return IsGpt2(config_) ? attn_c_proj(out) : o_proj(out);  // [B, T, d]
 }
 
@@ -243,12 +236,6 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
                                     ? causal.unsqueeze(0).unsqueeze(0) &
                                           mask.unsqueeze(1).unsqueeze(1)  // [B, 1, T, S]
                                     : causal.unsqueeze(0).unsqueeze(0);
-  // The mask as a bias added to the scores: 0 where allowed, else the lowest finite value
-  // rather than -inf, so that a row with nothing to attend to (a padding query) gives uniform
-  // weights instead of NaN.
-  const torch::Tensor mask_bias =
-      torch::zeros(allowed.sizes(), torch::TensorOptions().dtype(embed->weight.scalar_type()).device(device))
-          .masked_fill_(allowed.logical_not(), std::numeric_limits<float>::lowest());
 
   torch::Tensor h = embed(input_ids);  // [B, T, d]
   torch::Tensor cos, sin;
@@ -269,7 +256,7 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
   for (int64_t i = 0; i < L; ++i) {
     torch::Tensor* past_k = cache != nullptr ? &cache->keys[i] : nullptr;
     torch::Tensor* past_v = cache != nullptr ? &cache->values[i] : nullptr;
-    h = layers->ptr(i)->as<TransformerBlock>()->forward(h, mask_bias, cos, sin, past_k, past_v);
+    h = layers->ptr(i)->as<TransformerBlock>()->forward(h, allowed, cos, sin, past_k, past_v);
   }
   return final_norm(h);  // [B, T, d]
 }

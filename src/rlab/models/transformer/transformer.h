@@ -50,11 +50,10 @@ TORCH_MODULE(TransformerNorm);
 class TransformerBlockImpl : public torch::nn::Module {
  public:
   explicit TransformerBlockImpl(const TransformerConfig& config);
-  // x [B, T, d]; mask_bias [B or 1, 1, T, S], added to the attention scores: 0 where query t
-  // may attend to key s (S = past + T), else the lowest float;
+  // x [B, T, d]; allowed [B or 1, 1, T, S] (true where query t may attend to key s, S = past + T);
   // cos/sin [B, 1, T, Dh] for rotary embeddings (undefined for GPT-2). Appends this layer's
   // keys and values to *past_k / *past_v when they are given.
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask_bias,
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed,
                         const torch::Tensor& cos, const torch::Tensor& sin,
                         torch::Tensor* past_k, torch::Tensor* past_v);
 
@@ -66,7 +65,7 @@ class TransformerBlockImpl : public torch::nn::Module {
   torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 
  private:
-  torch::Tensor Attention(const torch::Tensor& x, const torch::Tensor& mask_bias,
+  torch::Tensor Attention(const torch::Tensor& x, const torch::Tensor& allowed,
                           const torch::Tensor& cos, const torch::Tensor& sin,
                           torch::Tensor* past_k, torch::Tensor* past_v);
   torch::Tensor Mlp(const torch::Tensor& x);
