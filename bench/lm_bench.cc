@@ -62,9 +62,13 @@ struct Common {
   int blas = 0;  // 0 = all cores
 };
 
+rlab::ThreadSettings ApplyThreads(const Common& common) {
+  return rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+}
+
 void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
            const Common& common) {
-  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  const auto threads = ApplyThreads(common);
   torch::manual_seed(1);
   Transformer model(config);
   model->train();
@@ -113,7 +117,7 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
 // that `train` could reach (the elementwise work, softmax and norms come on top).
 void GemmFloor(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
                const Common& common) {
-  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  const auto threads = ApplyThreads(common);
   torch::manual_seed(1);
   torch::NoGradGuard no_grad;
   const int64_t M = batch * seq, d = config.hidden_size, ffn = config.intermediate_size;
@@ -176,7 +180,7 @@ void GemmFloor(const TransformerConfig& config, int64_t seq, int64_t batch, int6
 // reward model has no output layer over the vocabulary.
 void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
                       const Common& common) {
-  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  const auto threads = ApplyThreads(common);
   torch::manual_seed(1);
   rlab::models::SequenceRewardModel model(config);
   model->train();
@@ -224,7 +228,7 @@ void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batc
 // policy's work only. Model FLOPs per token as in Train.
 void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
               const std::string& save, const Common& common) {
-  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  const auto threads = ApplyThreads(common);
   torch::manual_seed(1);
   Transformer model(config);
   if (!save.empty()) rlab::models::SaveHfTransformer(model, save);
@@ -279,7 +283,7 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
 void Generate(const TransformerConfig& config, int64_t batch, int64_t prompt_len,
               int64_t new_tokens, bool cache, int repeats, const std::string& save,
               const Common& common) {
-  const auto threads = rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
+  const auto threads = ApplyThreads(common);
   torch::manual_seed(1);
   Transformer model(config);
   model->eval();

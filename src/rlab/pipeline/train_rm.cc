@@ -70,9 +70,6 @@ struct Backbone {
 Backbone OpenBackbone(const TrainRmConfig& c, uint64_t seed) {
   Backbone b;
   if (models::IsSequenceClassificationDir(c.model)) {
-    RLAB_CHECK(c.embedding_init_std == 0,
-               "embedding_init_std re-draws a preset's embeddings; {} is a trained reward model",
-               c.model);
     b.reward_model_dir = c.model;
     if (models::HasTokenizerFiles(c.model)) {
       b.tokenizer = models::LoadTokenizer(c.model);
@@ -83,17 +80,20 @@ Backbone OpenBackbone(const TrainRmConfig& c, uint64_t seed) {
         c.model, seed, c.tokenizer.empty() ? nullptr : models::OpenTokenizer(c.tokenizer));
     b.tokenizer = std::move(b.lm.tokenizer);
     b.tokenizer_source = b.lm.source_dir;
-    if (c.embedding_init_std > 0) {
-      RLAB_CHECK(b.lm.source_dir.empty(),
-                 "embedding_init_std re-draws a preset's embeddings; {} is a trained model", c.model);
-      // Hugging Face draws embeddings N(0, 0.02), sized for a tied output layer. A reward model
-      // trained from scratch has none, and with embeddings that small each token's identity
-      // is a faint part of the residual stream that the blocks' outputs soon drown: on the
-      // keywords task (docs/results.md) N(0, 1), PyTorch's nn.Embedding default, learns the
-      // same pairs in a fraction of the steps.
-      torch::NoGradGuard no_grad;
-      b.lm.model->embed->weight.normal_(0.0, c.embedding_init_std);
-    }
+  }
+  // A trained model (a reward-model or a language-model directory) keeps its own embeddings.
+  RLAB_CHECK(c.embedding_init_std == 0 || (b.reward_model_dir.empty() && b.lm.source_dir.empty()),
+             "embedding_init_std re-draws a preset's embeddings; {} is a trained reward model or "
+             "language model, not a preset",
+             c.model);
+  if (c.embedding_init_std > 0) {
+    // Hugging Face draws embeddings N(0, 0.02), sized for a tied output layer. A reward model
+    // trained from scratch has none, and with embeddings that small each token's identity is
+    // a faint part of the residual stream that the blocks' outputs soon drown: on the keywords
+    // task (docs/results.md) N(0, 1), PyTorch's nn.Embedding default, learns the same pairs in
+    // a fraction of the steps.
+    torch::NoGradGuard no_grad;
+    b.lm.model->embed->weight.normal_(0.0, c.embedding_init_std);
   }
   if (!c.tokenizer.empty()) {
     if (!b.tokenizer) b.tokenizer = models::OpenTokenizer(c.tokenizer);
