@@ -1,5 +1,6 @@
 // Numeric helpers shared by the tests that check formulas: double-precision tensors, the
-// logistic function written out, and element-wise comparison of a 1-D tensor.
+// logistic function written out, element-wise comparison of a 1-D tensor, and the largest
+// difference between two tensors.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -24,6 +25,11 @@ inline void ExpectValues(const torch::Tensor& got, const std::vector<double>& wa
   for (std::size_t i = 0; i < want.size(); ++i) {
     EXPECT_NEAR(got[i].item<double>(), want[i], tol) << "entry " << i;
   }
+}
+
+// max |a - b| over all entries.
+inline double MaxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<double>();
 }
 
 }  // namespace rlab::testing

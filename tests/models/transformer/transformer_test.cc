@@ -5,12 +5,15 @@
 
 #include <vector>
 
+#include "numeric_support.h"
 #include "rlab/core/check.h"
 #include "rlab/models/transformer/transformer.h"
 #include "tiny_configs.h"
 
 namespace rlab::models {
 namespace {
+
+using rlab::testing::MaxAbsDiff;
 
 using testing::TinyGpt2;
 using testing::TinyLlama;
@@ -35,10 +38,6 @@ Transformer MakeModel(const TransformerConfig& config, uint64_t seed = 7) {
 torch::Tensor IdTensor(std::vector<int64_t> ids) {
   const int64_t n = static_cast<int64_t>(ids.size());
   return torch::tensor(ids, torch::kInt64).view({1, n});  // [1, T]
-}
-
-double MaxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
 }
 
 TEST(Transformer, LogitsHaveShapeBTV) {

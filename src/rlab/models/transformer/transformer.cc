@@ -3,10 +3,11 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <limits>
 
 #include "rlab/core/check.h"
 #include "rlab/core/shape_format.h"
+#include "rlab/models/transformer/causal_attention.h"
+#include "rlab/models/transformer/fused_activations.h"
 
 namespace rlab::models {
 namespace {
@@ -122,20 +123,21 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
     v = v.unsqueeze(2).expand({B, Hkv, group, S, Dh}).reshape({B, H, S, Dh});
   }
   // Scaled dot-product attention (Vaswani et al. 2017, arXiv:1706.03762).
-  // [B, H, T, S]
-  torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(Dh));
-  // Masked scores take the lowest finite value rather than -inf, so that a row with nothing
-  // to attend to (a padding query) gives uniform weights instead of NaN.
-  scores = scores.masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
-  const torch::Tensor weights = torch::softmax(scores, -1);                   // [B, H, T, S]
-  const torch::Tensor out = torch::matmul(weights, v).transpose(1, 2).reshape({B, T, H * Dh});
+  const double scale = 1.0 / std::sqrt(double(Dh));
+  const torch::Tensor attended =
+      allowed.defined()
+          ? torch::matmul(MaskedScaledSoftmax(torch::matmul(q, k.transpose(-2, -1)), allowed,
+                                              scale),  // [B, H, T, S]
+                          v)
+          : CausalAttention(q, k, v, scale);  // [B, H, T, Dh]
+  const torch::Tensor out = attended.transpose(1, 2).reshape({B, T, H * Dh});
   return IsGpt2(config_) ? attn_c_proj(out) : o_proj(out);  // [B, T, d]
 }
 
 torch::Tensor TransformerBlockImpl::Mlp(const torch::Tensor& x) {
   if (IsGpt2(config_)) {
     // GPT-2's GELU is the tanh approximation ("gelu_new").
-    return mlp_c_proj(torch::gelu(c_fc(x), "tanh"));  // [B, T, d]
+    return mlp_c_proj(GeluTanh(c_fc(x)));  // [B, T, d]
   }
   // SwiGLU (Shazeer 2020, arXiv:2002.05202): down(silu(gate(x)) * up(x)).
   return down_proj(torch::silu(gate_proj(x)) * up_proj(x));  // [B, T, d]
@@ -227,15 +229,19 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
               .unsqueeze(0)
               .expand({B, T});
   }
-  // allowed[b, 0, t, s]: key s is not in the future of query t and is a real token.
-  const auto index = torch::TensorOptions().dtype(torch::kInt64).device(device);
-  const torch::Tensor causal =
-      torch::arange(S, index).unsqueeze(0) <= torch::arange(past, S, index).unsqueeze(1);  // [T, S]
-  // Without padding the causal pattern alone, broadcast over the batch: [1, 1, T, S].
-  const torch::Tensor allowed = attention_mask.defined()
-                                    ? causal.unsqueeze(0).unsqueeze(0) &
-                                          mask.unsqueeze(1).unsqueeze(1)  // [B, 1, T, S]
-                                    : causal.unsqueeze(0).unsqueeze(0);
+  // allowed[b, 0, t, s]: key s is not in the future of query t and is a real token. Left
+  // undefined for whole sequences without padding (every training batch): the blocks then
+  // attend causally without a mask tensor (causal_attention.h).
+  torch::Tensor allowed;
+  if (attention_mask.defined() || past > 0) {
+    const auto index = torch::TensorOptions().dtype(torch::kInt64).device(device);
+    const torch::Tensor causal = torch::arange(S, index).unsqueeze(0) <=
+                                 torch::arange(past, S, index).unsqueeze(1);  // [T, S]
+    // Without padding the causal pattern alone, broadcast over the batch: [1, 1, T, S].
+    allowed = attention_mask.defined()
+                  ? causal.unsqueeze(0).unsqueeze(0) & mask.unsqueeze(1).unsqueeze(1)  // [B,1,T,S]
+                  : causal.unsqueeze(0).unsqueeze(0);
+  }
 
   torch::Tensor h = embed(input_ids);  // [B, T, d]
   torch::Tensor cos, sin;
