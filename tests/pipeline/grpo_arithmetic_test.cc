@@ -1,7 +1,7 @@
 // Issue-level learning test for examples/grpo_arithmetic.yaml (fixed seed): SFT on a flawed
-// demonstrator (45% of its answers one too high) leaves the tiny preset well short of 90%
-// greedy exact match on held-out problems, and GRPO with the exact-match reward takes it past
-// 90% within 50 steps.
+// demonstrator (60% of its answers one too high) teaches the tiny preset the flaw as its
+// greedy answer, so held-out exact match starts below 50%, and GRPO with the exact-match
+// reward takes it past 90% within 50 steps (98% in the recorded runs of three seeds).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -23,9 +23,8 @@ TEST(GrpoArithmetic, ExactMatchRewardCorrectsTheDemonstratorsFlaw) {
   std::printf("summary: %s\n", s.dump().c_str());
   const double start = s["exact_match_start"].get<double>();
   const double end = s["exact_match"].get<double>();
-  EXPECT_LE(start, 0.85) << s.dump();
+  EXPECT_LE(start, 0.5) << s.dump();
   EXPECT_GE(end, 0.9) << s.dump();
-  EXPECT_GE(end - start, 0.1) << s.dump();
 }
 
 }  // namespace
