@@ -230,10 +230,16 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
               .expand({B, T});
   }
   // allowed[b, 0, t, s]: key s is not in the future of query t and is a real token. Left
-  // undefined for whole sequences without padding (every training batch): the blocks then
-  // attend causally without a mask tensor (causal_attention.h).
+  // undefined when the causal pattern alone gives every real token the same attention: whole
+  // sequences without a cache before them, and right-padded batches (every training batch of
+  // SFT, reward models and DPO), where a real query never reaches the padding after it and
+  // the padding's own outputs are never read. The blocks then attend causally without a mask
+  // tensor (causal_attention.h).
+  const bool left_or_inner_padding =
+      attention_mask.defined() && S > 1 &&
+      (mask.slice(1, 1) & mask.slice(1, 0, S - 1).logical_not()).any().item<bool>();
   torch::Tensor allowed;
-  if (attention_mask.defined() || past > 0) {
+  if (past > 0 || left_or_inner_padding) {
     const auto index = torch::TensorOptions().dtype(torch::kInt64).device(device);
     const torch::Tensor causal = torch::arange(S, index).unsqueeze(0) <=
                                  torch::arange(past, S, index).unsqueeze(1);  // [T, S]

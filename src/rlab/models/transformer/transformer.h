@@ -51,7 +51,7 @@ class TransformerBlockImpl : public torch::nn::Module {
  public:
   explicit TransformerBlockImpl(const TransformerConfig& config);
   // x [B, T, d]; allowed [B or 1, 1, T, S] (true where query t may attend to key s, S = past + T),
-  // or undefined for causal attention over a whole sequence (no padding, no cache before it);
+  // or undefined for causal attention alone (no cache before it, no padding before a real token);
   // cos/sin [B, 1, T, Dh] for rotary embeddings (undefined for GPT-2). Appends this layer's
   // keys and values to *past_k / *past_v when they are given.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed,
