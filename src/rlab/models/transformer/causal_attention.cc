@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <mutex>
 #include <vector>
 
 #include "rlab/core/threads.h"
@@ -20,9 +21,13 @@ namespace {
 constexpr int64_t kBlockRows = 64;
 
 // Runs fn(bh) for every (batch, head) pair, split over cores, with OpenBLAS held to one thread
-// meanwhile so that each split's products run where it is (restored afterwards).
+// meanwhile so that each split's products run where it is (restored afterwards). OpenBLAS's
+// thread count is process-wide, so callers on different threads take turns: otherwise one
+// could save the other's temporary 1 and restore it.
 template <typename HeadFn>
 void ForEachHead(int64_t heads, HeadFn fn) {
+  static std::mutex blas_threads_held;
+  const std::lock_guard lock(blas_threads_held);
   const int previous = CurrentThreads().blas_threads;
   SetBlasThreads(1);
   try {
