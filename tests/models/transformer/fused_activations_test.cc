@@ -105,6 +105,17 @@ TEST(MaskedScaledSoftmax, PaddedRowsGetUniformWeightsAndNoGradientAsTheReference
   EXPECT_LT(MaxAbsDiff(p[1][0][0], torch::full({S}, 1.0 / S)), 1e-7);
 }
 
+TEST(MaskedScaledSoftmax, AMaskBroadcastAlongItsRowsIsReadCorrectly) {
+  torch::manual_seed(8);
+  const int64_t T = 6, S = 9;
+  // allowed [T, 1]: row t is all allowed or all masked, broadcast along the keys (stride 0).
+  const torch::Tensor allowed = torch::tensor({1, 0, 1, 1, 0, 1}, torch::kBool).view({T, 1});
+  const torch::Tensor scores = torch::randn({2, 3, T, S}) * 2;
+  EXPECT_LT(MaxAbsDiff(MaskedScaledSoftmax(scores, allowed, 0.7),
+                       ReferenceSoftmax(scores, allowed, 0.7)),
+            1e-6);
+}
+
 TEST(MaskedScaledSoftmax, DoublePrecisionTakesTheReferenceComposition) {
   torch::manual_seed(7);
   const torch::Tensor scores = torch::randn({1, 2, 4, 4}, torch::kFloat64);

@@ -114,7 +114,7 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
 
 torch::Tensor CausalAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& v, double scale) {
-  if (!q.device().is_cpu() || q.scalar_type() != torch::kFloat32) {
+  if (!TakesFusedKernels(q)) {
     const int64_t T = q.size(2);
     const torch::Tensor allowed =
         torch::ones({T, T}, q.options().dtype(torch::kBool)).tril().view({1, 1, T, T});

@@ -12,10 +12,6 @@
 namespace rlab::models {
 namespace {
 
-bool OnFusedPath(const torch::Tensor& x) {
-  return x.device().is_cpu() && x.scalar_type() == torch::kFloat32;
-}
-
 // Elements per task when a kernel is split over cores (SplitOverCores).
 constexpr int64_t kElementGrain = 1 << 15;
 
@@ -74,10 +70,10 @@ class MaskedScaledSoftmaxFunction
                                const torch::Tensor& scores, const torch::Tensor& allowed,
                                double scale) {
     const torch::Tensor s = scores.contiguous();
-    // The mask's broadcast dimensions keep stride 0; its rows must be contiguous.
-    const torch::Tensor mask = allowed.expand(s.sizes()).stride(-1) == 1
-                                   ? allowed.expand(s.sizes())
-                                   : allowed.contiguous().expand(s.sizes());
+    // The mask's broadcast dimensions keep stride 0, but the kernel reads its rows as
+    // contiguous bytes: a mask broadcast along the rows themselves is written out in full.
+    torch::Tensor mask = allowed.expand(s.sizes());
+    if (mask.stride(-1) != 1) mask = mask.contiguous();
     torch::Tensor p = torch::empty_like(s);
     const int64_t S = s.size(-1);
     const float* in = s.data_ptr<float>();
@@ -112,14 +108,18 @@ class MaskedScaledSoftmaxFunction
 
 }  // namespace
 
+bool TakesFusedKernels(const torch::Tensor& x) {
+  return x.device().is_cpu() && x.scalar_type() == torch::kFloat32;
+}
+
 torch::Tensor GeluTanh(const torch::Tensor& x) {
-  if (!OnFusedPath(x)) return torch::gelu(x, "tanh");
+  if (!TakesFusedKernels(x)) return torch::gelu(x, "tanh");
   return GeluTanhFunction::apply(x);
 }
 
 torch::Tensor MaskedScaledSoftmax(const torch::Tensor& scores, const torch::Tensor& allowed,
                                   double scale) {
-  if (!OnFusedPath(scores)) {
+  if (!TakesFusedKernels(scores)) {
     // Masked scores take the lowest finite value rather than -inf, so that a row with nothing
     // to attend to (a padding query) gives uniform weights instead of NaN.
     return torch::softmax(

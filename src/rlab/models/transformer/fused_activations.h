@@ -8,6 +8,9 @@
 
 namespace rlab::models {
 
+// Whether x is a float32 CPU tensor, the kind the fused kernels take.
+bool TakesFusedKernels(const torch::Tensor& x);
+
 // GPT-2's GELU, tanh approximation (Hendrycks & Gimpel 2016, arXiv:1606.08415).
 torch::Tensor GeluTanh(const torch::Tensor& x);
 
