@@ -4,7 +4,7 @@
 // Prints one JSON line per run.
 //
 //   bench_lm train --arch gpt2 --layers 6 --width 384 --heads 6 --vocab 65 --seq 256 --batch 8
-//                  --threads 1 --blas 2 [--profile trace.json]
+//                  --threads 1 --blas 2 [--padded-path 1]
 //   bench_lm generate --preset tiny --batch 1 --new-tokens 256 --cache 1 --blas 2
 //   bench_lm generate ... --save DIR   (also writes the weights, for the Python peer)
 //   bench_lm gemm-floor --seq 256 --batch 8 --threads 1 --blas 2   (train's products alone)
@@ -16,7 +16,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 
 #include "rlab/core/threads.h"
 #include "rlab/models/generation/generate.h"
@@ -67,12 +66,10 @@ rlab::ThreadSettings ApplyThreads(const Common& common) {
   return rlab::ConfigureThreads(common.threads, common.blas == 0 ? rlab::CoreCount() : common.blas);
 }
 
-// profile: when not empty, the timed steps' operators are written there as a Chrome trace
-// (libtorch's legacy profiler), for finding where the time beyond the matrix products goes.
 // padded_path: give the model an all-ones attention mask, so that attention takes the path of
 // padded batches (full score matrix, masked softmax) instead of the blocked causal kernel.
 void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t steps,
-           const std::string& profile, bool padded_path, const Common& common) {
+           bool padded_path, const Common& common) {
   const auto threads = ApplyThreads(common);
   torch::manual_seed(1);
   Transformer model(config);
@@ -97,12 +94,9 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
   };
   step();  // warm-up: allocations and OpenBLAS's thread start
   forward_s = backward_s = update_s = 0;
-  std::optional<torch::autograd::profiler::RecordProfile> trace;
-  if (!profile.empty()) trace.emplace(profile);
   const auto start = Clock::now();
   for (int64_t i = 0; i < steps; ++i) step();
   const double seconds = Seconds(start);
-  trace.reset();
   const double tokens_per_second = steps * batch * seq / seconds;
   int64_t params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
@@ -366,8 +360,6 @@ int main(int argc, char** argv) {
   train->add_option("--seq", seq);
   train->add_option("--batch", batch);
   train->add_option("--steps", steps);
-  std::string profile;
-  train->add_option("--profile", profile, "write the timed steps' operators as a Chrome trace");
   int padded_path = 0;
   train->add_option("--padded-path", padded_path,
                     "1: pass an all-ones attention mask (the padded-batch attention path)");
@@ -401,7 +393,7 @@ int main(int argc, char** argv) {
     if (!preset.empty()) return *rlab::models::FindPreset(preset, vocab);
     return Gpt2(layers, width, heads, vocab, 1024);
   };
-  if (train->parsed()) Train(config(), seq, batch, steps, profile, padded_path != 0, common);
+  if (train->parsed()) Train(config(), seq, batch, steps, padded_path != 0, common);
   if (gemm->parsed()) GemmFloor(config(), seq, batch, steps, common);
   if (rm->parsed()) RewardModelTrain(config(), seq, batch, steps, common);
   if (dpo->parsed()) DpoTrain(config(), seq, batch, steps, save, common);

@@ -12,6 +12,20 @@ namespace {
 // without reassociating the compiler's float arithmetic (this file is not built with it).
 constexpr int64_t kLanes = 16;
 
+// sum of term(i) for i < n, one partial sum per lane (same order as writing the lanes out).
+template <typename Term>
+inline float LaneSum(int64_t n, Term term) {
+  float lanes[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t j = 0; j < kLanes; ++j) lanes[j] += term(i + j);
+  }
+  float sum = 0.0f;
+  for (; i < n; ++i) sum += term(i);
+  for (const float part : lanes) sum += part;
+  return sum;
+}
+
 // One past the last allowed entry: a causal row's allowed entries are a prefix, and work
 // beyond it is skipped.
 int64_t AllowedEnd(const uint8_t* allowed, int64_t n) {
@@ -60,14 +74,7 @@ inline void SoftmaxRow(const float* s, Mask allowed, int64_t end, int64_t n, flo
     const float e = ExpOfNonPositive(shifted < 0.0f ? shifted : 0.0f);
     p[k] = allowed(k) ? e : 0.0f;
   }
-  float lane_sum[kLanes] = {};
-  i = 0;
-  for (; i + kLanes <= end; i += kLanes) {
-    for (int64_t j = 0; j < kLanes; ++j) lane_sum[j] += p[i + j];
-  }
-  float sum = 0.0f;
-  for (; i < end; ++i) sum += p[i];
-  for (const float part : lane_sum) sum += part;
+  const float sum = LaneSum(end, [&](int64_t k) { return p[k]; });
   const float inv = 1.0f / sum;  // sum >= 1: the maximum's own term is e^0
   for (int64_t k = 0; k < end; ++k) p[k] *= inv;
 }
@@ -76,14 +83,7 @@ template <typename Mask>
 inline void SoftmaxBackwardRow(const float* p, const float* dp, Mask allowed, int64_t end,
                                int64_t n, float scale, float* ds) {
   for (int64_t i = end; i < n; ++i) ds[i] = 0.0f;
-  float lane_dot[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= end; i += kLanes) {
-    for (int64_t j = 0; j < kLanes; ++j) lane_dot[j] += dp[i + j] * p[i + j];
-  }
-  float dot = 0.0f;
-  for (; i < end; ++i) dot += dp[i] * p[i];
-  for (const float part : lane_dot) dot += part;
+  const float dot = LaneSum(end, [&](int64_t k) { return dp[k] * p[k]; });
   for (int64_t k = 0; k < end; ++k) {
     const float g = scale * p[k] * (dp[k] - dot);
     ds[k] = allowed(k) ? g : 0.0f;

@@ -32,7 +32,8 @@ torch::Tensor Reference(const torch::Tensor& q, const torch::Tensor& k, const to
   const int64_t T = q.size(2);
   const torch::Tensor future = torch::ones({T, T}, torch::kBool).triu(1);
   const torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
-  return torch::matmul(torch::softmax(scores.masked_fill(future, -std::numeric_limits<float>::infinity()), -1), v);
+  const double minus_inf = -std::numeric_limits<double>::infinity();
+  return torch::matmul(torch::softmax(scores.masked_fill(future, minus_inf), -1), v);
 }
 
 class CausalAttentionTest : public ::testing::TestWithParam<int64_t> {};
@@ -43,10 +44,11 @@ TEST_P(CausalAttentionTest, MatchesTheMaskedComputationAndItsGradients) {
   const torch::Tensor q = torch::randn({B, H, T, Dh}), k = torch::randn({B, H, T, Dh}),
                       v = torch::randn({B, H, T, Dh}), upstream = torch::randn({B, H, T, Dh});
   const double scale = 0.25;
-  const Grads fused = RunAttention([&](auto& a, auto& b, auto& c) { return CausalAttention(a, b, c, scale); },
-                          q, k, v, upstream);
-  const Grads ref = RunAttention([&](auto& a, auto& b, auto& c) { return Reference(a, b, c, scale); },
-                        q, k, v, upstream);
+  const Grads fused = RunAttention(
+      [&](auto& a, auto& b, auto& c) { return CausalAttention(a, b, c, scale); }, q, k, v,
+      upstream);
+  const Grads ref = RunAttention(
+      [&](auto& a, auto& b, auto& c) { return Reference(a, b, c, scale); }, q, k, v, upstream);
   EXPECT_LT(MaxAbsDiff(fused.out, ref.out), 2e-5);
   EXPECT_LT(MaxAbsDiff(fused.dq, ref.dq), 2e-5);
   EXPECT_LT(MaxAbsDiff(fused.dk, ref.dk), 2e-5);
@@ -66,7 +68,8 @@ TEST(CausalAttention, AFutureKeyChangesNoEarlierOutput) {
   v.index_put_({0, 0, 100}, -50.0);
   const torch::Tensor after = CausalAttention(q, k, v, 0.3);
   using torch::indexing::Slice;
-  EXPECT_TRUE(torch::equal(before.index({0, 0, Slice(0, 100)}), after.index({0, 0, Slice(0, 100)})));
+  EXPECT_TRUE(
+      torch::equal(before.index({0, 0, Slice(0, 100)}), after.index({0, 0, Slice(0, 100)})));
   EXPECT_GT(MaxAbsDiff(before.index({0, 0, Slice(100)}), after.index({0, 0, Slice(100)})), 1e-3);
 }
 

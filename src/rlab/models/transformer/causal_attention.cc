@@ -103,7 +103,8 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
              Dh);                                                                  // dQ = dS K
         Gemm(true, false, t1, Dh, rows, 1.0f, ds, T, qp + off + t0 * Dh, Dh, 1.0f, dkp + off,
              Dh);                                                                  // dK += dS^T Q
-        Gemm(true, false, t1, Dh, rows, 1.0f, block, T, g, Dh, 1.0f, dvp + off, Dh);  // dV += P^T dO
+        Gemm(true, false, t1, Dh, rows, 1.0f, block, T, g, Dh, 1.0f, dvp + off,
+             Dh);  // dV += P^T dO
       }
     });
     return {dq, dk, dv, torch::Tensor()};
@@ -118,11 +119,15 @@ torch::Tensor CausalAttention(const torch::Tensor& q, const torch::Tensor& k,
     const int64_t T = q.size(2);
     const torch::Tensor allowed =
         torch::ones({T, T}, q.options().dtype(torch::kBool)).tril().view({1, 1, T, T});
-    return torch::matmul(MaskedScaledSoftmax(torch::matmul(q, k.transpose(-2, -1)), allowed,
-                                             scale),
-                         v);
+    return MaskedAttention(q, k, v, allowed, scale);
   }
   return CausalAttentionFunction::apply(q, k, v, scale);
+}
+
+torch::Tensor MaskedAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& allowed, double scale) {
+  return torch::matmul(MaskedScaledSoftmax(torch::matmul(q, k.transpose(-2, -1)), allowed, scale),
+                       v);
 }
 
 }  // namespace rlab::models

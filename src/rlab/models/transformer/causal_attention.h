@@ -17,4 +17,10 @@ namespace rlab::models {
 torch::Tensor CausalAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& v, double scale);
 
+// The same with an explicit mask: q [B, H, T, Dh], k and v [B, H, S, Dh], allowed bool
+// broadcastable to [B, H, T, S] (left-padded batches, steps after a KV cache): the full score
+// matrix, then MaskedScaledSoftmax (fused_activations.h).
+torch::Tensor MaskedAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& allowed, double scale);
+
 }  // namespace rlab::models

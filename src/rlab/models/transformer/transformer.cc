@@ -124,12 +124,9 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
   }
   // Scaled dot-product attention (Vaswani et al. 2017, arXiv:1706.03762).
   const double scale = 1.0 / std::sqrt(double(Dh));
-  const torch::Tensor attended =
-      allowed.defined()
-          ? torch::matmul(MaskedScaledSoftmax(torch::matmul(q, k.transpose(-2, -1)), allowed,
-                                              scale),  // [B, H, T, S]
-                          v)
-          : CausalAttention(q, k, v, scale);  // [B, H, T, Dh]
+  const torch::Tensor attended = allowed.defined()
+                                      ? MaskedAttention(q, k, v, allowed, scale)
+                                      : CausalAttention(q, k, v, scale);  // [B, H, T, Dh]
   const torch::Tensor out = attended.transpose(1, 2).reshape({B, T, H * Dh});
   return IsGpt2(config_) ? attn_c_proj(out) : o_proj(out);  // [B, T, d]
 }
