@@ -1,6 +1,8 @@
 #include "rlab/core/pair_worker.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <stdexcept>
@@ -21,6 +23,32 @@ TEST(PairWorker, RunsBothPiecesOnTwoThreadsEveryTime) {
     ASSERT_NE(a, b);
     ASSERT_EQ(b, std::this_thread::get_id());
   }
+}
+
+// The helper must not share the caller's core (see pair_worker.h); with the caller held on
+// one core, every hand-over has to find the helper elsewhere.
+TEST(PairWorker, HelperRunsOnAnotherCoreThanTheCaller) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+  if (CPU_COUNT(&allowed) < 2) GTEST_SKIP() << "needs two cores";
+  int first_cpu = 0;
+  while (!CPU_ISSET(first_cpu, &allowed)) ++first_cpu;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first_cpu, &one);
+  {
+    PairWorker pair(true);  // created with all the cores, then the caller keeps to one
+    ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof(one), &one), 0);
+    for (int round = 0; round < 200; ++round) {
+      int helper_cpu = -1, caller_cpu = -1;
+      pair.Run([&] { helper_cpu = sched_getcpu(); }, [&] { caller_cpu = sched_getcpu(); });
+      ASSERT_EQ(caller_cpu, first_cpu);
+      ASSERT_NE(helper_cpu, first_cpu) << "round " << round;
+      ASSERT_TRUE(CPU_ISSET(helper_cpu, &allowed));
+    }
+  }
+  ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof(allowed), &allowed), 0);
 }
 
 TEST(PairWorker, WakesAfterSleeping) {

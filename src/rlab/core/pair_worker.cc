@@ -1,6 +1,8 @@
 #include "rlab/core/pair_worker.h"
 
 #include <immintrin.h>
+#include <pthread.h>
+#include <sched.h>
 
 namespace rlab {
 
@@ -10,6 +12,9 @@ constexpr int kSpins = 20000;
 }  // namespace
 
 PairWorker::PairWorker(bool enabled) : enabled_(enabled) {
+  CPU_ZERO(&helper_cpus_);
+  // The helper inherits this thread's cores; an unreadable set leaves it unpinned.
+  if (sched_getaffinity(0, sizeof(helper_cpus_), &helper_cpus_) != 0) CPU_ZERO(&helper_cpus_);
   if (enabled_) thread_ = std::thread([this] { Loop(); });
 }
 
@@ -50,12 +55,28 @@ void PairWorker::Loop() {
   }
 }
 
+void PairWorker::KeepHelperOffCallersCore() {
+  const int here = sched_getcpu();
+  if (here < 0 || (helper_cpu_ >= 0 && helper_cpu_ != here)) return;
+  // The next core after this one, wrapping around, among those the helper started with.
+  for (int step = 1; step < CPU_SETSIZE; ++step) {
+    const int cpu = (here + step) % CPU_SETSIZE;
+    if (!CPU_ISSET(cpu, &helper_cpus_)) continue;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (pthread_setaffinity_np(thread_.native_handle(), sizeof(one), &one) == 0) helper_cpu_ = cpu;
+    return;
+  }
+}
+
 void PairWorker::Run(const std::function<void()>& first, const std::function<void()>& second) {
   if (!enabled_) {
     first();
     second();
     return;
   }
+  KeepHelperOffCallersCore();
   finished_.store(false);
   job_.store(&first);
   if (sleeping_.load()) {

@@ -3,7 +3,15 @@
 // minibatch would cost more than the work (tens to hundreds of microseconds). The hand-off
 // spins briefly before sleeping, because a futex wake-up costs several microseconds and the
 // agents hand over work thousands of times a second.
+//
+// The helper is kept on a different core from the caller. Woken by the caller, the kernel would
+// otherwise queue it on the caller's own core when the other core looks busy, and it is busy
+// exactly when it matters: OpenBLAS's idle workers spin there (sched_yield) for a while after
+// every multi-threaded matrix product, so the "parallel" half waited for the caller's half to
+// finish. On the other core's queue the helper takes over at the spinner's next yield.
 #pragma once
+
+#include <sched.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -29,6 +37,8 @@ class PairWorker {
 
  private:
   void Loop();
+  // Moves the helper to a core other than the calling thread's, if it is not on one already.
+  void KeepHelperOffCallersCore();
 
   bool enabled_;
   std::mutex mutex_;
@@ -38,6 +48,8 @@ class PairWorker {
   std::atomic<bool> finished_{false};
   std::atomic<bool> stop_{false};
   std::exception_ptr error_;  // written by the helper before it sets finished_
+  int helper_cpu_ = -1;       // the one core the helper may run on; -1 while unpinned
+  cpu_set_t helper_cpus_;     // the cores the helper was created with
   std::thread thread_;
 };
 
