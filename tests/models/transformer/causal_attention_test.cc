@@ -58,6 +58,33 @@ TEST_P(CausalAttentionTest, MatchesTheMaskedComputationAndItsGradients) {
 // 1 and 5: one partial block; 64: exactly one; 150: two whole blocks and a partial one.
 INSTANTIATE_TEST_SUITE_P(Lengths, CausalAttentionTest, ::testing::Values(1, 5, 64, 150));
 
+// GPT-2's block hands over views of one packed projection [B, T, 3 H Dh] (rows 3 H Dh floats
+// apart, heads Dh apart) and merges the heads of the result with a view: the kernel reads and
+// writes those layouts in place, and must give the same values and gradients as for copies.
+TEST(CausalAttention, ReadsStridedHeadsOfAPackedProjection) {
+  const int64_t B = 2, H = 3, T = 70, Dh = 8;
+  torch::manual_seed(14);
+  const torch::Tensor packed0 = torch::randn({B, T, 3 * H * Dh});
+  const torch::Tensor upstream = torch::randn({B, T, H * Dh});
+  const auto run = [&](bool copy_heads) {
+    const torch::Tensor packed = packed0.clone().requires_grad_(true);
+    std::vector<torch::Tensor> qkv = packed.chunk(3, -1);
+    for (torch::Tensor& t : qkv) {
+      t = t.view({B, T, H, Dh}).transpose(1, 2);
+      if (copy_heads) t = t.contiguous();
+    }
+    const torch::Tensor out = CausalAttention(qkv[0], qkv[1], qkv[2], 0.3);
+    const torch::Tensor merged = out.transpose(1, 2).reshape({B, T, H * Dh});
+    (merged * upstream).sum().backward();
+    return std::make_pair(merged.detach(), packed.grad());
+  };
+  const auto [out_strided, grad_strided] = run(false);
+  const auto [out_copied, grad_copied] = run(true);
+  EXPECT_LT(MaxAbsDiff(out_strided, out_copied), 1e-6);
+  EXPECT_LT(MaxAbsDiff(grad_strided, grad_copied), 1e-6);
+  EXPECT_GT(grad_strided.abs().sum().item<double>(), 1.0);
+}
+
 TEST(CausalAttention, AFutureKeyChangesNoEarlierOutput) {
   torch::manual_seed(12);
   const int64_t T = 130;
