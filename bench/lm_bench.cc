@@ -18,6 +18,7 @@
 #include <cstdio>
 
 #include "rlab/core/threads.h"
+#include "rlab/models/fused_adamw.h"
 #include "rlab/models/generation/generate.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
 #include "rlab/models/transformer/presets.h"
@@ -74,12 +75,12 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
   torch::manual_seed(1);
   Transformer model(config);
   model->train();
-  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  rlab::models::FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
   double forward_s = 0, backward_s = 0, update_s = 0;  // where the time goes
   const auto step = [&] {
     const torch::Tensor ids = torch::randint(config.vocab_size, {batch, seq}, torch::kInt64);
     const torch::Tensor mask = torch::ones({batch, seq}, torch::kFloat32);
-    optimizer.zero_grad();
+    rlab::models::ClearGradients(optimizer);
     auto t0 = Clock::now();
     const torch::Tensor logits = padded_path ? model(ids, mask) : model(ids);
     const torch::Tensor loss = rlab::models::MaskedNllSum(logits, ids, mask) / (batch * (seq - 1));
@@ -189,7 +190,7 @@ void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batc
   rlab::models::SequenceRewardModel model(config);
   model->train();
   const auto objective = rlab::reward::MakeRmObjective("bradley_terry");
-  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  rlab::models::FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
   rlab::reward::RmTargets targets;
   targets.chosen_rows = torch::arange(batch, torch::kInt64);
   targets.rejected_rows = torch::arange(batch, 2 * batch, torch::kInt64);
@@ -199,7 +200,7 @@ void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batc
   const auto step = [&] {
     const torch::Tensor ids = torch::randint(config.vocab_size, {2 * batch, seq}, torch::kInt64);
     const torch::Tensor mask = torch::ones({2 * batch, seq}, torch::kInt64);
-    optimizer.zero_grad();
+    rlab::models::ClearGradients(optimizer);
     objective->Loss(model->Outputs(ids, mask), targets).backward();
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();
@@ -238,7 +239,7 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
   if (!save.empty()) rlab::models::SaveHfTransformer(model, save);
   model->train();
   const auto loss_fn = rlab::prefopt::MakeDpoLoss("sigmoid(beta=0.1)");
-  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-6));
+  rlab::models::FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-6));
   // Entry t of the log-probs scores token t + 1, so the completion's targets are t >= seq/2 - 1.
   const torch::Tensor completion =
       (torch::arange(1, seq, torch::kInt64) >= seq / 2).to(torch::kFloat32).expand({2 * batch, seq - 1});
@@ -256,7 +257,7 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
     }
   }
   const auto step = [&](int64_t i) {
-    optimizer.zero_grad();
+    rlab::models::ClearGradients(optimizer);
     const torch::Tensor logps = sequence_logps(ids[i]);  // [2B]
     rlab::prefopt::PreferenceLogps p{logps.slice(0, 0, batch), logps.slice(0, batch),
                                      ref[i].slice(0, 0, batch), ref[i].slice(0, batch), tokens,

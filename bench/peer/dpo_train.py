@@ -55,7 +55,7 @@ def main():
     opt = torch.optim.AdamW(params, lr=1e-6)
 
     def step(i):
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)
         logps = sequence_logps(ids[i])
         h = (logps[:B] - ref[i][:B]) - (logps[B:] - ref[i][B:])
         loss = -F.logsigmoid(BETA * h).mean()  # TRL's sigmoid loss, no label smoothing

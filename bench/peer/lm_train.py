@@ -81,7 +81,7 @@ def main():
         ids = torch.randint(a.vocab, (a.batch, a.seq))
         logits = model(ids)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, a.vocab), ids[:, 1:].reshape(-1))
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

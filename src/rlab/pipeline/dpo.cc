@@ -11,6 +11,7 @@
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
 #include "rlab/eval/text_task_eval.h"
+#include "rlab/models/fused_adamw.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/pipeline/dpo_data.h"
@@ -249,7 +250,7 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
       const double learning_rate = c.optim.LearningRateAt(step, total_steps);
       SetLearningRate(*optimizer, learning_rate);
       const auto t0 = std::chrono::steady_clock::now();
-      optimizer->zero_grad();
+      models::ClearGradients(*optimizer);
       double step_loss = 0.0;
       for (int64_t a = 0; a < c.optim.grad_accum; ++a) {
         const UnitBatch b = GatherUnits(in.train, cursor.Next(c.optim.batch_size));

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "rlab/core/check.h"
+#include "rlab/models/fused_adamw.h"
 #include "rlab/models/lr_schedule.h"
 
 namespace rlab::pipeline {
@@ -32,7 +33,7 @@ double LmOptim::LearningRateAt(int64_t step, int64_t total_steps) const {
 
 std::unique_ptr<torch::optim::AdamW> MakeAdamW(const std::vector<torch::Tensor>& parameters,
                                                const LmOptim& optim) {
-  return std::make_unique<torch::optim::AdamW>(
+  return std::make_unique<models::FusedAdamW>(
       parameters, torch::optim::AdamWOptions(optim.learning_rate)
                       .betas({optim.adam_beta1, optim.adam_beta2})
                       .weight_decay(optim.weight_decay));

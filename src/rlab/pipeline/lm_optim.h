@@ -45,6 +45,7 @@ struct LmOptim {
   double LearningRateAt(int64_t step, int64_t total_steps) const;
 };
 
+// A FusedAdamW (models/fused_adamw.h): libtorch's AdamW, stepped in one pass per parameter.
 std::unique_ptr<torch::optim::AdamW> MakeAdamW(const std::vector<torch::Tensor>& parameters,
                                                const LmOptim& optim);
 void SetLearningRate(torch::optim::AdamW& optimizer, double learning_rate);

@@ -12,6 +12,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/data/text/text_task.h"
 #include "rlab/eval/text_task_eval.h"
+#include "rlab/models/fused_adamw.h"
 #include "rlab/models/generation/completion_logprobs.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
@@ -348,7 +349,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
                                             returns, mask, c.value_clip);
           loss = loss + c.vf_coef * value_loss;
         }
-        optimizer->zero_grad();
+        models::ClearGradients(*optimizer);
         loss.backward();
         if (c.optim.max_grad_norm > 0) {
           grad_norm = torch::nn::utils::clip_grad_norm_(trained, c.optim.max_grad_norm);

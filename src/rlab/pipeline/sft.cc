@@ -15,6 +15,7 @@
 #include "rlab/data/text/sft_dataset.h"
 #include "rlab/data/text/token_batch.h"
 #include "rlab/eval/text_task_eval.h"
+#include "rlab/models/fused_adamw.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
@@ -185,7 +186,7 @@ class Sft : public ConfiguredPipeline<SftConfig> {
       }
       const double learning_rate = c.optim.LearningRateAt(step, total_steps);
       SetLearningRate(optimizer, learning_rate);
-      optimizer.zero_grad();
+      models::ClearGradients(optimizer);
       double step_nll = 0.0;
       for (const data::TokenBatch& b : micro) {
         const torch::Tensor nll = models::MaskedNllSum(model(b.ids, b.attention_mask), b.ids,

@@ -12,6 +12,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/data/text/split.h"
 #include "rlab/eval/reward_model_eval.h"
+#include "rlab/models/fused_adamw.h"
 #include "rlab/models/tokenizer/named_tokenizer.h"
 #include "rlab/models/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/language_model.h"
@@ -287,7 +288,7 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
         const double learning_rate = c.optim.LearningRateAt(step, total_steps);
         SetLearningRate(*optimizer, learning_rate);
         const auto t0 = std::chrono::steady_clock::now();
-        optimizer->zero_grad();
+        models::ClearGradients(*optimizer);
         double step_loss = 0.0;
         for (const reward::RmBatch& b : micro) {
           const torch::Tensor hidden = model->backbone->Hidden(b.ids, b.attention_mask);

@@ -18,6 +18,27 @@ torch::nn::Linear MakeLinear(int64_t in, int64_t out, bool bias) {
   return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
 }
 
+// layer(x) (+ residual) for x [..., in] as one addmm over the flattened tokens. libtorch 1.13
+// runs a 3-D input as a matrix product (which first zeroes its output) followed by the bias
+// add, and the residual add is a third pass; here the output starts as bias + residual and
+// the product accumulates into it.
+torch::Tensor LinearOverTokens(const torch::nn::Linear& layer, const torch::Tensor& x,
+                               const torch::Tensor& residual = {}) {
+  const torch::Tensor& w = layer->weight;
+  const torch::Tensor x2 = x.reshape({-1, x.size(-1)});
+  torch::Tensor start;
+  if (residual.defined()) {
+    start = residual.reshape({-1, w.size(0)});
+    if (layer->bias.defined()) start = start + layer->bias;
+  } else {
+    start = layer->bias;
+  }
+  std::vector<int64_t> size = x.sizes().vec();
+  size.back() = w.size(0);
+  const torch::Tensor y = start.defined() ? torch::addmm(start, x2, w.t()) : x2.mm(w.t());
+  return y.view(size);
+}
+
 // RoFormer's rotation in Hugging Face's layout: the head is split into halves (x1, x2) and
 // pair i is (x1[i], x2[i]), so rotate_half(x) = (-x2, x1). x [B, H, T, Dh].
 torch::Tensor RotateHalf(const torch::Tensor& x) {
@@ -82,12 +103,14 @@ TransformerBlockImpl::TransformerBlockImpl(const TransformerConfig& config) : co
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& allowed,
                                             const torch::Tensor& cos, const torch::Tensor& sin,
                                             torch::Tensor* past_k, torch::Tensor* past_v) {
-  // Pre-norm residual blocks, as in both GPT-2 and Llama.
-  const torch::Tensor h = x + Attention(ln_1(x), allowed, cos, sin, past_k, past_v);  // [B, T, d]
-  return h + Mlp(ln_2(h));
+  // Pre-norm residual blocks, as in both GPT-2 and Llama; each output projection adds its
+  // block's input.
+  const torch::Tensor h = Attention(ln_1(x), x, allowed, cos, sin, past_k, past_v);  // [B, T, d]
+  return Mlp(ln_2(h), h);
 }
 
 torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
+                                              const torch::Tensor& residual,
                                               const torch::Tensor& allowed,
                                               const torch::Tensor& cos, const torch::Tensor& sin,
                                               torch::Tensor* past_k, torch::Tensor* past_v) {
@@ -95,14 +118,14 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
   const int64_t H = config_.num_heads, Hkv = config_.num_kv_heads, Dh = config_.head_dim();
   torch::Tensor q, k, v;
   if (IsGpt2(config_)) {
-    const std::vector<torch::Tensor> qkv = c_attn(x).chunk(3, -1);  // 3 x [B, T, d]
+    const std::vector<torch::Tensor> qkv = LinearOverTokens(c_attn, x).chunk(3, -1);  // 3 x [B, T, d]
     q = qkv[0].view({B, T, H, Dh}).transpose(1, 2);                 // [B, H, T, Dh]
     k = qkv[1].view({B, T, H, Dh}).transpose(1, 2);                 // [B, H, T, Dh]
     v = qkv[2].view({B, T, H, Dh}).transpose(1, 2);                 // [B, H, T, Dh]
   } else {
-    q = q_proj(x).view({B, T, H, Dh}).transpose(1, 2);    // [B, H, T, Dh]
-    k = k_proj(x).view({B, T, Hkv, Dh}).transpose(1, 2);  // [B, Hkv, T, Dh]
-    v = v_proj(x).view({B, T, Hkv, Dh}).transpose(1, 2);  // [B, Hkv, T, Dh]
+    q = LinearOverTokens(q_proj, x).view({B, T, H, Dh}).transpose(1, 2);    // [B, H, T, Dh]
+    k = LinearOverTokens(k_proj, x).view({B, T, Hkv, Dh}).transpose(1, 2);  // [B, Hkv, T, Dh]
+    v = LinearOverTokens(v_proj, x).view({B, T, Hkv, Dh}).transpose(1, 2);  // [B, Hkv, T, Dh]
     q = ApplyRotary(q, cos, sin);
     k = ApplyRotary(k, cos, sin);
   }
@@ -128,16 +151,18 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
                                       ? MaskedAttention(q, k, v, allowed, scale)
                                       : CausalAttention(q, k, v, scale);  // [B, H, T, Dh]
   const torch::Tensor out = attended.transpose(1, 2).reshape({B, T, H * Dh});
-  return IsGpt2(config_) ? attn_c_proj(out) : o_proj(out);  // [B, T, d]
+  return LinearOverTokens(IsGpt2(config_) ? attn_c_proj : o_proj, out, residual);  // [B, T, d]
 }
 
-torch::Tensor TransformerBlockImpl::Mlp(const torch::Tensor& x) {
+torch::Tensor TransformerBlockImpl::Mlp(const torch::Tensor& x, const torch::Tensor& residual) {
   if (IsGpt2(config_)) {
     // GPT-2's GELU is the tanh approximation ("gelu_new").
-    return mlp_c_proj(GeluTanh(c_fc(x)));  // [B, T, d]
+    return LinearOverTokens(mlp_c_proj, GeluTanh(LinearOverTokens(c_fc, x)), residual);
   }
   // SwiGLU (Shazeer 2020, arXiv:2002.05202): down(silu(gate(x)) * up(x)).
-  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));  // [B, T, d]
+  const torch::Tensor gated =
+      torch::silu(LinearOverTokens(gate_proj, x)) * LinearOverTokens(up_proj, x);
+  return LinearOverTokens(down_proj, gated, residual);  // [B, T, d]
 }
 
 TransformerImpl::TransformerImpl(const TransformerConfig& config) : config_(config) {

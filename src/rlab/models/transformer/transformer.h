@@ -66,10 +66,11 @@ class TransformerBlockImpl : public torch::nn::Module {
   torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 
  private:
-  torch::Tensor Attention(const torch::Tensor& x, const torch::Tensor& allowed,
-                          const torch::Tensor& cos, const torch::Tensor& sin,
-                          torch::Tensor* past_k, torch::Tensor* past_v);
-  torch::Tensor Mlp(const torch::Tensor& x);
+  // Each returns residual + its sub-layer's output for the normed input x.
+  torch::Tensor Attention(const torch::Tensor& x, const torch::Tensor& residual,
+                          const torch::Tensor& allowed, const torch::Tensor& cos,
+                          const torch::Tensor& sin, torch::Tensor* past_k, torch::Tensor* past_v);
+  torch::Tensor Mlp(const torch::Tensor& x, const torch::Tensor& residual);
   TransformerConfig config_;
 };
 TORCH_MODULE(TransformerBlock);
