@@ -89,7 +89,7 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
     loss.backward();
     backward_s += Seconds(t0);
     t0 = Clock::now();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    rlab::models::ClipGradientNorm(model->parameters(), 1.0);
     optimizer.step();
     update_s += Seconds(t0);
   };
@@ -202,7 +202,7 @@ void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batc
     const torch::Tensor mask = torch::ones({2 * batch, seq}, torch::kInt64);
     rlab::models::ClearGradients(optimizer);
     objective->Loss(model->Outputs(ids, mask), targets).backward();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    rlab::models::ClipGradientNorm(model->parameters(), 1.0);
     optimizer.step();
   };
   step();  // warm-up
@@ -263,7 +263,7 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
                                      ref[i].slice(0, 0, batch), ref[i].slice(0, batch), tokens,
                                      tokens};
     (*loss_fn)(p).loss.backward();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    rlab::models::ClipGradientNorm(model->parameters(), 1.0);
     optimizer.step();
   };
   step(steps);  // warm-up, on the extra batch

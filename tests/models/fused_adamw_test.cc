@@ -1,5 +1,6 @@
 // FusedAdamW against libtorch's AdamW: the same trajectory (to float rounding), the same
-// handling of parameters without gradients, and optimiser states that load into each other.
+// handling of parameters without gradients, and optimiser states that load into each other;
+// ClipGradientNorm against libtorch's clip_grad_norm_.
 #include "rlab/models/fused_adamw.h"
 
 #include <gtest/gtest.h>
@@ -93,6 +94,22 @@ TEST(FusedAdamW, OtherDtypesTakeLibtorchsStep) {
   const auto a = Train(fused, fused_params, 3);
   const auto b = Train(plain, plain_params, 3);
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
+}
+
+TEST(ClipGradientNorm, MatchesLibtorchsClipping) {
+  for (const double max_norm : {0.5, 1e6}) {  // clipping, and a bound the norm stays under
+    auto ours = MakeParameters(), theirs = MakeParameters();
+    Backward(ours, 3);
+    Backward(theirs, 3);
+    const double a = ClipGradientNorm(ours, max_norm);
+    const double b = torch::nn::utils::clip_grad_norm_(theirs, max_norm);
+    EXPECT_NEAR(a, b, 1e-5 * b);
+    EXPECT_GT(a, 1.0);
+    for (size_t i = 0; i < 2; ++i) {
+      EXPECT_LT(MaxAbsDiff(ours[i].grad(), theirs[i].grad()), 1e-5 * a) << "parameter " << i;
+    }
+    EXPECT_FALSE(ours[2].grad().defined());
+  }
 }
 
 TEST(ClearGradients, LeavesNoGradient) {

@@ -3,10 +3,13 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <map>
+#include <mutex>
 
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
 #include "rlab/models/fast_math.h"
+#include "rlab/models/two_core_split.h"
 
 namespace rlab::models {
 
@@ -42,10 +45,21 @@ void FlatAdam::AddTo(CheckpointState& state, const std::string& name) {
 }
 
 double ClipGradNorm(std::span<const torch::Tensor> grads, double max_norm) {
+  constexpr int64_t kGrain = 1 << 15;  // elements per task when split over cores
+  // Partial sums by where their range begins, added in that order: the same norm to the last
+  // bit however the ranges finish.
   double sum = 0.0;
   for (const torch::Tensor& g : grads) {
     const float* d = g.data_ptr<float>();
-    for (int64_t i = 0; i < g.numel(); ++i) sum += static_cast<double>(d[i]) * d[i];
+    std::map<int64_t, double> parts;
+    std::mutex parts_lock;
+    SplitOverCores(g.numel(), kGrain, [&](int64_t begin, int64_t end) {
+      double part = 0.0;
+      for (int64_t i = begin; i < end; ++i) part += static_cast<double>(d[i]) * d[i];
+      const std::lock_guard lock(parts_lock);
+      parts[begin] = part;
+    });
+    for (const auto& [begin, part] : parts) sum += part;
   }
   const double norm = std::sqrt(sum);
   const double factor = max_norm / (norm + 1e-6);
@@ -53,7 +67,9 @@ double ClipGradNorm(std::span<const torch::Tensor> grads, double max_norm) {
     const float f = static_cast<float>(factor);
     for (const torch::Tensor& g : grads) {
       float* d = g.data_ptr<float>();
-      for (int64_t i = 0; i < g.numel(); ++i) d[i] *= f;
+      SplitOverCores(g.numel(), kGrain, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) d[i] *= f;
+      });
     }
   }
   return norm;

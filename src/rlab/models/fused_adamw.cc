@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "rlab/models/fast_math.h"
+#include "rlab/models/flat_adam.h"
 #include "rlab/models/two_core_split.h"
 
 namespace rlab::models {
@@ -74,6 +75,16 @@ torch::Tensor FusedAdamW::step(LossClosure closure) {
     }
   }
   return loss;
+}
+
+double ClipGradientNorm(const std::vector<torch::Tensor>& parameters, double max_norm) {
+  std::vector<torch::Tensor> grads;
+  for (const torch::Tensor& p : parameters) {
+    if (!p.grad().defined()) continue;
+    if (!TakesFusedUpdate(p)) return torch::nn::utils::clip_grad_norm_(parameters, max_norm);
+    grads.push_back(p.grad());
+  }
+  return ClipGradNorm(grads, max_norm);
 }
 
 void ClearGradients(torch::optim::Optimizer& optimizer) {

@@ -8,6 +8,8 @@
 
 #include <torch/optim/adamw.h>
 
+#include <vector>
+
 namespace rlab::models {
 
 class FusedAdamW : public torch::optim::AdamW {
@@ -22,5 +24,11 @@ class FusedAdamW : public torch::optim::AdamW {
 // parameters fewer than Optimizer::zero_grad. AdamW skips a parameter that then gets no
 // gradient (a zeroed one would still decay and move it), as torch.optim does since 2.0.
 void ClearGradients(torch::optim::Optimizer& optimizer);
+
+// torch::nn::utils::clip_grad_norm_ (L2, the factor max_norm / (norm + 1e-6)) over the
+// parameters' gradients, in one pass for the norm and one for the scaling, each split over two
+// cores, when every gradient is a contiguous float32 CPU tensor (libtorch's function
+// otherwise). Returns the norm before clipping.
+double ClipGradientNorm(const std::vector<torch::Tensor>& parameters, double max_norm);
 
 }  // namespace rlab::models

@@ -352,7 +352,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
         models::ClearGradients(*optimizer);
         loss.backward();
         if (c.optim.max_grad_norm > 0) {
-          grad_norm = torch::nn::utils::clip_grad_norm_(trained, c.optim.max_grad_norm);
+          grad_norm = models::ClipGradientNorm(trained, c.optim.max_grad_norm);
         }
         optimizer->step();
       }

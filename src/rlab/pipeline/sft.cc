@@ -196,7 +196,7 @@ class Sft : public ConfiguredPipeline<SftConfig> {
       }
       double grad_norm = 0.0;
       if (c.optim.max_grad_norm > 0) {
-        grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), c.optim.max_grad_norm);
+        grad_norm = models::ClipGradientNorm(model->parameters(), c.optim.max_grad_norm);
       }
       optimizer.step();
       const int64_t before = step++;

@@ -310,7 +310,7 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
         }
         double grad_norm = 0.0;
         if (c.optim.max_grad_norm > 0) {
-          grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), c.optim.max_grad_norm);
+          grad_norm = models::ClipGradientNorm(model->parameters(), c.optim.max_grad_norm);
         }
         optimizer->step();
         train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
