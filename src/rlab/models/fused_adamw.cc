@@ -20,6 +20,18 @@ bool TakesFusedUpdate(const torch::Tensor& p) {
          g.scalar_type() == torch::kFloat32 && g.is_contiguous() && !g.is_sparse();
 }
 
+// Moments as AdamW creates them: contiguous float32 of the parameter's size (a state loaded from
+// elsewhere could differ, and then libtorch's step handles it).
+bool MomentsFitFusedUpdate(const torch::optim::AdamWParamState& state, const torch::Tensor& p) {
+  for (const torch::Tensor& moment : {state.exp_avg(), state.exp_avg_sq()}) {
+    if (!moment.defined() || moment.scalar_type() != torch::kFloat32 || !moment.is_contiguous() ||
+        moment.numel() != p.numel()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void ScaleInPlace(float* x, int64_t n, float factor) {
   for (int64_t i = 0; i < n; ++i) x[i] *= factor;
 }
@@ -30,7 +42,12 @@ torch::Tensor FusedAdamW::step(LossClosure closure) {
   for (const auto& group : param_groups()) {
     const auto& options = static_cast<const torch::optim::AdamWOptions&>(group.options());
     for (const torch::Tensor& p : group.params()) {
-      if (options.amsgrad() || (p.grad().defined() && !TakesFusedUpdate(p))) {
+      if (!p.grad().defined()) continue;
+      const auto found = state_.find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      const bool moments_fit =
+          found == state_.end() ||
+          MomentsFitFusedUpdate(static_cast<const torch::optim::AdamWParamState&>(*found->second), p);
+      if (options.amsgrad() || !TakesFusedUpdate(p) || !moments_fit) {
         return AdamW::step(std::move(closure));
       }
     }
