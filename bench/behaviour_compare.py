@@ -3,8 +3,9 @@
 
 Every metrics.jsonl line and every summary.json value must be equal, except fields that measure
 time or throughput (they differ between any two runs) and paths of the run directory.
-Exit status 0 when everything matches, 1 otherwise; each difference is printed.
-    python3 bench/behaviour_compare.py BEFORE AFTER
+Exit status 0 when everything compared matches, 1 otherwise; each difference is printed.
+Examples absent from AFTER are skipped (a subset run with ONLY=...) unless --require-all.
+    python3 bench/behaviour_compare.py BEFORE AFTER [--require-all]
 """
 import json
 import pathlib
@@ -21,12 +22,15 @@ def stable(record):
     return record
 
 
-def compare(before, after):
+def compare(before, after, require_all):
     problems = []
     for example in sorted(p.name for p in before.iterdir() if p.is_dir() and not p.name.endswith(".runs")):
         a_dir, b_dir = before / example, after / example
         if not b_dir.is_dir():
-            problems.append(f"{example}: missing in {after}")
+            if require_all:
+                problems.append(f"{example}: missing in {after}")
+            else:
+                print(f"{example}: not run in {after}")
             continue
         a_lines = (a_dir / "metrics.jsonl").read_text().splitlines()
         b_lines = (b_dir / "metrics.jsonl").read_text().splitlines()
@@ -49,9 +53,10 @@ def compare(before, after):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = [a for a in sys.argv[1:] if a != "--require-all"]
+    if len(args) != 2:
         sys.exit(__doc__)
-    problems = compare(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))
+    problems = compare(pathlib.Path(args[0]), pathlib.Path(args[1]), "--require-all" in sys.argv)
     for p in problems:
         print(p)
     sys.exit(1 if problems else 0)
