@@ -7,60 +7,35 @@
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
-#include "rlab/core/threads.h"
 #include "rlab/envs/registry.h"
 #include "rlab/pipeline/episode_window.h"
 #include "rlab/reward/reward_specs.h"
+#include "rlab/rl/control_agents.h"
 
 namespace rlab::pipeline {
 
 void TrainRlConfig::Validate() const {
-  RLAB_CHECK(algo == "ppo" || algo == "sac", "algo must be ppo or sac, got '{}'", algo);
+  rl::RegisterControlAgents();
+  rl::ControlAgents().Get(algo);  // an unknown name lists the valid ones
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
 }
 
-namespace {
-
-// How the cores are shared: small networks run one network per thread, each with
-// single-threaded OpenBLAS; wide ones (>= 128 units) give every core to OpenBLAS instead,
-// because its single-threaded kernel is slow at those sizes (docs/benchmarks.md). An
-// explicit run.blas_threads is kept.
-bool UseTwoNetworkThreads(const std::vector<int64_t>& hidden, int configured_blas_threads) {
-  const int64_t widest = hidden.empty() ? 0 : *std::max_element(hidden.begin(), hidden.end());
-  const ThreadSettings current = CurrentThreads();
-  if (widest >= 128) {
-    if (configured_blas_threads == 0) SetBlasThreads(CoreCount());
-    return false;
-  }
-  return current.torch_threads >= 2;
-}
-
-}  // namespace
-
 RlSetup BuildRl(const TrainRlConfig& c, uint64_t run_seed) {
-  envs::RegisterBuiltins();
-  const uint64_t env_seed = DeriveSeed(run_seed, "env");
-  const std::shared_ptr<const envs::VectorEnv> probe = envs::Make(c.env, 1, env_seed);
-  const bool discrete = probe->action_space().is_discrete();
+  rl::ControlSetup control = rl::MakeControlAgent(
+      c.algo, c.env, rl::ControlAgentOptions{c.ppo, c.sac, c.steps, c.run.blas_threads}, run_seed);
   RlSetup setup;
-  if (c.algo == "ppo") {
-    rl::PpoSettings s = rl::ResolvePpo(c.ppo, discrete, c.steps);
-    s.parallel_networks = UseTwoNetworkThreads(c.ppo.hidden, c.run.blas_threads);
-    setup.env = envs::Make(c.env, s.num_envs, env_seed);
-    setup.agent = rl::MakePpoAgent(s, *setup.env, DeriveSeed(run_seed, "agent"));
-  } else {
-    setup.env = envs::Make(c.env, c.sac.num_envs, env_seed);
-    setup.agent = rl::MakeSacAgent(c.sac, *setup.env, c.steps, DeriveSeed(run_seed, "agent"),
-                                   UseTwoNetworkThreads(c.sac.hidden, c.run.blas_threads));
-  }
+  setup.env = std::move(control.env);
+  setup.agent = std::move(control.agent);
   if (c.reward != "true") {
     reward::RegisterBuiltins();
+    const std::shared_ptr<const envs::VectorEnv> probe =
+        envs::Make(c.env, 1, DeriveSeed(run_seed, "env"));
     reward::RewardSpecContext context;
     context.true_reward = [probe] { return std::make_shared<reward::EnvReward>(probe); };
     context.obs_dim = probe->obs_dim();
     context.action_dim = probe->action_dim();
-    context.gamma = c.algo == "ppo" ? c.ppo.gamma : c.sac.gamma;
+    context.gamma = control.gamma;
     setup.reward = rl::TrainingReward(reward::MakeReward(c.reward, context));
   }
   return setup;

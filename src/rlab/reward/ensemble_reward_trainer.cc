@@ -7,7 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
-#include "rlab/reward/bradley_terry_loss.h"
+#include "rlab/reward/preference_losses.h"
 
 namespace rlab::reward {
 
@@ -20,11 +20,19 @@ void RewardTrainerOptions::Validate() const {
              accuracy_threshold);
 }
 
-torch::Tensor PrefersFirst(const torch::Tensor& labels) { return 1.0 - labels.to(torch::kFloat); }
+torch::Tensor PairLoss(const PairwiseLoss& loss, const torch::Tensor& first,
+                       const torch::Tensor& second, const torch::Tensor& labels) {
+  const torch::Tensor second_preferred = labels == 1.0f;  // [B]
+  return loss({torch::where(second_preferred, second, first),
+               torch::where(second_preferred, first, second), torch::zeros_like(first),
+               labels == 0.5f});
+}
 
 RewardEnsembleTrainer::RewardEnsembleTrainer(RewardEnsemble model,
                                              const RewardTrainerOptions& options, uint64_t seed)
-    : model_(std::move(model)), options_(options) {
+    : model_(std::move(model)),
+      options_(options),
+      loss_(MakePairwiseLoss("bradley_terry")) {
   options_.Validate();
   optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(),
                                                     torch::optim::AdamOptions(options_.lr));
@@ -63,8 +71,7 @@ RewardTrainReport RewardEnsembleTrainer::Train(const PreferencePairs& pairs) {
       model_->Features(pairs.first.obs, pairs.first.actions, pairs.first.next_obs);
   const torch::Tensor x2 =
       model_->Features(pairs.second.obs, pairs.second.actions, pairs.second.next_obs);
-  const torch::Tensor prefers_first = PrefersFirst(pairs.labels);  // [N]
-  const torch::Tensor labels = pairs.labels.to(torch::kFloat);     // [N]
+  const torch::Tensor labels = pairs.labels.to(torch::kFloat);  // [N]
 
   for (int64_t m = 0; m < members; ++m) {
     std::vector<int64_t>& r = resamples_[m];
@@ -100,8 +107,8 @@ RewardTrainReport RewardEnsembleTrainer::Train(const PreferencePairs& pairs) {
                           torch::kLong);                                            // [B]
         const torch::Tensor r1 = model_->MemberSegmentReturn(m, x1.index_select(0, idx));  // [B]
         const torch::Tensor r2 = model_->MemberSegmentReturn(m, x2.index_select(0, idx));  // [B]
-        loss = loss + BradleyTerryLoss(r1, r2, prefers_first.index_select(0, idx));
-        const torch::Tensor l = labels.index_select(0, idx);  // [B]
+        const torch::Tensor l = labels.index_select(0, idx);                              // [B]
+        loss = loss + PairLoss(*loss_, r1, r2, l);
         const torch::Tensor is_decided = l != 0.5f;
         const torch::Tensor right = ((r2 > r1).to(torch::kFloat) == l) & is_decided;
         correct[m] += right.sum().item<int64_t>();
@@ -134,10 +141,10 @@ double RewardEnsembleTrainer::Loss(const PreferencePairs& pairs) {
   CheckPairs(*model_, pairs);
   const torch::Tensor returns1 = model_->MemberSegmentReturns(pairs.first);   // [M, N]
   const torch::Tensor returns2 = model_->MemberSegmentReturns(pairs.second);  // [M, N]
-  const torch::Tensor prefers_first = PrefersFirst(pairs.labels);             // [N]
+  const torch::Tensor labels = pairs.labels.to(torch::kFloat);                // [N]
   double total = 0.0;
   for (int64_t m = 0; m < model_->members(); ++m) {
-    total += BradleyTerryLoss(returns1[m], returns2[m], prefers_first).item<double>();
+    total += PairLoss(*loss_, returns1[m], returns2[m], labels).item<double>();
   }
   return total / static_cast<double>(model_->members());
 }

@@ -1,5 +1,6 @@
 // Trains a RewardEnsemble on labelled segment pairs with the Bradley-Terry cross-entropy over
-// segment returns (reward/bradley_terry_loss.h; ties are the soft target 0.5/0.5), as PEBBLE
+// segment returns (the pairwise loss bradley_terry of reward/preference_losses.h, the preferred
+// segment as "chosen"; ties are the soft target 0.5/0.5), as PEBBLE
 // does (Lee et al., "PEBBLE: Feedback-Efficient Interactive Reinforcement Learning via
 // Relabeling Experience and Unsupervised Pre-training", arXiv:2106.05091; B-Pref's
 // train_soft_reward, Lee et al., arXiv:2111.03026):
@@ -40,6 +41,8 @@ class CheckpointState;
 
 namespace rlab::reward {
 
+class PairwiseLoss;
+
 struct RewardTrainerOptions {
   double lr = 3e-4;
   int64_t batch_size = 128;
@@ -76,12 +79,15 @@ class RewardEnsembleTrainer {
  private:
   RewardEnsemble model_;
   RewardTrainerOptions options_;
+  std::unique_ptr<PairwiseLoss> loss_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::vector<Rng> member_rngs_;
   std::vector<std::vector<int64_t>> resamples_;
 };
 
-// B-Pref labels (0 first, 1 second, 0.5 tie) as the loss's "first is preferred" target.
-torch::Tensor PrefersFirst(const torch::Tensor& labels);
+// The pairwise `loss` ([B] -> scalar) of segment returns `first`, `second` ([B]) under B-Pref
+// labels ([B]: 0 first preferred, 1 second, 0.5 tie): the preferred one is "chosen".
+torch::Tensor PairLoss(const PairwiseLoss& loss, const torch::Tensor& first,
+                       const torch::Tensor& second, const torch::Tensor& labels);
 
 }  // namespace rlab::reward

@@ -1,7 +1,7 @@
 // The feedback side of preference-based RL for control: on the feedback schedule, cut a pool
 // of candidate segment pairs from the trajectory store, pick the queries to ask with a
 // selector over the reward ensemble's member probabilities, have the teacher (scripted, or a
-// feedback file written by a person) answer them, append every query to feedback.jsonl, and
+// feedback file written by a person) answer them, return every query for feedback.jsonl, and
 // keep the labelled pairs for the reward model. Feedback budgets count queries asked,
 // answered or not (issue 5; B-Pref, Lee et al., "B-Pref: Benchmarking Preference-Based
 // Reinforcement Learning", arXiv:2111.03026). The round structure is PEBBLE's (Lee, Smith,
@@ -26,7 +26,7 @@
 #include "rlab/feedback/teacher.h"
 #include "rlab/reward/ensemble_reward_model.h"
 
-namespace rlab::pipeline {
+namespace rlab::rl {
 
 struct LabelledPair {
   int64_t first = -1, second = -1;  // segment ids
@@ -63,10 +63,10 @@ class PreferenceRounds {
                    data::TrajectoryStore& store, int64_t episode_length);
 
   // Asks one round at `step` of `total_steps` (uniform selection when `uniform` or when the
-  // selector needs probabilities and `ensemble` is null); writes each query to `writer`.
-  // Returns the number of queries asked (0 once the budget is spent).
+  // selector needs probabilities and `ensemble` is null); appends each query to `queries`
+  // (for feedback.jsonl). Returns the number of queries asked (0 once the budget is spent).
   int64_t Ask(int64_t step, int64_t total_steps, reward::RewardEnsemble* ensemble, bool uniform,
-              feedback::FeedbackWriter& writer, Rng& rng);
+              std::vector<feedback::FeedbackRecord>& queries, Rng& rng);
 
   bool budget_left() const { return counts_.asked < options_.budget; }
   const feedback::LabelCounts& counts() const { return counts_; }
@@ -90,4 +90,4 @@ class PreferenceRounds {
   std::vector<LabelledPair> labelled_;
 };
 
-}  // namespace rlab::pipeline
+}  // namespace rlab::rl

@@ -1,4 +1,4 @@
-#include "rlab/pipeline/preference_rounds.h"
+#include "rlab/rl/preference_rounds.h"
 
 #include <torch/torch.h>
 
@@ -6,7 +6,7 @@
 #include "rlab/core/spec.h"
 #include "rlab/feedback/teacher_registry.h"
 
-namespace rlab::pipeline {
+namespace rlab::rl {
 
 PairTeacher::PairTeacher(const std::string& spec) {
   const Spec parsed = Spec::Parse(spec);
@@ -47,7 +47,8 @@ PreferenceRounds::PreferenceRounds(const PreferenceRoundOptions& options,
 }
 
 int64_t PreferenceRounds::Ask(int64_t step, int64_t total_steps, reward::RewardEnsemble* ensemble,
-                              bool uniform, feedback::FeedbackWriter& writer, Rng& rng) {
+                              bool uniform, std::vector<feedback::FeedbackRecord>& queries,
+                              Rng& rng) {
   const int64_t n = feedback::ClampToBudget(schedule_->BatchSize(options_.batch, step, total_steps),
                                             counts_.asked, options_.budget);
   if (n <= 0) return 0;
@@ -90,7 +91,7 @@ int64_t PreferenceRounds::Ask(int64_t step, int64_t total_steps, reward::RewardE
       pin.push_back(b);
     }
     record.teacher = teacher_.Describe();
-    writer.Write(record);
+    queries.push_back(std::move(record));
   }
   store_.Pin(pin);
   store_.DropUnpinned();
@@ -122,4 +123,4 @@ void PreferenceRounds::FromJson(const nlohmann::json& j) {
   for (const auto& p : j.at("pairs")) labelled_.push_back({p[0], p[1], p[2]});
 }
 
-}  // namespace rlab::pipeline
+}  // namespace rlab::rl
