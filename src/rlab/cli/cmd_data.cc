@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/flag_checks.h"
 #include "rlab/core/registry.h"
 #include "rlab/data/text/preference_convert.h"
 #include "rlab/data/text/preference_dataset.h"
@@ -144,6 +145,7 @@ void AddDataCommand(CLI::App& app) {
       ->capture_default_str();
   inspect->add_option("--max-length", in->max_length,
                       "count the prompt + response sequences longer than this many tokens")
+      ->check(NonNegative())
       ->capture_default_str();
   inspect->add_flag("--json", in->json, "print the figures as one JSON object");
   inspect->callback([in] { Inspect(*in); });
@@ -162,8 +164,9 @@ void AddDataCommand(CLI::App& app) {
                       "keep (write ties with \"tie\": true) or drop")
       ->capture_default_str();
   cv->seed_option =
-      convert->add_option("--seed", cv->seed, "shuffle the written records with this seed "
-                          "(default: keep the input's order)")
+      convert->add_option("--seed", cv->seed, "shuffle the written records with this seed; "
+                          "when not given, keep the input's order")
+          ->check(NonNegative())
           ->default_str("");
   convert->callback([cv] { Convert(*cv); });
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/flag_checks.h"
 #include "rlab/core/threads.h"
 
 namespace rlab::cli {
@@ -37,7 +38,9 @@ double MeasureGemm(int64_t n, double seconds) {
 void AddDoctorCommand(CLI::App& app) {
   auto threads = std::make_shared<int>(0);
   CLI::App* cmd = app.add_subcommand("doctor", "print versions, BLAS, threads and GEMM speed");
-  cmd->add_option("--threads", *threads, "libtorch threads to configure (0 = all cores)");
+  cmd->add_option("--threads", *threads, "libtorch threads to configure (0 = all cores)")
+      ->check(NonNegative())
+      ->capture_default_str();
   cmd->callback([threads] {
     const ThreadSettings s = ConfigureThreads(*threads);
     const char* coretype = std::getenv("OPENBLAS_CORETYPE");

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/flag_checks.h"
 #include "rlab/core/log.h"
 #include "rlab/pipeline/policy_eval.h"
 
@@ -13,10 +14,14 @@ void AddEvalPolicyCommand(CLI::App& app) {
   auto run_dir = std::make_shared<std::string>();
   auto options = std::make_shared<pipeline::PolicyEvalOptions>();
   auto stochastic = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("eval-policy", "evaluate the policy of a train-rl run");
+  CLI::App* cmd = app.add_subcommand("eval-policy", "evaluate the policy of a control-rl run");
   cmd->add_option("run_dir", *run_dir, "the run directory")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--episodes", options->episodes, "episodes to play")->capture_default_str();
-  cmd->add_option("--seed", options->seed, "seed of the evaluation environment")->capture_default_str();
+  cmd->add_option("--episodes", options->episodes, "episodes to play")
+      ->check(AtLeast(1))
+      ->capture_default_str();
+  cmd->add_option("--seed", options->seed, "seed of the evaluation environment")
+      ->check(NonNegative())
+      ->capture_default_str();
   cmd->add_flag("--stochastic", *stochastic, "sample actions instead of taking the most likely");
   cmd->callback([run_dir, options, stochastic] {
     InitConsoleLogging();

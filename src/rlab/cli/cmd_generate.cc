@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/flag_checks.h"
 #include "rlab/cli/id_list.h"
 #include "rlab/core/check.h"
 #include "rlab/core/log.h"
@@ -42,7 +43,6 @@ struct GenerateArgs {
 
 void Run(const GenerateArgs& a) {
   RLAB_CHECK(a.prompt.empty() != a.prompt_ids.empty(), "give exactly one of --prompt and --prompt-ids");
-  RLAB_CHECK(a.num_samples >= 1, "--num-samples must be >= 1, got {}", a.num_samples);
   ConfigureThreads(1, a.threads == 0 ? CoreCount() : a.threads);
   models::LanguageModel lm = models::OpenLanguageModel(a.model, DeriveSeed(a.seed, "init"));
   if (!a.tokenizer.empty()) lm.tokenizer = models::OpenTokenizer(a.tokenizer);
@@ -104,23 +104,30 @@ void AddGenerateCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("generate", "sample a completion from a language model");
   cmd->add_option("--model", args->model, "model directory (Hugging Face layout) or preset")
       ->required();
-  cmd->add_option("--tokenizer", args->tokenizer, "tokenizer (byte, gpt2, a path); default: the model's");
+  cmd->add_option("--tokenizer", args->tokenizer, "tokenizer (byte, gpt2, a path); when not given, the model's");
   cmd->add_option("--prompt", args->prompt, "prompt text (encoded with BOS unless --no-bos)");
   cmd->add_option("--prompt-ids", args->prompt_ids, "prompt token ids, e.g. 1,2,3; prints ids");
   cmd->add_option("--max-new-tokens", args->max_new_tokens, "most tokens to generate")
+      ->check(NonNegative())
       ->capture_default_str();
   cmd->add_option("--temperature", args->temperature, "sampling temperature; 0 = greedy")
+      ->check(NonNegative())
       ->capture_default_str();
   cmd->add_option("--top-k", args->top_k, "sample from the k most likely tokens (0 = all)")
+      ->check(NonNegative())
       ->capture_default_str();
   cmd->add_option("--top-p", args->top_p, "nucleus sampling threshold (1 = off)")
       ->capture_default_str();
-  cmd->add_option("--stop-ids", args->stop_ids, "token ids that end a completion (default: EOS)");
+  cmd->add_option("--stop-ids", args->stop_ids, "token ids that end a completion; when not given, the tokenizer's EOS");
   cmd->add_option("--num-samples", args->num_samples, "completions of the prompt, in one batch")
+      ->check(AtLeast(1))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "seed of the sampling (and of a preset's weights)")
+      ->check(NonNegative())
       ->capture_default_str();
-  cmd->add_option("--threads", args->threads, "OpenBLAS threads (0 = all cores)");
+  cmd->add_option("--threads", args->threads, "OpenBLAS threads (0 = all cores)")
+      ->check(NonNegative())
+      ->capture_default_str();
   cmd->add_flag("--no-cache", args->no_cache, "recompute every position at every step");
   cmd->add_flag("--no-stop", args->no_stop, "generate max-new-tokens tokens, ignoring EOS");
   cmd->add_flag("--no-bos", args->no_bos, "do not prepend BOS to --prompt");

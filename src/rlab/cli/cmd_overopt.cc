@@ -1,10 +1,12 @@
 // rlab overopt CONFIG.yaml [--seed S] [--defences a,b,...] [section.key=value ...]
 // rlab overopt --resume RUN_DIR
 // The overoptimisation lab (pipeline/overopt.h): a config whose pipeline is overopt, with
-// flags for what a sweep changes most, the seed and the defences.
+// flags for what a sweep changes most, the seed and the defences. The defaults shown are the
+// lab's own; the config file's values replace them, and the flags replace those.
 #include <cstdio>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/config_flags.h"
 #include "rlab/core/check.h"
 #include "rlab/core/log.h"
 #include "rlab/pipeline/runner.h"
@@ -13,9 +15,7 @@ namespace rlab::cli {
 
 namespace {
 struct OveroptArgs {
-  std::string config, resume, defences;
-  int64_t seed = -1;
-  int threads = -1;
+  std::string config, resume;
   std::vector<std::string> overrides;
 };
 }  // namespace
@@ -28,13 +28,12 @@ void AddOveroptCommand(CLI::App& app) {
   cmd->add_option("config", args->config, "lab config (YAML, pipeline: overopt)")
       ->check(CLI::ExistingFile);
   cmd->add_option("overrides", args->overrides, "further settings such as rl.steps=100");
-  cmd->add_option("--defences", args->defences,
-                  "defences, comma-separated: single, mean, wco, uwo, par, log_sigmoid, kl, "
-                  "dpo, rpo (with arguments as specs, e.g. \"uwo(lambda=1)\")");
-  cmd->add_option("--seed", args->seed, "seed of every stage (default 1)");
+  const std::shared_ptr<ConfigFlags> flags = ConfigFlags::ForPipeline(cmd, "overopt");
+  flags->Add("--defences", "defences");
+  flags->Add("--seed", "run.seed");
   cmd->add_option("--resume", args->resume, "continue a killed lab from its directory");
-  cmd->add_option("--threads", args->threads, "libtorch threads (overrides run.threads)");
-  cmd->callback([args] {
+  flags->AddThreads();
+  cmd->callback([args, flags] {
     InitConsoleLogging();
     pipeline::RunRequest request;
     if (!args->resume.empty()) {
@@ -46,12 +45,11 @@ void AddOveroptCommand(CLI::App& app) {
                                     "configs (use rlab run for the others)",
                  args->config, name);
       request.config_path = args->config;
-      if (!args->defences.empty()) request.overrides.push_back("defences=[" + args->defences + "]");
-      if (args->seed >= 0) request.overrides.push_back(fmt::format("run.seed={}", args->seed));
+      request.overrides = flags->Overrides();
       request.overrides.insert(request.overrides.end(), args->overrides.begin(),
                                args->overrides.end());
     }
-    if (args->threads >= 0) request.threads = args->threads;
+    request.threads = flags->Threads();
     const auto dir = pipeline::ExecuteRun(request);
     std::printf("%s\n", dir.string().c_str());
   });

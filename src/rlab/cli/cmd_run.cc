@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/config_flags.h"
 #include "rlab/core/log.h"
 #include "rlab/pipeline/runner.h"
 
@@ -9,17 +10,17 @@ namespace rlab::cli {
 
 void AddRunCommand(CLI::App& app) {
   auto request = std::make_shared<pipeline::RunRequest>();
-  auto threads = std::make_shared<int>(-1);
   CLI::App* cmd = app.add_subcommand("run", "run the pipeline a YAML config names");
   cmd->add_option("config", request->config_path, "pipeline config (YAML)")
       ->check(CLI::ExistingFile);
   cmd->add_option("overrides", request->overrides,
                   "dotted overrides such as train.lr=1e-3 (see `rlab pipelines NAME`)");
   cmd->add_option("--resume", request->resume_dir, "continue a killed run from its directory");
-  cmd->add_option("--threads", *threads, "libtorch threads (overrides run.threads; 0 = all cores)");
-  cmd->callback([request, threads] {
+  const std::shared_ptr<ConfigFlags> flags = ConfigFlags::ForRunSection(cmd);
+  flags->AddThreads();
+  cmd->callback([request, flags] {
     InitConsoleLogging();
-    if (*threads >= 0) request->threads = *threads;
+    request->threads = flags->Threads();
     const auto dir = pipeline::ExecuteRun(*request);
     // Last line: the run directory, for scripts.
     std::printf("%s\n", dir.string().c_str());

@@ -10,7 +10,7 @@ void AddDoctorCommand(CLI::App& app);
 void AddPipelinesCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddDistanceCommand(CLI::App& app);
-void AddTrainRlCommand(CLI::App& app);
+void AddControlRlCommand(CLI::App& app);
 void AddPbrlCommand(CLI::App& app);
 void AddEvalPolicyCommand(CLI::App& app);
 void AddTokenizeCommands(CLI::App& app);
@@ -20,7 +20,7 @@ void AddDataCommand(CLI::App& app);
 void AddTrainRmCommand(CLI::App& app);
 void AddEvalRmCommand(CLI::App& app);
 void AddDpoCommand(CLI::App& app);
-void AddRlCommand(CLI::App& app);
+void AddLmRlCommand(CLI::App& app);
 void AddOveroptCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
@@ -29,7 +29,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddPipelinesCommand(app);
   AddReportCommand(app);
   AddDistanceCommand(app);
-  AddTrainRlCommand(app);
+  AddControlRlCommand(app);
   AddPbrlCommand(app);
   AddEvalPolicyCommand(app);
   AddTokenizeCommands(app);
@@ -38,7 +38,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddTrainRmCommand(app);
   AddEvalRmCommand(app);
   AddDpoCommand(app);
-  AddRlCommand(app);
+  AddLmRlCommand(app);
   AddOveroptCommand(app);
   AddDataCommand(app);
 }

@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rewardlab ") + RLAB_VERSION);
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "debug logging");
-  rlab::cli::AddAllCommands(app);
   try {
+    rlab::cli::AddAllCommands(app);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -1,32 +1,36 @@
 #include "rlab/cli/pipeline_command.h"
 
-#include <fmt/format.h>
-
 #include <cstdio>
+#include <memory>
 
+#include "rlab/cli/config_flags.h"
 #include "rlab/core/log.h"
 #include "rlab/pipeline/runner.h"
 
 namespace rlab::cli {
 
-void PipelineOverrides::Text(const std::string& key, const std::string& value) {
-  if (!value.empty()) list_.push_back(key + "=" + value);
-}
-
-void PipelineOverrides::Count(const std::string& key, int64_t value) {
-  if (value >= 0) list_.push_back(fmt::format("{}={}", key, value));
-}
-
-void RunPipelineCommand(const std::string& pipeline, const PipelineOverrides& flags,
-                        const std::vector<std::string>& extra, int threads) {
-  InitConsoleLogging();
-  pipeline::RunRequest request;
-  request.pipeline = pipeline;
-  request.overrides = flags.list();
-  request.overrides.insert(request.overrides.end(), extra.begin(), extra.end());
-  if (threads >= 0) request.threads = threads;
-  const auto dir = pipeline::ExecuteRun(request);
-  std::printf("%s\n", dir.string().c_str());
+CLI::App* AddPipelineCommand(CLI::App& app, const PipelineCommand& command) {
+  CLI::App* cmd = app.add_subcommand(
+      command.name,
+      fmt::format("{} (see `rlab pipelines {}`)", command.description, command.pipeline));
+  if (!command.alias.empty()) cmd->alias(command.alias);
+  const std::shared_ptr<ConfigFlags> flags = ConfigFlags::ForPipeline(cmd, command.pipeline);
+  for (const auto& [flag, key] : command.flags) flags->Add(flag, key);
+  flags->AddThreads();
+  auto extra = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("overrides", *extra, "further settings such as " + command.overrides_example);
+  const std::string pipeline = command.pipeline;
+  cmd->callback([flags, extra, pipeline] {
+    InitConsoleLogging();
+    pipeline::RunRequest request;
+    request.pipeline = pipeline;
+    request.overrides = flags->Overrides();
+    request.overrides.insert(request.overrides.end(), extra->begin(), extra->end());
+    request.threads = flags->Threads();
+    const auto dir = pipeline::ExecuteRun(request);
+    std::printf("%s\n", dir.string().c_str());
+  });
+  return cmd;
 }
 
 }  // namespace rlab::cli

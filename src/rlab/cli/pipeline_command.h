@@ -1,27 +1,28 @@
-// The shape every pipeline subcommand shares (train-rl, sft, ...): its flags become
-// "key=value" overrides of the pipeline's defaults, the positional "section.key=value"
-// arguments follow them, and the run directory is printed at the end.
+// The shape every pipeline subcommand shares (control-rl, sft, dpo, ...): flags that set keys
+// of the pipeline's config (their help and defaults generated from its table, see
+// config_flags.h), --threads, positional "section.key=value" overrides after them, and the run
+// directory printed at the end.
 #pragma once
 
-#include <cstdint>
+#include <CLI/CLI.hpp>
+
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rlab::cli {
 
-class PipelineOverrides {
- public:
-  // Adds key=value unless the flag was left empty (strings) or negative (counts).
-  void Text(const std::string& key, const std::string& value);
-  void Count(const std::string& key, int64_t value);
-  const std::vector<std::string>& list() const { return list_; }
-
- private:
-  std::vector<std::string> list_;
+struct PipelineCommand {
+  std::string name;         // the subcommand, e.g. "control-rl"
+  std::string alias;        // an older name that still works ("" for none)
+  std::string pipeline;     // the pipeline it runs, e.g. "train-rl"
+  std::string description;  // one line for `rlab --help`
+  // (flag, config key) pairs, e.g. {"--steps", "optim.steps"}, in the order of the help.
+  std::vector<std::pair<std::string, std::string>> flags;
+  std::string overrides_example;  // e.g. "optim.batch_size=32"
 };
 
-// Runs `pipeline` with the flags' overrides, then `extra` ones; threads < 0 keeps run.threads.
-void RunPipelineCommand(const std::string& pipeline, const PipelineOverrides& flags,
-                        const std::vector<std::string>& extra, int threads);
+// Adds the subcommand; the returned app lets a caller mark flags required.
+CLI::App* AddPipelineCommand(CLI::App& app, const PipelineCommand& command);
 
 }  // namespace rlab::cli
