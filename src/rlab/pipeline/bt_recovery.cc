@@ -10,7 +10,6 @@
 #include "rlab/eval/preference_metrics.h"
 #include "rlab/feedback/bradley_terry_teacher.h"
 #include "rlab/models/mlp.h"
-#include "rlab/reward/bradley_terry_loss.h"
 
 namespace rlab::pipeline {
 
@@ -26,13 +25,6 @@ void BtRecoveryConfig::Teacher::Validate() const {
   RLAB_CHECK(mistake >= 0 && mistake < 0.5, "mistake must be in [0, 0.5), got {}", mistake);
 }
 
-void BtRecoveryConfig::Train::Validate() const {
-  RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
-  RLAB_CHECK(batch_size >= 1, "batch_size must be >= 1, got {}", batch_size);
-  RLAB_CHECK(lr > 0, "lr must be > 0, got {}", lr);
-  RLAB_CHECK(weight_decay >= 0, "weight_decay must be >= 0, got {}", weight_decay);
-}
-
 namespace {
 
 // Pairs of item indices with the teacher's labels.
@@ -40,6 +32,9 @@ struct Comparisons {
   torch::Tensor a, b;       // [P] int64 item indices
   torch::Tensor prefers_a;  // [P] float: teacher label (1 = a preferred)
   torch::Tensor truth_a;    // [P] float: hidden reward's ordering (1 = a better, 0.5 = tie)
+  reward::FeaturePairs Labelled(const torch::Tensor& features) const {
+    return {features, a, b, prefers_a};
+  }
 };
 
 struct Problem {
@@ -106,9 +101,9 @@ struct Evaluation {
   double pearson = 0;                 // learned vs hidden reward on held-out items
 };
 
-Evaluation Evaluate(models::Mlp& model, const Problem& p) {
+Evaluation Evaluate(reward::FeatureRewardTrainer& trainer, const Problem& p) {
   torch::NoGradGuard no_grad;
-  const torch::Tensor scores = model->forward(p.features).squeeze(-1);  // [N]
+  const torch::Tensor scores = trainer.Rewards(p.features);  // [N]
   Evaluation e;
   const torch::Tensor sa = scores.index_select(0, p.heldout.a);
   const torch::Tensor sb = scores.index_select(0, p.heldout.b);
@@ -124,54 +119,32 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
   nlohmann::json Run(RunContext& ctx) override {
     const auto& cfg = config_;
     const Problem problem = MakeProblem(cfg, ctx.SeedFor("data"));
-    models::Mlp model(cfg.data.dim, cfg.model.hidden, 1, cfg.model.activation);
-    torch::optim::Adam optimizer(
-        model->parameters(),
-        torch::optim::AdamOptions(cfg.train.lr).weight_decay(cfg.train.weight_decay));
-    Rng batches(ctx.SeedFor("batches"));
-
+    reward::FeatureRewardTrainer trainer(
+        models::Mlp(cfg.data.dim, cfg.model.hidden, 1, cfg.model.activation), cfg.train,
+        ctx.SeedFor("batches"));
     CheckpointState state;
-    state.AddModule("reward_model", model.ptr());
-    state.AddOptimizer("adam", &optimizer);
-    state.AddRng("batches", &batches);
+    trainer.AddTo(state);
 
     // Running sums over the current logging window.
-    int64_t step = 0;
     double loss_sum = 0, correct_sum = 0, seen = 0;
     if (auto counters = ctx.Restore(state)) {
-      step = (*counters)["step"];
+      trainer.Restore((*counters)["step"]);
       loss_sum = (*counters)["loss_sum"];
       correct_sum = (*counters)["correct_sum"];
       seen = (*counters)["seen"];
     }
 
-    const int64_t pairs = problem.train.a.size(0);
+    const reward::FeaturePairs train = problem.train.Labelled(problem.features);
     Progress progress("bt-recovery", cfg.train.steps, cfg.run.progress_seconds);
-    while (step < cfg.train.steps) {
-      std::vector<int64_t> picks(cfg.train.batch_size);
-      for (auto& i : picks) i = batches.UniformInt(pairs);
-      const torch::Tensor idx = torch::tensor(picks, torch::kLong);  // [B]
-      const torch::Tensor xa = problem.features.index_select(0, problem.train.a.index_select(0, idx));
-      const torch::Tensor xb = problem.features.index_select(0, problem.train.b.index_select(0, idx));
-      const torch::Tensor y = problem.train.prefers_a.index_select(0, idx);  // [B]
-      const torch::Tensor ra = model->forward(xa).squeeze(-1);                // [B]
-      const torch::Tensor rb = model->forward(xb).squeeze(-1);                // [B]
-      const torch::Tensor loss = reward::BradleyTerryLoss(ra, rb, y);
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-      ++step;
-
-      const double loss_value = loss.item<double>();
-      RLAB_CHECK(std::isfinite(loss_value),
-                 "the Bradley-Terry loss became {} at step {}; lower train.lr (now {})",
-                 loss_value, step, cfg.train.lr);
-      loss_sum += loss_value;
-      correct_sum += eval::PairwiseAccuracy(ra.detach(), rb.detach(), y) * cfg.train.batch_size;
+    while (trainer.step() < cfg.train.steps) {
+      const reward::FeatureRewardStep s = trainer.Step(train);
+      const int64_t step = trainer.step();
+      loss_sum += s.loss;
+      correct_sum += eval::PairwiseAccuracy(s.reward_a, s.reward_b, s.prefers_a) *
+                     cfg.train.batch_size;
       seen += cfg.train.batch_size;
-
       if (ctx.LogDue(step) || step == cfg.train.steps) {
-        const Evaluation e = Evaluate(model, problem);
+        const Evaluation e = Evaluate(trainer, problem);
         const double steps_in_window = seen / cfg.train.batch_size;
         ctx.metrics().Log(step, {{"loss", loss_sum / steps_in_window},
                                  {"train_accuracy", correct_sum / seen},
@@ -186,15 +159,16 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
                                {"correct_sum", correct_sum},
                                {"seen", seen}});
       }
-      progress.Update(step, fmt::format("loss={:.4f}", loss_value));
+      progress.Update(step, fmt::format("loss={:.4f}", s.loss));
     }
-    const Evaluation final_eval = Evaluate(model, problem);
+    const int64_t step = trainer.step();
+    const Evaluation final_eval = Evaluate(trainer, problem);
     progress.Finish(fmt::format("heldout_accuracy={:.3f} pearson={:.3f}",
                                 final_eval.heldout_accuracy, final_eval.pearson));
     if (!ctx.CheckpointDue(step)) {
       ctx.Checkpoint(state, {{"step", step}, {"loss_sum", 0.0}, {"correct_sum", 0.0}, {"seen", 0.0}});
     }
-    torch::save(model, (ctx.dir().path() / "reward_model.pt").string());
+    torch::save(trainer.model(), (ctx.dir().path() / "reward_model.pt").string());
 
     const auto& metrics = ctx.metrics().latest();
     return {{"heldout_accuracy", final_eval.heldout_accuracy},
@@ -202,7 +176,7 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
             {"pearson", final_eval.pearson},
             {"final_loss", metrics.empty() ? 0.0 : metrics.front().second},
             {"steps", step},
-            {"train_pairs", pairs}};
+            {"train_pairs", problem.train.a.size(0)}};
   }
 };
 

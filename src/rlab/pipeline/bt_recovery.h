@@ -1,7 +1,7 @@
 // bt-recovery: can a Bradley-Terry reward model recover a hidden reward from noisy pairwise
 // preferences? Items carry feature vectors; a hidden linear reward scores them; a simulated
 // Bradley-Terry teacher with label noise compares pairs of training items; a reward model
-// (linear or MLP) is fitted by minimising the Bradley-Terry loss; it is judged on pairs of
+// (linear or MLP) is fitted by reward/feature_reward_trainer.h; it is judged on pairs of
 // held-out items by agreement with the hidden reward's ordering and by the Pearson
 // correlation between learned and hidden reward.
 #pragma once
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rlab/pipeline/pipeline.h"
+#include "rlab/reward/feature_reward_trainer.h"
 
 namespace rlab::pipeline {
 
@@ -49,20 +50,7 @@ struct BtRecoveryConfig {
       v("activation", activation, "relu or tanh");
     }
   } model;
-  struct Train {
-    int64_t steps = 2000;
-    int64_t batch_size = 128;
-    double lr = 0.01;
-    double weight_decay = 0.0;
-    template <class V>
-    void Fields(V& v) {
-      v("steps", steps, "optimiser steps (Adam)");
-      v("batch_size", batch_size, "comparisons per step");
-      v("lr", lr, "learning rate");
-      v("weight_decay", weight_decay, "L2 penalty (Adam weight decay)");
-    }
-    void Validate() const;
-  } train;
+  reward::FeatureRewardTrainerOptions train;
   RunOptions run;
 
   template <class V>

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "rlab/core/rng.h"
-#include "rlab/eval/reward_model_eval.h"
+#include "rlab/eval/reward_model_judge.h"
 #include "rlab/pipeline/lm_threads.h"
 #include "rlab/pipeline/rm_data.h"
 #include "rlab/reward/text_reward_model.h"
@@ -40,21 +40,12 @@ class EvalRm : public ConfiguredPipeline<EvalRmConfig> {
                                                  c.truncation, "eval", summary);
     RLAB_CHECK(!examples.empty(), "{}: no record to evaluate", c.data);
     const int64_t pad = rm.tokenizer().pad_id().value_or(rm.tokenizer().eos_id().value_or(0));
-    const auto report = eval::JudgeRecords(eval::JudgeExamples(
+    const auto report = eval::JudgeRewardModel(
         [&](const torch::Tensor& ids, const torch::Tensor& mask) { return rm.Outputs(ids, mask); },
-        rm.objective(), examples, c.batch_size, pad));
+        rm.objective(), examples, c.batch_size, pad);
     if (rm.size() > 1) {
-      nlohmann::json accuracies = nlohmann::json::array();
-      for (auto& member : rm.members()) {
-        accuracies.push_back(eval::JudgeRecords(eval::JudgeExamples(
-                                                    [&](const torch::Tensor& ids,
-                                                        const torch::Tensor& mask) {
-                                                      return member->Outputs(ids, mask);
-                                                    },
-                                                    rm.objective(), examples, c.batch_size, pad))
-                                 .accuracy);
-      }
-      summary["member_accuracy"] = accuracies;
+      summary["member_accuracy"] =
+          eval::MemberAccuracies(rm.members(), rm.objective(), examples, c.batch_size, pad);
     }
     std::printf("%s on %s\n%s", c.model.c_str(), c.data.c_str(), report.Table().c_str());
     std::fflush(stdout);

@@ -1,14 +1,12 @@
 // train-rm: a reward model for text from preference data (TRL's RewardTrainer conventions):
 // a transformer backbone with a head read at the last real token (or, with score_pooling=sum,
-// summed over every token: models/transformer/sequence_reward_model.h), trained with an objective
-// of reward/rm_objective.h (Bradley-Terry by default; ties, rankings, ratings, quantiles and
-// the General Preference Model too). Several members make an ensemble (own seed and
-// bootstrap each) or, with ensemble.mode=warm, WARM: members from one initialisation whose
-// weights are averaged (Rame et al., arXiv:2401.12187). lm_coef adds the text regulariser of
-// GRM (Yang et al., "Regularizing Hidden States Enables Learning Generalizable Reward Model
-// for LLMs", arXiv:2406.10216): next-token loss on the chosen sequences through the backbone's
-// tied output layer, which keeps (or, from a fresh preset, builds) the backbone's language
-// features; unlike GRM it covers the prompt's tokens too. The result is <run>/reward_model
+// summed over every token: models/transformer/sequence_reward_model.h), trained by
+// reward/text_reward_model_trainer.h with an objective of reward/rm_objective.h (Bradley-Terry
+// by default; ties, rankings, ratings, quantiles and the General Preference Model too).
+// Several members make an ensemble (own seed and bootstrap each) or, with ensemble.mode=warm,
+// WARM: members from one initialisation whose weights are averaged (Rame et al.,
+// arXiv:2401.12187). lm_coef adds GRM's text regulariser (arXiv:2406.10216), which keeps (or,
+// from a fresh preset, builds) the backbone's language features. The result is <run>/reward_model
 // (reward/text_reward_model.h), and summary.json holds the held-out figures of
 // eval/reward_model_metrics.h: accuracy, ece, per-subset accuracy, ...
 //
@@ -20,9 +18,9 @@
 #include <cstdint>
 #include <string>
 
-#include "rlab/pipeline/lm_optim.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/run_options.h"
+#include "rlab/reward/text_reward_model_trainer.h"
 
 namespace rlab::pipeline {
 
@@ -57,50 +55,26 @@ struct RmTrainData {
   }
 };
 
-struct RmEnsembleOptions {
-  int64_t members = 1;
-  std::string mode = "ensemble";  // ensemble | warm
-  bool bootstrap = true;          // ensemble members train on a bootstrap resample
-
-  template <class V>
-  void Fields(V& v) {
-    v("members", members, "reward models trained (1 = a single model)");
-    v("mode", mode, "ensemble: own initialisation and bootstrap per member, outputs kept "
-                    "apart; warm: one initialisation, members differ in data order, weights "
-                    "averaged into one model (WARM)");
-    v("bootstrap", bootstrap, "ensemble mode: each member trains on a bootstrap resample");
-  }
-};
-
 struct TrainRmConfig {
   std::string model = "preset:tiny";
   std::string tokenizer;
-  std::string objective = "bradley_terry";
   std::string score_pooling;  // last | sum; empty: the starting reward model's, else last
   RmTrainData data;
-  LmOptim optim;
-  RmEnsembleOptions ensemble;
-  double lm_coef = 0.0;
+  reward::TextRmTrainerOptions trainer;  // objective, optim, ensemble, lm_coef
   double embedding_init_std = 0.0;  // 0: the preset's N(0, 0.02)
   int64_t eval_every = 200;
   int64_t eval_batch_size = 64;
   RunOptions run;
 
-  TrainRmConfig();  // reward-model defaults for optim
   template <class V>
   void Fields(V& v) {
     v("model", model, "backbone: a model directory (causal LM or reward model) or a preset");
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
-    v("objective", objective, "reward-model objective: bradley_terry, rao_kupper, davidson, "
-                              "plackett_luce, regression, quantile, gpm (with options)");
+    trainer.Fields(v);
     v("score_pooling", score_pooling,
       "where the head reads the backbone: last (the last real token, as Hugging Face) or sum "
       "(summed over every real token); empty: the starting reward model's, else last");
     v("data", data, "training and held-out preference data");
-    v("optim", optim, "optimiser and schedule (batch_size counts records)");
-    v("ensemble", ensemble, "several members: an ensemble or WARM");
-    v("lm_coef", lm_coef, "weight of a language-modelling loss on the chosen texts through the "
-                          "backbone's tied output layer (GRM's text regulariser); 0 = off");
     v("embedding_init_std", embedding_init_std,
       "a preset backbone only: draw its token embeddings N(0, std) instead of the language-model "
       "convention's N(0, 0.02); 0 = keep");
