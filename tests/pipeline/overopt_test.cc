@@ -188,6 +188,13 @@ TEST_F(OveroptPipeline, BadSettingsAreRefusedByName) {
   EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"defences=[\"uwo(lambda=-1)\"]"})); })
                 .find("lambda must be >= 0"),
             std::string::npos);
+  // The rl settings are checked by the rl trainer's own options: one bound, one message.
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"rl.group_size=1"})); })
+                .find("group_size must be >= 2 for algo grpo"),
+            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"rl.algo=grpo2"})); })
+                .find("unknown algo 'grpo2'; valid names: bnpo, bon, dapo"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -47,10 +47,11 @@ void OveroptBestOfN::Validate() const {
 }
 
 void OveroptRl::Validate() const {
-  RLAB_CHECK(steps >= 1 && batch_size >= 1 && group_size >= 2 && eval_prompts >= 1,
-             "rl.steps, batch_size and eval_prompts must be >= 1, group_size >= 2");
+  trainer.Validate();  // algo, group_size and temperature, as the rl pipeline checks them
+  RLAB_CHECK(steps >= 1 && batch_size >= 1 && eval_prompts >= 1,
+             "rl.steps, batch_size and eval_prompts must be >= 1");
   RLAB_CHECK(eval_every >= 1, "rl.eval_every must be >= 1: the lab needs the curve's points");
-  RLAB_CHECK(learning_rate > 0 && temperature > 0, "rl.learning_rate and temperature must be > 0");
+  RLAB_CHECK(learning_rate > 0, "rl.learning_rate must be > 0");
 }
 
 void OveroptDpo::Validate() const {
@@ -201,12 +202,12 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
   std::vector<std::string> RlSettings() const {
     const OveroptRl& r = config_.rl;
     return {"data=" + config_.task,
-            "algo=" + r.algo,
+            "algo=" + r.trainer.algo,
             fmt::format("optim.steps={}", r.steps),
             fmt::format("optim.batch_size={}", r.batch_size),
             fmt::format("optim.learning_rate={}", r.learning_rate),
-            fmt::format("group_size={}", r.group_size),
-            fmt::format("temperature={}", r.temperature),
+            fmt::format("group_size={}", r.trainer.group_size),
+            fmt::format("temperature={}", r.trainer.temperature),
             fmt::format("eval_every={}", r.eval_every),
             fmt::format("eval_prompts={}", r.eval_prompts),
             fmt::format("run.checkpoint_every={}", r.eval_every * 5)};

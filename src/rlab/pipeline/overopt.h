@@ -32,6 +32,7 @@
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/run_options.h"
 #include "rlab/pipeline/sft_warm_start.h"
+#include "rlab/rl/lm_policy_gradient_options.h"
 
 namespace rlab::pipeline {
 
@@ -76,23 +77,23 @@ struct OveroptBestOfN {
 };
 
 struct OveroptRl {
-  std::string algo = "grpo";
+  // The rl trainer's options, of which the lab sets algo, group_size and temperature: their
+  // defaults and bounds are the rl pipeline's.
+  rl::LmPolicyGradientOptions trainer;
   int64_t steps = 200;
   int64_t batch_size = 16;
-  int64_t group_size = 8;
   double learning_rate = 1e-4;
-  double temperature = 1.0;
   int64_t eval_every = 20;
   int64_t eval_prompts = 100;
 
   template <class V>
   void Fields(V& v) {
-    v("algo", algo, "the rl pipeline's algo (grpo, rloo, reinforce_pp, ...)");
+    v("algo", trainer.algo, "the rl pipeline's algo (grpo, rloo, reinforce_pp, ...)");
     v("steps", steps, "rollout batches");
     v("batch_size", batch_size, "prompts per step");
-    v("group_size", group_size, "completions per prompt");
+    v("group_size", trainer.group_size, "completions per prompt");
     v("learning_rate", learning_rate, "constant learning rate");
-    v("temperature", temperature, "sampling temperature of the rollouts");
+    v("temperature", trainer.temperature, "sampling temperature of the rollouts");
     v("eval_every", eval_every, "steps between points of the gold/proxy/KL curve");
     v("eval_prompts", eval_prompts, "held-out prompts per curve point");
   }
