@@ -1,6 +1,9 @@
-// Properties every registered environment must have: determinism from the seed, bounded
-// observations, Gymnasium's time limits and automatic reset, and a true-reward function that
-// agrees with Step.
+// Properties every registered environment must have: determinism from the seed, step buffers
+// of the declared shapes with finite values, bounded observations, environment i of a vector
+// replaying a single environment (the batch invariance of a vector), Gymnasium's time limits
+// and automatic reset, a true-reward function that agrees with Step, and errors that list the
+// valid names and keys. Environments compute no gradients and take float actions, so the
+// double-precision gradient property of the other conformance suites has no counterpart here.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +14,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
+#include "registry_conformance.h"
 #include "rlab/envs/registry.h"
 
 namespace rlab::envs {
@@ -251,14 +255,48 @@ TEST_P(Conformance, RejectsActionsWithAClearMessage) {
   env->Step(good);  // still usable after rejected calls
 }
 
-std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name = info.param;
-  std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
-  return name;
+TEST_P(Conformance, StepBuffersHaveTheDeclaredShapesAndFiniteValues) {
+  auto env = MakeEnv(3, 17);
+  Rng rng(3);
+  const size_t n = 3, d = static_cast<size_t>(env->obs_dim());
+  EXPECT_EQ(env->num_envs(), 3);
+  EXPECT_EQ(env->obs_dim(), env->observation_space().flat_dim());
+  EXPECT_EQ(env->action_dim(), env->action_space().flat_dim());
+  const auto all_finite = [](const auto& values) {
+    return std::all_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); });
+  };
+  const StepBuffers& first = env->Reset();
+  ASSERT_EQ(first.observations.size(), n * d);
+  EXPECT_TRUE(all_finite(first.observations));
+  for (int step = 0; step < 100; ++step) {
+    const StepBuffers& b = env->Step(RandomActions(*env, rng));
+    ASSERT_EQ(b.num_envs, 3);
+    ASSERT_EQ(b.obs_dim, env->obs_dim());
+    ASSERT_EQ(b.observations.size(), n * d);
+    ASSERT_EQ(b.next_observations.size(), n * d);
+    for (size_t size : {b.rewards.size(), b.terminated.size(), b.truncated.size(), b.done.size(),
+                        b.episode_returns.size(), b.episode_lengths.size()}) {
+      ASSERT_EQ(size, n) << "step " << step;
+    }
+    ASSERT_TRUE(all_finite(b.observations)) << "step " << step;
+    ASSERT_TRUE(all_finite(b.next_observations)) << "step " << step;
+    ASSERT_TRUE(all_finite(b.rewards)) << "step " << step;
+  }
+}
+
+TEST_P(Conformance, UnknownKeyFailsListingTheValidKeys) {
+  testing::ExpectUnknownKeyListsTheValidKeys(Envs(), GetParam(),
+                                             [](const std::string& spec) { Make(spec, 1, 0); });
+}
+
+TEST(EnvRegistryConformance, UnknownNameFailsListingEveryEnvironment) {
+  RegisterBuiltins();
+  testing::ExpectUnknownNameListsEveryEntry(Envs(),
+                                            [](const std::string& spec) { Make(spec, 1, 0); });
 }
 
 INSTANTIATE_TEST_SUITE_P(AllEnvironments, Conformance, ::testing::ValuesIn(AllEnvironments()),
-                         TestName);
+                         testing::RegistryEntryTestName);
 
 }  // namespace
 }  // namespace rlab::envs
