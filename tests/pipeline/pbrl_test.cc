@@ -257,7 +257,7 @@ TEST(Pbrl, NoRoundIsAskedOnceTheAgentIsDone) {
 TEST(Pbrl, UnknownAlgorithmsAndTeachersAreClearErrors) {
   testing::ScratchDir scratch("pbrl-errors");
   EXPECT_NE(testing::ErrorOf([&] { RunPbrl(Short(scratch.path()), {"algo=dpo"}); })
-                .find("unknown pbrl agent 'dpo'; valid names: cpl, pebble, prefppo"),
+                .find("algo must be cpl or pebble or prefppo, got 'dpo'"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([&] { RunPbrl(Short(scratch.path()), {"teacher=file(nope=1)"}); })
                 .find("file(path="),

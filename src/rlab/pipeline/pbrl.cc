@@ -33,7 +33,8 @@ void PbrlConfig::Eval::Validate() const {
 
 void PbrlConfig::Validate() const {
   prefopt::RegisterPbrlAgents();
-  rl::PbrlAgents().Get(algo);  // an unknown name lists the valid ones
+  RLAB_CHECK(rl::PbrlAgents().Contains(algo), "algo must be {}, got '{}'",
+             fmt::join(rl::PbrlAgents().List(), " or "), algo);
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
   RLAB_CHECK(!teacher.empty(), "teacher must name a teacher (e.g. oracle) or file(path=...)");

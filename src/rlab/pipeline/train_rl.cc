@@ -16,7 +16,8 @@ namespace rlab::pipeline {
 
 void TrainRlConfig::Validate() const {
   rl::RegisterControlAgents();
-  rl::ControlAgents().Get(algo);  // an unknown name lists the valid ones
+  RLAB_CHECK(rl::ControlAgents().Contains(algo), "algo must be {}, got '{}'",
+             fmt::join(rl::ControlAgents().List(), " or "), algo);
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
 }
