@@ -38,7 +38,7 @@ class LmPolicyGradientTrainerTest : public ::testing::Test {
   }
 };
 
-void ExpectFinite(const MetricList& metrics) {
+void ExpectFiniteTrainerMetrics(const MetricList& metrics) {
   for (const auto& [name, value] : metrics) EXPECT_TRUE(std::isfinite(value)) << name;
 }
 
@@ -49,7 +49,7 @@ TEST_F(LmPolicyGradientTrainerTest, GrpoTakesTwoSteps) {
   const torch::Tensor before = policy_.model->parameters().front().clone();
   for (int i = 0; i < 2; ++i) {
     const LmPolicyGradientIteration it = trainer.Iterate();
-    ExpectFinite(it.metrics);
+    ExpectFiniteTrainerMetrics(it.metrics);
     ASSERT_GE(it.metrics.size(), 17u);
     EXPECT_EQ(it.metrics.front().first, "reward");
     EXPECT_EQ(it.metrics[11].first, "gold_" + task_->MetricName());
@@ -74,7 +74,7 @@ TEST_F(LmPolicyGradientTrainerTest, PpoTrainsACriticAndRestoresItsCounters) {
   EXPECT_TRUE(trainer.algorithm().trains_critic);
   for (int i = 0; i < 2; ++i) {
     const LmPolicyGradientIteration it = trainer.Iterate();
-    ExpectFinite(it.metrics);
+    ExpectFiniteTrainerMetrics(it.metrics);
     EXPECT_EQ(it.metrics.back().first, "value_loss");
   }
   CheckpointState state;

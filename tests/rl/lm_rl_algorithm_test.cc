@@ -23,7 +23,7 @@ struct AlgorithmDefaults {
   bool trains;
 };
 
-const std::map<std::string, AlgorithmDefaults>& Table() {
+const std::map<std::string, AlgorithmDefaults>& AlgorithmTable() {
   static const std::map<std::string, AlgorithmDefaults> table = {
       {"grpo", {"grpo", LossAggregation::kGrpo, -1, 2, false, true}},
       {"dr_grpo", {"grpo(scale_rewards=false)", LossAggregation::kDrGrpo, -1, 2, false, true}},
@@ -41,9 +41,9 @@ TEST(LmRlAlgorithms, EveryEntryCreatesWithTodaysDefaults) {
   RegisterLmRlAlgorithms();
   RegisterLmRlAlgorithms();  // a second call changes nothing
   std::vector<std::string> want;
-  for (const auto& [name, e] : Table()) want.push_back(name);
+  for (const auto& [name, e] : AlgorithmTable()) want.push_back(name);
   EXPECT_EQ(LmRlAlgorithms().List(), want);
-  for (const auto& [name, e] : Table()) {
+  for (const auto& [name, e] : AlgorithmTable()) {
     SCOPED_TRACE(name);
     const auto a = MakeLmRlAlgorithm(name);
     EXPECT_EQ(a->name, name);
@@ -82,7 +82,7 @@ TEST(LmRlAlgorithms, OptionsTakeTheAlgorithmsDefaultsUnlessGiven) {
 TEST(LmRlAlgorithms, GroupSizeFollowsTheEntry) {
   LmPolicyGradientOptions o;
   o.group_size = 1;
-  for (const auto& [name, e] : Table()) {
+  for (const auto& [name, e] : AlgorithmTable()) {
     SCOPED_TRACE(name);
     o.algo = name;
     if (e.min_group == 1) {
@@ -97,7 +97,9 @@ TEST(LmRlAlgorithms, GroupSizeFollowsTheEntry) {
 TEST(LmRlAlgorithms, AnUnknownNameListsTheValidOnes) {
   const std::string error = testing::ErrorOf([] { MakeLmRlAlgorithm("ppo2"); });
   EXPECT_NE(error.find("unknown algo 'ppo2'"), std::string::npos) << error;
-  for (const auto& [name, e] : Table()) EXPECT_NE(error.find(name), std::string::npos) << error;
+  for (const auto& [name, e] : AlgorithmTable()) {
+    EXPECT_NE(error.find(name), std::string::npos) << error;
+  }
   EXPECT_NE(testing::ErrorOf([] { MakeLmRlAlgorithm("grpo(beta=1)"); }).find("beta"),
             std::string::npos);
 }

@@ -45,7 +45,7 @@ void LmRlConfig::Validate() const {
 namespace {
 
 // The starting policy (after the SFT stage, if any) with its tokenizer.
-models::LanguageModel OpenStart(const std::string& start, const LmRlConfig& c) {
+models::LanguageModel OpenLmRlStart(const std::string& start, const LmRlConfig& c) {
   models::LanguageModel lm = models::OpenLanguageModel(
       start, DeriveSeed(c.run.seed, "init"),
       c.tokenizer.empty() ? nullptr : models::OpenTokenizer(c.tokenizer));
@@ -55,7 +55,7 @@ models::LanguageModel OpenStart(const std::string& start, const LmRlConfig& c) {
 }
 
 // The reward sources, where "task" alone means this run's task.
-reward::TextRewardSource MakeRewards(const LmRlConfig& c) {
+reward::TextRewardSource MakeLmRlRewards(const LmRlConfig& c) {
   std::vector<std::string> specs = c.trainer.reward;
   for (auto& s : specs) {
     if (s == "task") s = "task(spec=\"" + c.data.substr(kTaskSourcePrefix.size()) + "\")";
@@ -63,7 +63,7 @@ reward::TextRewardSource MakeRewards(const LmRlConfig& c) {
   return reward::TextRewardSource(specs, c.trainer.reward_weights);
 }
 
-rl::LmPolicyGradientOptimisation Optimisation(const LmOptim& optim) {
+rl::LmPolicyGradientOptimisation LmRlOptimisation(const LmOptim& optim) {
   return {optim.batch_size, optim.max_grad_norm,
           [optim](const std::vector<torch::Tensor>& parameters) {
             return MakeAdamW(parameters, optim);
@@ -76,13 +76,13 @@ rl::LmPolicyGradientOptimisation Optimisation(const LmOptim& optim) {
 }
 
 // The held-out prompts of the task's test split with their answers.
-struct HeldOut {
+struct LmRlHeldOut {
   std::vector<std::string> prompts;
   std::vector<std::optional<std::string>> answers;
 };
 
-HeldOut SampleHeldOut(const data::TextTask& task, int64_t n, uint64_t seed) {
-  HeldOut h;
+LmRlHeldOut SampleLmRlHeldOut(const data::TextTask& task, int64_t n, uint64_t seed) {
+  LmRlHeldOut h;
   Rng rng(DeriveSeed(seed, "eval-prompts"));
   for (int64_t i = 0; i < n; ++i) {
     data::TaskExample e = task.Sample(rng, data::TaskSplit::kTest);
@@ -93,12 +93,12 @@ HeldOut SampleHeldOut(const data::TextTask& task, int64_t n, uint64_t seed) {
 }
 
 // The evaluation of the policy on the held-out prompts, at the task's own sampling settings.
-struct Evaluation {
+struct LmRlEvaluation {
   models::Transformer policy, reference;
   const data::TextTask& task;
   const models::Tokenizer& tokenizer;
   const reward::TextRewardSource& rewards;
-  const HeldOut& held_out;
+  const LmRlHeldOut& held_out;
   int64_t batch_size;
   uint64_t seed;
 
@@ -124,9 +124,9 @@ struct Evaluation {
 };
 
 // An algorithm without training (best-of-N): the figures of N samples per held-out prompt.
-nlohmann::json BestOfN(RunContext& ctx, const LmRlConfig& c, const data::TextTask& task,
-                       const reward::TextRewardSource& rewards, const HeldOut& held_out,
-                       models::LanguageModel& lm) {
+nlohmann::json RunLmRlBestOfN(RunContext& ctx, const LmRlConfig& c, const data::TextTask& task,
+                              const reward::TextRewardSource& rewards,
+                              const LmRlHeldOut& held_out, models::LanguageModel& lm) {
   BestOfNRequest request{
       &task, &rewards, held_out.prompts, held_out.answers, c.trainer.group_size,
       c.trainer.RolloutGeneration(eval::TaskGenerationOptions(task, *lm.tokenizer)),
@@ -142,9 +142,9 @@ nlohmann::json BestOfN(RunContext& ctx, const LmRlConfig& c, const data::TextTas
 
 // The run's summary: the final evaluation, the start and end metric, the last batch's reward
 // and where the time went.
-nlohmann::json Summary(const MetricList& final_metrics, const std::string& metric,
-                       double final_metric, double start_metric, double last_reward,
-                       const rl::LmPolicyGradientTrainer& trainer) {
+nlohmann::json LmRlSummary(const MetricList& final_metrics, const std::string& metric,
+                           double final_metric, double start_metric, double last_reward,
+                           const rl::LmPolicyGradientTrainer& trainer) {
   nlohmann::json summary;
   for (const auto& [name, value] : final_metrics) summary[name] = value;
   summary[metric] = final_metric;
@@ -172,23 +172,23 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     ConfigureLanguageModelThreads(c.run);
     const std::string start = WarmStartModel(
         c.sft, {c.model, c.tokenizer, c.data, ctx.dir().path(), seed, c.run.threads});
-    models::LanguageModel lm = OpenStart(start, c);
-    models::LanguageModel ref = OpenStart(start, c);
+    models::LanguageModel lm = OpenLmRlStart(start, c);
+    models::LanguageModel ref = OpenLmRlStart(start, c);
     ref.model->eval();
     for (auto& p : ref.model->parameters()) p.set_requires_grad(false);
     const auto task = data::MakeTextTask(c.data.substr(kTaskSourcePrefix.size()));
-    const reward::TextRewardSource rewards = MakeRewards(c);
+    const reward::TextRewardSource rewards = MakeLmRlRewards(c);
     spdlog::info("rl: {} on {}; policy {}; reward {}", c.trainer.algo, task->Describe(),
                  lm.Describe(), rewards.Describe());
-    const HeldOut held_out = SampleHeldOut(*task, c.eval_prompts, seed);
+    const LmRlHeldOut held_out = SampleLmRlHeldOut(*task, c.eval_prompts, seed);
     if (!rl::MakeLmRlAlgorithm(c.trainer.algo)->trains) {
-      return BestOfN(ctx, c, *task, rewards, held_out, lm);
+      return RunLmRlBestOfN(ctx, c, *task, rewards, held_out, lm);
     }
     const int64_t total_steps = c.optim.steps;
     RLAB_CHECK(total_steps >= 1, "optim.steps must be >= 1 for rl (epochs do not apply)");
     rl::LmPolicyGradientTrainer trainer(
         c.trainer, {lm.model, ref.model, task.get(), lm.tokenizer.get(), &rewards},
-        Optimisation(c.optim), eval::TaskGenerationOptions(*task, *lm.tokenizer), seed);
+        LmRlOptimisation(c.optim), eval::TaskGenerationOptions(*task, *lm.tokenizer), seed);
     spdlog::info("rl: {}", trainer.Describe());
     CheckpointState state;
     trainer.AddState(state);
@@ -203,8 +203,8 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       j["start_metric"] = start_metric;
       return j;
     };
-    Evaluation evaluate{lm.model, ref.model, *task, *lm.tokenizer, rewards, held_out,
-                        c.eval_batch_size, seed};
+    LmRlEvaluation evaluate{lm.model, ref.model, *task, *lm.tokenizer, rewards, held_out,
+                            c.eval_batch_size, seed};
     if (trainer.step() == 0) {
       MetricList m;
       start_metric = evaluate(m);
@@ -233,8 +233,8 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     const fs::path model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(lm, model_dir);
     spdlog::info("model written to {}", model_dir.string());
-    nlohmann::json summary = Summary(final_metrics, task->MetricName(), final_metric,
-                                     start_metric, last_reward, trainer);
+    nlohmann::json summary = LmRlSummary(final_metrics, task->MetricName(), final_metric,
+                                         start_metric, last_reward, trainer);
     summary["algo"] = c.trainer.algo;
     summary["task"] = task->Describe();
     summary["model_dir"] = model_dir.string();

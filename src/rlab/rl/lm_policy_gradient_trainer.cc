@@ -17,10 +17,10 @@ namespace rlab::rl {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using RolloutClock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double RolloutSecondsSince(RolloutClock::time_point t0) {
+  return std::chrono::duration<double>(RolloutClock::now() - t0).count();
 }
 
 }  // namespace
@@ -181,16 +181,16 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
   RLAB_CHECK(algorithm_->trains, "algo {} does not train; it has no iterations",
              algorithm_->name);
   models::Transformer& policy = models_.policy;
-  auto t0 = Clock::now();
+  auto t0 = RolloutClock::now();
   policy->eval();  // no dropout in sampling
   const Rollouts r = RollOut(policy, options_.group_size);
   policy->train();
-  const double gen_seconds = SecondsSince(t0);
-  t0 = Clock::now();
+  const double gen_seconds = RolloutSecondsSince(t0);
+  t0 = RolloutClock::now();
   const Scored s = Score(r);
-  const double score_seconds = SecondsSince(t0);
+  const double score_seconds = RolloutSecondsSince(t0);
 
-  t0 = Clock::now();
+  t0 = RolloutClock::now();
   loss_settings_.beta = options_.KlInReward() ? 0.0 : kl_->beta();
   PolicyLossOutput last;
   double grad_norm = 0.0, entropy = 0.0;
@@ -217,7 +217,7 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
     }
     optimizer_->step();
   }
-  const double train_seconds = SecondsSince(t0);
+  const double train_seconds = RolloutSecondsSince(t0);
   const double mean_kl = s.sequence_kl.mean().item<double>();
   kl_->Update(mean_kl, static_cast<int64_t>(r.prompts.size()));
   MetricList constraint_metrics;
