@@ -1,8 +1,8 @@
 // rlab overopt CONFIG.yaml [--seed S] [--defences a,b,...] [section.key=value ...]
 // rlab overopt --resume RUN_DIR
 // The overoptimisation lab (pipeline/overopt.h): a config whose pipeline is overopt, with
-// flags for what a sweep changes most, the seed and the defences. The defaults shown are the
-// lab's own; the config file's values replace them, and the flags replace those.
+// flags for what a sweep changes most, the seed and the defences; a flag that is given
+// replaces the config file's value.
 #include <cstdio>
 
 #include "rlab/cli/commands.h"
@@ -28,7 +28,7 @@ void AddOveroptCommand(CLI::App& app) {
   cmd->add_option("config", args->config, "lab config (YAML, pipeline: overopt)")
       ->check(CLI::ExistingFile);
   cmd->add_option("overrides", args->overrides, "further settings such as rl.steps=100");
-  const std::shared_ptr<ConfigFlags> flags = ConfigFlags::ForPipeline(cmd, "overopt");
+  const std::shared_ptr<ConfigFlags> flags = ConfigFlags::ForPipeline(cmd, "overopt", FlagDefaults::kConfigFile);
   flags->Add("--defences", "defences");
   flags->Add("--seed", "run.seed");
   cmd->add_option("--resume", args->resume, "continue a killed lab from its directory");

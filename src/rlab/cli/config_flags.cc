@@ -42,20 +42,23 @@ std::string FlagValue(const config::Field& field) {
 
 }  // namespace
 
-ConfigFlags::ConfigFlags(CLI::App* cmd, std::shared_ptr<void> owner, config::FieldTable table)
-    : cmd_(cmd), owner_(std::move(owner)), table_(std::move(table)) {}
+ConfigFlags::ConfigFlags(CLI::App* cmd, std::shared_ptr<void> owner, config::FieldTable table,
+                         FlagDefaults defaults)
+    : cmd_(cmd), owner_(std::move(owner)), table_(std::move(table)), defaults_(defaults) {}
 
-std::shared_ptr<ConfigFlags> ConfigFlags::ForPipeline(CLI::App* cmd, const std::string& name) {
+std::shared_ptr<ConfigFlags> ConfigFlags::ForPipeline(CLI::App* cmd, const std::string& name,
+                                                      FlagDefaults defaults) {
   pipeline::RegisterBuiltins();
-  std::shared_ptr<pipeline::Pipeline> defaults = pipeline::Pipelines().Create(name);
-  config::FieldTable table = defaults->Fields();
-  return std::shared_ptr<ConfigFlags>(new ConfigFlags(cmd, defaults, std::move(table)));
+  std::shared_ptr<pipeline::Pipeline> config = pipeline::Pipelines().Create(name);
+  config::FieldTable table = config->Fields();
+  return std::shared_ptr<ConfigFlags>(new ConfigFlags(cmd, config, std::move(table), defaults));
 }
 
 std::shared_ptr<ConfigFlags> ConfigFlags::ForRunSection(CLI::App* cmd) {
-  auto defaults = std::make_shared<RunSection>();
-  config::FieldTable table = config::FieldTable::Of(*defaults);
-  return std::shared_ptr<ConfigFlags>(new ConfigFlags(cmd, defaults, std::move(table)));
+  auto config = std::make_shared<RunSection>();
+  config::FieldTable table = config::FieldTable::Of(*config);
+  return std::shared_ptr<ConfigFlags>(
+      new ConfigFlags(cmd, config, std::move(table), FlagDefaults::kConfigFile));
 }
 
 ConfigFlags::Bound& ConfigFlags::Bind(const std::string& flag, const std::string& key) {
@@ -66,10 +69,12 @@ ConfigFlags::Bound& ConfigFlags::Bind(const std::string& flag, const std::string
   Bound& bound = flags_.emplace_back();
   bound.key = key;
   bound.is_list = field->is_list;
-  const std::string help = fmt::format("{} [config key {}]", field->help, key);
+  const bool from_file = defaults_ == FlagDefaults::kConfigFile;
+  const std::string help = fmt::format("{} [config key {}{}]", field->help, key,
+                                       from_file ? "; when not given, the config file's value" : "");
   bound.option = cmd_->add_option(flag, bound.value, help)
                      ->type_name(ValueShape(*field))
-                     ->default_str(FlagValue(*field));
+                     ->default_str(from_file ? "" : FlagValue(*field));
   return bound;
 }
 

@@ -18,10 +18,17 @@
 
 namespace rlab::cli {
 
+// Where the value of a flag that is not given comes from, as the help says.
+enum class FlagDefaults {
+  kPipeline,    // the pipeline's defaults: the help shows each key's live default
+  kConfigFile,  // a config file the command reads: the help says so instead
+};
+
 class ConfigFlags {
  public:
-  // Flags for the keys of the default config of pipeline `name`.
-  static std::shared_ptr<ConfigFlags> ForPipeline(CLI::App* cmd, const std::string& name);
+  // Flags for the keys of the config of pipeline `name`.
+  static std::shared_ptr<ConfigFlags> ForPipeline(CLI::App* cmd, const std::string& name,
+                                                  FlagDefaults defaults = FlagDefaults::kPipeline);
   // Flags for the keys of the `run:` section that every pipeline has (for commands whose
   // pipeline is only known from a config file).
   static std::shared_ptr<ConfigFlags> ForRunSection(CLI::App* cmd);
@@ -46,12 +53,14 @@ class ConfigFlags {
     CLI::Option* option = nullptr;
   };
 
-  ConfigFlags(CLI::App* cmd, std::shared_ptr<void> owner, config::FieldTable table);
+  ConfigFlags(CLI::App* cmd, std::shared_ptr<void> owner, config::FieldTable table,
+              FlagDefaults defaults);
   Bound& Bind(const std::string& flag, const std::string& key);
 
   CLI::App* cmd_;
   std::shared_ptr<void> owner_;  // the default config the table refers to
   config::FieldTable table_;
+  FlagDefaults defaults_;
   std::deque<Bound> flags_;      // a deque: CLI11 keeps pointers to each value
   Bound* threads_ = nullptr;
 };
