@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,20 @@ inline void ResumeRun(const std::filesystem::path& dir) {
   resume.resume_dir = dir.string();
   resume.threads = 1;
   pipeline::ExecuteRun(resume);
+}
+
+// `record` without the fields that measure the machine rather than the run (time_*, *_seconds,
+// *_per_second, *_share, wall*, *_dir, seconds_per*), at every depth: what two runs of the same
+// config and seed must agree on. The same rule as bench/behaviour_compare.py's VOLATILE.
+inline nlohmann::json WithoutMachineFields(const nlohmann::json& record) {
+  static const std::regex kMachineField(
+      "(^time_|_seconds?$|per_second|_share$|^wall|_dir$|^seconds_per)");
+  if (!record.is_object()) return record;
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& [key, value] : record.items()) {
+    if (!std::regex_search(key, kMachineField)) kept[key] = WithoutMachineFields(value);
+  }
+  return kept;
 }
 
 }  // namespace rlab::testing
