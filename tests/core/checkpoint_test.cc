@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "file_size_limit.h"
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
 #include "test_support.h"
@@ -76,6 +77,31 @@ TEST(Checkpoint, MismatchedOrCorruptCheckpointsAreClearErrors) {
   EXPECT_THROW(wrong.Load(dir / "a.pt"), Error);
   testing::WriteText(dir / "junk.pt", "not a checkpoint");
   EXPECT_THROW(s.state.Load(dir / "junk.pt"), Error);
+}
+
+TEST(Checkpoint, AFullDiskIsAnErrorNamingTheFileAndKeepsThePreviousCheckpoint) {
+  testing::ScratchDir dir("ckpt-full");
+  Trainee s;
+  s.state.AddTensor("big", torch::zeros({64, 64}));  // 16 KB, past the limit below
+  CheckpointManager manager(dir.path(), 2);
+  manager.Save(s.state, {{"step", 1}});
+  std::string e;
+  {
+    testing::FileSizeLimit full(4096);
+    // libtorch's file writer threw from its destructor here, which ended the program.
+    e = testing::ErrorOf([&] { manager.Save(s.state, {{"step", 2}}); });
+  }
+  EXPECT_NE(e.find("cannot write '" + (dir / "step-000000002.pt").string() + "'"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(manager.LatestStep(), 1);
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    files.push_back(entry.path().filename().string());
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"latest.json", "step-000000001.pt"}));
+  EXPECT_TRUE(manager.RestoreLatest(s.state).has_value());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "file_size_limit.h"
 #include "rlab/core/check.h"
 #include "test_support.h"
 
@@ -86,6 +87,42 @@ TEST(Io, FilterJsonlDropsTornLastLineAndRefusesCorruptMiddle) {
                 .find("c.jsonl:2"),
             std::string::npos);
   EXPECT_EQ(ReadText(dir / "c.jsonl"), "{\"step\":1}\nxx\n{\"step\":3}\n");  // untouched
+}
+
+int FilesIn(const fs::path& dir) {
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  return files;
+}
+
+TEST(Io, AtomicWriteOnAFullDiskFailsNamingTheFileAndLeavesNoTemporaryFile) {
+  ScratchDir dir("io-full");
+  WriteFileAtomic(dir / "a.txt", "old");
+  std::string e;
+  {
+    testing::FileSizeLimit full(1000);
+    e = ErrorOf([&] { WriteFileAtomic(dir / "a.txt", std::string(100000, 'x')); });
+  }
+  EXPECT_NE(e.find("cannot write '" + (dir / "a.txt").string() + "'"), std::string::npos) << e;
+  EXPECT_EQ(ReadText(dir / "a.txt"), "old");
+  EXPECT_EQ(FilesIn(dir.path()), 1);  // no temporary file left
+}
+
+TEST(Io, CommittingAMissingTemporaryFileFailsAndKeepsTheTarget) {
+  ScratchDir dir("io-commit");
+  WriteFileAtomic(dir / "a.txt", "old");
+  const std::string e = ErrorOf([&] { CommitTempFile(dir / "never-written.tmp", dir / "a.txt"); });
+  EXPECT_NE(e.find("a.txt"), std::string::npos) << e;
+  EXPECT_EQ(ReadText(dir / "a.txt"), "old");
+}
+
+TEST(Io, ReadingADirectoryIsAnErrorNotAnEmptyFile) {
+  ScratchDir dir("io-dir");
+  fs::create_directories(dir / "sub");
+  for (const std::string& e : {ErrorOf([&] { ReadFile(dir / "sub"); }),
+                               ErrorOf([&] { JsonlReader reader(dir / "sub"); })}) {
+    EXPECT_NE(e.find((dir / "sub").string() + "': it is a directory"), std::string::npos) << e;
+  }
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <sstream>
+
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
 #include "rlab/core/rng.h"
@@ -48,14 +50,16 @@ void CheckpointState::Save(const fs::path& file, const nlohmann::json& counters)
   if (torch_rng_) archive.write("rng.torch", c10::IValue(TorchRngState()));
   archive.write("counters", c10::IValue(counters.dump()));
 
-  const fs::path tmp = TempPathFor(file);
+  // Serialised in memory first: libtorch's file writer throws from its destructor when the
+  // disk fills up, which ends the program. The atomic writer then reports a full disk as an
+  // error naming the file and leaves no temporary file behind.
+  std::ostringstream bytes;
   try {
-    archive.save_to(tmp.string());
+    archive.save_to(bytes);
   } catch (const c10::Error& e) {
-    fs::remove(tmp);
-    RLAB_FAIL("cannot write checkpoint '{}': {}", file.string(), e.what_without_backtrace());
+    RLAB_FAIL("cannot serialise checkpoint '{}': {}", file.string(), e.what_without_backtrace());
   }
-  CommitTempFile(tmp, file);
+  WriteFileAtomic(file, bytes.view());
 }
 
 nlohmann::json CheckpointState::Load(const fs::path& file) const {

@@ -16,15 +16,44 @@ namespace rlab {
 
 namespace {
 
-void FsyncPath(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+std::string Errno() { return std::strerror(errno); }
+
+// Removes a temporary file left by a failed write; never throws (it runs on error paths).
+void RemoveQuietly(const fs::path& path) {
+  std::error_code ignored;
+  fs::remove(path, ignored);
 }
 
-std::string Errno() { return std::strerror(errno); }
+// Flushes the directory entry of `file` to disk. File systems that cannot sync a directory
+// (EINVAL) have nothing to flush.
+void SyncDirectory(const fs::path& file) {
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  RLAB_CHECK(fd >= 0, "cannot open the directory of '{}' to make it durable: {}", file.string(),
+             Errno());
+  const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  const std::string error = synced ? "" : Errno();
+  ::close(fd);
+  RLAB_CHECK(synced, "cannot make '{}' durable (fsync of its directory): {}", file.string(), error);
+}
+
+// A directory opens like an empty file on Linux; readers say what it is instead.
+void CheckNotADirectory(const fs::path& path) {
+  std::error_code ignored;
+  RLAB_CHECK(!fs::is_directory(path, ignored), "cannot read '{}': it is a directory, not a file",
+             path.string());
+}
+
+// Renames the finished temporary file over `path` and makes the rename durable; the
+// temporary file is removed when the rename fails.
+void RenameIntoPlace(const fs::path& tmp, const fs::path& path) {
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string rename_error = Errno();
+    RemoveQuietly(tmp);
+    RLAB_FAIL("cannot replace '{}': {}", path.string(), rename_error);
+  }
+  SyncDirectory(path);
+}
 
 }  // namespace
 
@@ -34,14 +63,15 @@ fs::path TempPathFor(const fs::path& path) {
 }
 
 void CommitTempFile(const fs::path& tmp, const fs::path& path) {
-  FsyncPath(tmp, O_RDONLY);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string rename_error = Errno();
-    fs::remove(tmp);
-    RLAB_FAIL("cannot replace '{}': {}", path.string(), rename_error);
+  const int fd = ::open(tmp.c_str(), O_RDONLY);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  const std::string error = synced ? "" : Errno();
+  if (fd >= 0) ::close(fd);
+  if (!synced) {
+    RemoveQuietly(tmp);
+    RLAB_FAIL("cannot write '{}': {} (while flushing it to disk)", path.string(), error);
   }
-  // Make the rename itself durable.
-  FsyncPath(path.has_parent_path() ? path.parent_path() : fs::path("."), O_RDONLY | O_DIRECTORY);
+  RenameIntoPlace(tmp, path);
 }
 
 void WriteFileAtomic(const fs::path& path, std::string_view content) {
@@ -49,22 +79,29 @@ void WriteFileAtomic(const fs::path& path, std::string_view content) {
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   RLAB_CHECK(f != nullptr, "cannot write '{}': {} (is the directory writable?)", path.string(),
              Errno());
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
-                  std::fflush(f) == 0;
-  const std::string error = ok ? "" : Errno();
-  std::fclose(f);
+  // Every step can fail on a full disk or an I/O error: the data may only reach the disk at
+  // fsync or even at close.
+  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
+            std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  std::string error = ok ? "" : Errno();
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    error = Errno();
+  }
   if (!ok) {
-    fs::remove(tmp);
+    RemoveQuietly(tmp);
     RLAB_FAIL("cannot write '{}': {}", path.string(), error);
   }
-  CommitTempFile(tmp, path);
+  RenameIntoPlace(tmp, path);
 }
 
 std::string ReadFile(const fs::path& path) {
+  CheckNotADirectory(path);
   std::ifstream in(path, std::ios::binary);
   RLAB_CHECK(in.good(), "cannot read '{}': {}", path.string(), Errno());
   std::stringstream buffer;
   buffer << in.rdbuf();
+  RLAB_CHECK(!in.bad(), "cannot read '{}': {}", path.string(), Errno());
   return buffer.str();
 }
 
@@ -78,6 +115,7 @@ nlohmann::json ReadJsonFile(const fs::path& path) {
 }
 
 JsonlReader::JsonlReader(const fs::path& path) : path_(path) {
+  CheckNotADirectory(path);
   file_ = std::fopen(path.c_str(), "rb");
   RLAB_CHECK(file_ != nullptr, "cannot read '{}': {}", path.string(), Errno());
 }
@@ -99,6 +137,8 @@ bool JsonlReader::Next(nlohmann::json& out) {
       if (c == '\n') break;
       line.push_back(static_cast<char>(c));
     }
+    RLAB_CHECK(!std::ferror(file_), "cannot read '{}' after line {}: {}", path_.string(), line_,
+               Errno());
     if (!any) return false;
     ++line_;
     if (!line.empty() && line.back() == '\r') line.pop_back();
