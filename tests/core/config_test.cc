@@ -144,5 +144,27 @@ TEST(Config, TopLevelScalarReadsAFile) {
   EXPECT_THROW(TopLevelScalar((dir / "nope.yaml").string(), "pipeline"), Error);
 }
 
+TEST(Config, DuplicateKeyNamesFileLineAndKey) {
+  Example c;
+  FieldTable t = FieldTable::Of(c);
+  const std::string nested = ErrorOf(
+      [&] { t.ApplyYamlText("name: a\noptim:\n  lr: 0.1\n  steps: 3\n  lr: 0.2\n", "x.yaml"); });
+  EXPECT_NE(nested.find("x.yaml:5:3: duplicate key 'optim.lr' (first given at line 3)"),
+            std::string::npos)
+      << nested;
+  const std::string top = ErrorOf([&] { t.ApplyYamlText("name: a\nname: b\n", "x.yaml"); });
+  EXPECT_NE(top.find("x.yaml:2:1: duplicate key 'name' (first given at line 1)"),
+            std::string::npos)
+      << top;
+  const std::string section =
+      ErrorOf([&] { t.ApplyYamlText("optim:\n  lr: 0.1\noptim:\n  steps: 3\n", "x.yaml"); });
+  EXPECT_NE(section.find("x.yaml:3:1: duplicate key 'optim'"), std::string::npos) << section;
+  // The same key in different sections is no duplicate.
+  Example d;
+  FieldTable u = FieldTable::Of(d);
+  u.ApplyYamlText("name: a\noptim:\n  lr: 0.5\n", "y.yaml");
+  EXPECT_EQ(d.optim.lr, 0.5);
+}
+
 }  // namespace
 }  // namespace rlab::config

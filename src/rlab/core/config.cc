@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "rlab/core/io.h"
@@ -58,8 +59,15 @@ void ApplyNode(const YAML::Node& map, const std::string& prefix, const std::stri
                const std::vector<Field>& fields, const std::vector<SectionInfo>& sections) {
   RLAB_CHECK(map.IsMap(), "{}: expected a mapping of keys{}", Where(source, map),
              prefix.empty() ? "" : " under '" + prefix.substr(0, prefix.size() - 1) + "'");
+  // YAML forbids a key twice in one mapping; the parser keeps both, so the later one would
+  // silently win.
+  std::map<std::string, YAML::Mark> seen;
   for (const auto& kv : map) {
     const std::string key = kv.first.as<std::string>();
+    if (auto [first, inserted] = seen.emplace(key, kv.first.Mark()); !inserted) {
+      RLAB_FAIL("{}: duplicate key '{}{}' (first given at line {}); keep one of the two",
+                Where(source, kv.first), prefix, key, first->second.line + 1);
+    }
     if (prefix.empty() && std::find(reserved.begin(), reserved.end(), key) != reserved.end()) {
       continue;
     }
