@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
+#include "rlab/core/check.h"
 #include "rlab/eval/reward_model_metrics.h"
+#include "test_support.h"
 
 namespace rlab::eval {
 namespace {
@@ -73,6 +76,30 @@ TEST(RewardModelMetrics, OnlyTiesLeaveAccuracyUndefined) {
   const RewardModelReport r = JudgeRecords({{{0.1}, true, ""}});
   EXPECT_TRUE(std::isnan(r.accuracy));
   EXPECT_TRUE(r.ToJson()["accuracy"].is_null());
+}
+
+TEST(RewardModelMetrics, NanScoreIsAnErrorNamingTheRecord) {
+  // A diverged model scores NaN: it has no calibration bin and no order to sort by.
+  const std::vector<RecordJudgement> records = {{{1.0}, false, ""},
+                                                {{0.5, std::nan("")}, false, ""}};
+  const std::string e = testing::ErrorOf([&] { JudgeRecords(records); });
+  EXPECT_NE(e.find("evaluation record 2 (comparison 2): the reward model scored it NaN"),
+            std::string::npos)
+      << e;
+  EXPECT_THROW(JudgeRecords({{{std::nan("")}, true, ""}}), Error);  // ties too
+}
+
+TEST(RewardModelMetrics, InfiniteScoresAreJudgedAndBinnedAsCertain) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const RewardModelReport r =
+      JudgeRecords({{{inf}, false, ""}, {{-inf}, false, ""}, {{1.0}, false, ""}}, 10);
+  EXPECT_DOUBLE_EQ(r.accuracy, 2.0 / 3.0);
+  // Top bin: two certain, one right; the 1.0 alone in its bin, right at confidence sigmoid(1).
+  EXPECT_NEAR(r.ece, (1.0 + (1.0 - 1.0 / (1.0 + std::exp(-1.0)))) / 3.0, 1e-12);
+  // Quantiles next to an infinite margin are that infinity.
+  EXPECT_EQ(r.margin_quantiles.at("p05"), -inf);
+  EXPECT_EQ(r.margin_quantiles.at("p50"), 1.0);
+  EXPECT_EQ(r.margin_quantiles.at("p95"), inf);
 }
 
 }  // namespace

@@ -19,7 +19,13 @@ double Quantile(std::vector<double> sorted, double q) {
   const double pos = q * static_cast<double>(sorted.size() - 1);
   const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
   const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+  const double a = sorted[lo], b = sorted[hi], t = pos - static_cast<double>(lo);
+  if (std::isinf(a) || std::isinf(b)) {
+    // The limit of the interpolation: the infinite end (none between -inf and +inf).
+    if (t == 0 || a == b || !std::isinf(b)) return a;
+    return std::isinf(a) ? std::nan("") : b;
+  }
+  return a + t * (b - a);
 }
 
 double Ece(const std::vector<double>& logits, int bins) {
@@ -52,8 +58,17 @@ RewardModelReport JudgeRecords(const std::vector<RecordJudgement>& records, int 
   double record_right = 0, bon_right = 0, tie_abs = 0;
   int64_t judged = 0, tie_logits = 0;
   std::map<std::string, std::pair<double, int64_t>> subset_sum;
-  for (const RecordJudgement& j : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const RecordJudgement& j = records[i];
     RLAB_CHECK(!j.logits.empty(), "a judged record needs at least one comparison");
+    // NaN has no order and no calibration bin; infinities are ordered and binned (confidence 1).
+    for (std::size_t k = 0; k < j.logits.size(); ++k) {
+      RLAB_CHECK(!std::isnan(j.logits[k]),
+                 "evaluation record {} (comparison {}): the reward model scored it NaN; its "
+                 "weights or inputs are not finite (a diverged training run: lower the learning "
+                 "rate)",
+                 i + 1, k + 1);
+    }
     if (j.tie) {
       ++r.ties;
       for (const double l : j.logits) tie_abs += std::abs(l);
