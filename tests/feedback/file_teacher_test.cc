@@ -62,5 +62,20 @@ TEST(FileTeacher, UnknownSegmentsAreRefused) {
   EXPECT_NE(e.find("labels.jsonl:1: field 'second': unknown segment id 2"), std::string::npos) << e;
 }
 
+TEST(FileTeacher, EmptyFileOrDirectoryIsAnErrorNamingThePath) {
+  ScratchDir dir("file_teacher_empty");
+  // Taught by nothing, a run would finish with no labels and exit 0.
+  for (const std::string& text : {std::string(), std::string("\n  \n")}) {
+    WriteText(dir / "empty.jsonl", text);
+    const std::string e = ErrorOf([&] { FileTeacher teacher(dir / "empty.jsonl"); });
+    EXPECT_NE(e.find((dir / "empty.jsonl").string() + ": the feedback file holds no records"),
+              std::string::npos)
+        << e;
+  }
+  std::filesystem::create_directories(dir / "labels");
+  const std::string e = ErrorOf([&] { FileTeacher teacher(dir / "labels"); });
+  EXPECT_NE(e.find((dir / "labels").string() + ": is a directory"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace rlab::feedback

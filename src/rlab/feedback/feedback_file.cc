@@ -107,6 +107,12 @@ FeedbackReadResult ReadFeedbackFilePartial(const fs::path& path, const KnownSegm
     result.error = fmt::format("{}: no such feedback file", path.string());
     return result;
   }
+  if (fs::is_directory(path)) {
+    result.error = fmt::format("{}: is a directory; give the feedback file (one JSON object per "
+                               "line) inside it",
+                               path.string());
+    return result;
+  }
   const std::string text = ReadFile(path);
   size_t pos = 0;
   int64_t number = 0;

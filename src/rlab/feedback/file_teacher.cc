@@ -22,6 +22,11 @@ std::string LabelText(const std::optional<double>& label) {
 
 FileTeacher::FileTeacher(const std::filesystem::path& path, const KnownSegment& known)
     : path_(path), records_(ReadFeedbackFile(path, known)) {
+  // A run taught by a file without labels would train on nothing and still succeed.
+  RLAB_CHECK(!records_.empty(),
+             "{}: the feedback file holds no records; each line must be one object such as "
+             "{{\"first\": 3, \"second\": 8, \"label\": 1}}",
+             path.string());
   for (size_t i = 0; i < records_.size(); ++i) {
     const FeedbackRecord& r = records_[i];
     const std::pair<int64_t, int64_t> key{std::min(r.first, r.second),
