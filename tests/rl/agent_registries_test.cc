@@ -18,8 +18,8 @@ namespace rlab::rl {
 namespace {
 
 // Small networks and short rollouts: every entry steps once in well under a second.
-struct SmallConfigs {
-  SmallConfigs() {
+struct SmallAgentConfigs {
+  SmallAgentConfigs() {
     ppo.num_steps = 32;
     ppo.num_minibatches = 2;
     ppo.update_epochs = 1;
@@ -41,7 +41,7 @@ struct SmallConfigs {
 TEST(ControlAgents, EveryEntryBuildsAnAgentThatSteps) {
   RegisterControlAgents();
   EXPECT_EQ(ControlAgents().List(), (std::vector<std::string>{"ppo", "sac"}));
-  const SmallConfigs c;
+  const SmallAgentConfigs c;
   for (const std::string& name : ControlAgents().List()) {
     SCOPED_TRACE(name);
     ControlSetup setup = MakeControlAgent(name, "Pendulum-v1", {c.ppo, c.sac, 1000, 1}, 7);
@@ -54,7 +54,7 @@ TEST(ControlAgents, EveryEntryBuildsAnAgentThatSteps) {
 }
 
 TEST(ControlAgents, EntriesAnswerTheirDiscount) {
-  SmallConfigs c;
+  SmallAgentConfigs c;
   c.ppo.gamma = 0.9;
   c.sac.gamma = 0.8;
   EXPECT_DOUBLE_EQ(MakeControlAgent("ppo", "CartPole-v1", {c.ppo, c.sac, 1000, 1}, 7).gamma, 0.9);
@@ -62,14 +62,14 @@ TEST(ControlAgents, EntriesAnswerTheirDiscount) {
 }
 
 TEST(ControlAgents, UnknownNameListsTheValidOnes) {
-  const SmallConfigs c;
+  const SmallAgentConfigs c;
   const std::string error = testing::ErrorOf(
       [&] { MakeControlAgent("a2c", "CartPole-v1", {c.ppo, c.sac, 1000, 1}, 7); });
   EXPECT_TRUE(testing::Contains(error, "unknown control agent 'a2c'; valid names: ppo, sac"))
       << error;
 }
 
-PbrlAgentOptions Options(const SmallConfigs& c) {
+PbrlAgentOptions SmallPbrlAgentOptions(const SmallAgentConfigs& c) {
   return {"Pendulum-v1", 1000, /*feedback_start=*/100, /*run_seed=*/5, /*blas_threads=*/1,
           c.ppo, c.sac, c.pebble, c.cpl};
 }
@@ -77,10 +77,10 @@ PbrlAgentOptions Options(const SmallConfigs& c) {
 TEST(PbrlAgents, EveryEntryBuildsAnAgentThatSteps) {
   prefopt::RegisterPbrlAgents();
   EXPECT_EQ(PbrlAgents().List(), (std::vector<std::string>{"cpl", "pebble", "prefppo"}));
-  const SmallConfigs c;
+  const SmallAgentConfigs c;
   for (const std::string& name : PbrlAgents().List()) {
     SCOPED_TRACE(name);
-    std::unique_ptr<PbrlAgent> agent = PbrlAgents().Create(name, Options(c));
+    std::unique_ptr<PbrlAgent> agent = PbrlAgents().Create(name, SmallPbrlAgentOptions(c));
     ASSERT_NE(agent, nullptr);
     agent->agent().Begin(*agent->env(), 3);
     const IterationReport report = agent->agent().Iterate(*agent->env(), TrainingReward());
@@ -91,15 +91,15 @@ TEST(PbrlAgents, EveryEntryBuildsAnAgentThatSteps) {
 
 TEST(PbrlAgents, PropertiesAndHooksSayHowTheyDiffer) {
   prefopt::RegisterPbrlAgents();
-  const SmallConfigs c;
-  auto prefppo = PbrlAgents().Create("prefppo", Options(c));
+  const SmallAgentConfigs c;
+  auto prefppo = PbrlAgents().Create("prefppo", SmallPbrlAgentOptions(c));
   EXPECT_TRUE(prefppo->learns_reward_model());
   EXPECT_EQ(prefppo->first_round(), 100);
   EXPECT_FALSE(prefppo->pretraining());
   EXPECT_FALSE(prefppo->AfterRound());
   EXPECT_THROW(prefppo->LearnFromPreferences({}), Error);
 
-  auto pebble = PbrlAgents().Create("pebble", Options(c));
+  auto pebble = PbrlAgents().Create("pebble", SmallPbrlAgentOptions(c));
   EXPECT_TRUE(pebble->learns_reward_model());
   EXPECT_EQ(pebble->first_round(), 300);  // after pre-training
   EXPECT_TRUE(pebble->pretraining());
@@ -108,7 +108,7 @@ TEST(PbrlAgents, PropertiesAndHooksSayHowTheyDiffer) {
   EXPECT_TRUE(pebble->critics_reset());
   EXPECT_FALSE(pebble->AfterRound());
 
-  auto cpl = PbrlAgents().Create("cpl", Options(c));
+  auto cpl = PbrlAgents().Create("cpl", SmallPbrlAgentOptions(c));
   EXPECT_FALSE(cpl->learns_reward_model());
   EXPECT_EQ(cpl->first_round(), 100);
   EXPECT_FALSE(cpl->pretraining());
@@ -116,8 +116,8 @@ TEST(PbrlAgents, PropertiesAndHooksSayHowTheyDiffer) {
 
 TEST(PbrlAgents, UnknownNameListsTheValidOnes) {
   prefopt::RegisterPbrlAgents();
-  const SmallConfigs c;
-  const std::string error = testing::ErrorOf([&] { PbrlAgents().Create("dpo", Options(c)); });
+  const SmallAgentConfigs c;
+  const std::string error = testing::ErrorOf([&] { PbrlAgents().Create("dpo", SmallPbrlAgentOptions(c)); });
   EXPECT_TRUE(testing::Contains(error, "unknown pbrl agent 'dpo'; valid names: cpl, pebble, prefppo"))
       << error;
 }

@@ -42,14 +42,14 @@ void PbrlConfig::Validate() const {
 
 namespace {
 
-std::unique_ptr<rl::PbrlAgent> MakeAgent(const PbrlConfig& c) {
+std::unique_ptr<rl::PbrlAgent> MakePbrlAgent(const PbrlConfig& c) {
   prefopt::RegisterPbrlAgents();
   return rl::PbrlAgents().Create(
       c.algo, rl::PbrlAgentOptions{c.env, c.steps, c.feedback.start, c.run.seed,
                                    c.run.blas_threads, c.ppo, c.sac, c.pebble, c.cpl});
 }
 
-rl::PbrlTrainerOptions TrainerOptions(const PbrlConfig& c, const RunContext& ctx) {
+rl::PbrlTrainerOptions PbrlTrainerOptionsOf(const PbrlConfig& c, const RunContext& ctx) {
   rl::PbrlTrainerOptions o;
   o.total_steps = c.steps;
   o.teacher = c.teacher;
@@ -64,9 +64,9 @@ rl::PbrlTrainerOptions TrainerOptions(const PbrlConfig& c, const RunContext& ctx
 // The learned reward against the true one: the Pearson correlation on the stored transitions
 // and the sampled EPIC distance (eval/epic_sampled.h) on fixed samples, logged at every reward
 // update.
-class RewardDiagnostics {
+class PbrlRewardDiagnostics {
  public:
-  RewardDiagnostics(const PbrlConfig& c, const RunContext& ctx, rl::PbrlTrainer& trainer)
+  PbrlRewardDiagnostics(const PbrlConfig& c, const RunContext& ctx, rl::PbrlTrainer& trainer)
       : trainer_(trainer),
         epic_options_{trainer.agent().gamma()},
         probe_(envs::Make(c.env, 1, 0)),
@@ -110,7 +110,7 @@ class RewardDiagnostics {
 
 // Fraction of fresh segment pairs whose larger true return the ensemble ranks higher (ties
 // in the true return left out): the reward model's accuracy against oracle labels.
-double HeldoutAccuracy(data::TrajectoryStore& store, reward::RewardEnsemble& ensemble,
+double PbrlHeldoutAccuracy(data::TrajectoryStore& store, reward::RewardEnsemble& ensemble,
                        int64_t pairs, Rng& rng) {
   const std::vector<int64_t> ids = store.CutSegments(2 * pairs, rng);
   const std::vector<int64_t> firsts(ids.begin(), ids.begin() + pairs);
@@ -133,14 +133,14 @@ double HeldoutAccuracy(data::TrajectoryStore& store, reward::RewardEnsemble& ens
   return accuracy;
 }
 
-nlohmann::json Finite(double x) {
+nlohmann::json PbrlJsonNumber(double x) {
   return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
 }
 
 // The final evaluation (gold, random and normalized returns; the reward model's held-out
 // accuracy and correlation), the learned reward saved beside the run, and summary.json.
-nlohmann::json EvaluateAndSummarise(const PbrlConfig& cfg, RunContext& ctx,
-                                    rl::PbrlTrainer& trainer, const RewardDiagnostics& diagnostics,
+nlohmann::json EvaluatePbrlRun(const PbrlConfig& cfg, RunContext& ctx,
+                                    rl::PbrlTrainer& trainer, const PbrlRewardDiagnostics& diagnostics,
                                     const EpisodeWindow& window) {
   TimeSplit& timing = trainer.timing();
   std::optional<TimeSplit::Measure> evaluating(std::in_place, timing, "evaluation");
@@ -172,7 +172,7 @@ nlohmann::json EvaluateAndSummarise(const PbrlConfig& cfg, RunContext& ctx,
   if (cfg.eval.heldout_pairs > 0 && trainer.store().stored_episodes() > 0 && with_model) {
     Rng heldout_rng(ctx.SeedFor("heldout-pairs"));
     rm_accuracy =
-        HeldoutAccuracy(trainer.store(), trainer.ensemble(), cfg.eval.heldout_pairs, heldout_rng);
+        PbrlHeldoutAccuracy(trainer.store(), trainer.ensemble(), cfg.eval.heldout_pairs, heldout_rng);
   }
   const double pearson = trainer.reward_updates() > 0 ? diagnostics.RewardPearson() : std::nan("");
   if (with_model) {
@@ -192,10 +192,10 @@ nlohmann::json EvaluateAndSummarise(const PbrlConfig& cfg, RunContext& ctx,
           {"labels_asked", rounds.counts().asked},
           {"labels_answered", rounds.counts().answered},
           {"labels_missing_in_file", rounds.teacher().missing_in_file()},
-          {"rm_accuracy", Finite(rm_accuracy)},
-          {"reward_pearson", Finite(pearson)},
+          {"rm_accuracy", PbrlJsonNumber(rm_accuracy)},
+          {"reward_pearson", PbrlJsonNumber(pearson)},
           {"reward_updates", trainer.reward_updates()},
-          {"mean_return_last100", Finite(window.mean_last100())},
+          {"mean_return_last100", PbrlJsonNumber(window.mean_last100())},
           {"episodes", window.episodes()},
           {"total_steps", trainer.step()},
           {"steps_per_second", trainer.step() / std::max(wall, 1e-9)},
@@ -209,7 +209,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
  public:
   nlohmann::json Run(RunContext& ctx) override {
     const auto& cfg = config_;
-    rl::PbrlTrainer trainer(MakeAgent(cfg), TrainerOptions(cfg, ctx));
+    rl::PbrlTrainer trainer(MakePbrlAgent(cfg), PbrlTrainerOptionsOf(cfg, ctx));
     std::unique_ptr<CheckpointState> state = trainer.State();
     EpisodeWindow window;
     if (auto counters = ctx.Restore(*state)) {
@@ -229,7 +229,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     spdlog::info("pbrl {} on {} ({} parallel), teacher {}, {} queries at most", cfg.algo, cfg.env,
                  trainer.env().num_envs(), trainer.rounds().teacher().Describe(),
                  cfg.feedback.budget);
-    const RewardDiagnostics diagnostics(cfg, ctx, trainer);
+    const PbrlRewardDiagnostics diagnostics(cfg, ctx, trainer);
     auto counters = [&] {
       nlohmann::json c = trainer.Counters();
       window.Save(c);
@@ -268,7 +268,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
                                 trainer.rounds().counts().answered,
                                 trainer.rounds().counts().asked));
     ctx.Checkpoint(*state, counters());
-    return EvaluateAndSummarise(cfg, ctx, trainer, diagnostics, window);
+    return EvaluatePbrlRun(cfg, ctx, trainer, diagnostics, window);
   }
 };
 

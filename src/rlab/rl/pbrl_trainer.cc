@@ -25,7 +25,7 @@ namespace {
 
 // Room for every query of the budget, the selector's candidate pools and the evaluation's
 // fresh pairs.
-data::TrajectoryStoreOptions StoreOptions(const envs::VectorEnv& env,
+data::TrajectoryStoreOptions PbrlStoreOptions(const envs::VectorEnv& env,
                                           const PbrlTrainerOptions& o) {
   data::TrajectoryStoreOptions so;
   so.obs_dim = env.obs_dim();
@@ -41,7 +41,7 @@ data::TrajectoryStoreOptions StoreOptions(const envs::VectorEnv& env,
   return so;
 }
 
-PreferenceRoundOptions RoundOptions(const PbrlFeedbackConfig& f) {
+PreferenceRoundOptions PbrlRoundOptions(const PbrlFeedbackConfig& f) {
   PreferenceRoundOptions po;
   po.budget = f.budget;
   po.batch = f.batch;
@@ -55,7 +55,7 @@ PreferenceRoundOptions RoundOptions(const PbrlFeedbackConfig& f) {
 PbrlTrainer::PbrlTrainer(std::unique_ptr<PbrlAgent> agent, const PbrlTrainerOptions& options)
     : agent_(std::move(agent)),
       options_(options),
-      store_(StoreOptions(*agent_->env(), options_)),
+      store_(PbrlStoreOptions(*agent_->env(), options_)),
       observed_(agent_->env(),
                 [this](std::span<const float> obs, std::span<const float> actions,
                        const envs::StepBuffers& step) { store_.AddVectorStep(obs, actions, step); }),
@@ -74,7 +74,7 @@ PbrlTrainer::PbrlTrainer(std::unique_ptr<PbrlAgent> agent, const PbrlTrainerOpti
             return (*learned_)(o, a, n);
           },
           learned_->Describe())),
-      rounds_(RoundOptions(options_.feedback), options_.teacher, store_,
+      rounds_(PbrlRoundOptions(options_.feedback), options_.teacher, store_,
               agent_->env()->max_episode_steps()),
       query_rng_(options_.query_seed),
       next_round_(agent_->first_round()) {

@@ -7,9 +7,9 @@
 namespace rlab::rl {
 namespace {
 
-class PpoBuilder final : public ControlAgentBuilder {
+class PpoAgentBuilder final : public ControlAgentBuilder {
  public:
-  explicit PpoBuilder(PpoSettings settings) : settings_(std::move(settings)) {}
+  explicit PpoAgentBuilder(PpoSettings settings) : settings_(std::move(settings)) {}
   int64_t num_envs() const override { return settings_.num_envs; }
   double gamma() const override { return settings_.config.gamma; }
   std::unique_ptr<Agent> Build(const envs::VectorEnv& env, uint64_t seed) const override {
@@ -30,7 +30,7 @@ ControlAgentRegistry::Entry PpoAgentEntry() {
              bool discrete) -> std::unique_ptr<ControlAgentBuilder> {
             PpoSettings s = ResolvePpo(o.ppo, discrete, o.total_steps);
             s.parallel_networks = UseTwoNetworkThreads(o.ppo.hidden, o.blas_threads);
-            return std::make_unique<PpoBuilder>(std::move(s));
+            return std::make_unique<PpoAgentBuilder>(std::move(s));
           }};
 }
 

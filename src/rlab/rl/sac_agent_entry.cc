@@ -6,9 +6,9 @@
 namespace rlab::rl {
 namespace {
 
-class SacBuilder final : public ControlAgentBuilder {
+class SacAgentBuilder final : public ControlAgentBuilder {
  public:
-  SacBuilder(const SacConfig& config, int64_t total_steps, bool parallel_networks)
+  SacAgentBuilder(const SacConfig& config, int64_t total_steps, bool parallel_networks)
       : config_(config), total_steps_(total_steps), parallel_networks_(parallel_networks) {}
   int64_t num_envs() const override { return config_.num_envs; }
   double gamma() const override { return config_.gamma; }
@@ -31,7 +31,7 @@ ControlAgentRegistry::Entry SacAgentEntry() {
           {},
           [](const SpecArgs&, const ControlAgentOptions& o,
              bool) -> std::unique_ptr<ControlAgentBuilder> {
-            return std::make_unique<SacBuilder>(o.sac, o.total_steps,
+            return std::make_unique<SacAgentBuilder>(o.sac, o.total_steps,
                                                 UseTwoNetworkThreads(o.sac.hidden, o.blas_threads));
           }};
 }
