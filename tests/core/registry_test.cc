@@ -92,5 +92,24 @@ TEST(Registry, HelpShowsKeysAndDefaults) {
   EXPECT_NE(help.find("h=2"), std::string::npos);
 }
 
+TEST(RegisterOnce, OnlyTheFirstCallRegistersTheBuiltins) {
+  Registry<Shape> r("shape");
+  int runs = 0;
+  const auto register_builtins = [&] {
+    if (!RegisterOnce(r)) return;
+    ++runs;
+    r.Register({"square", "a square", {{"side", "1", "side length"}},
+                [](const SpecArgs& a) { return std::make_unique<Square>(a.Get<double>("side")); }});
+  };
+  register_builtins();
+  register_builtins();  // a no-op: no second registration, no error
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(r.List(), (std::vector<std::string>{"square"}));
+  // The claim belongs to the registry: another one is still unclaimed.
+  Registry<Shape> other("shape");
+  EXPECT_TRUE(RegisterOnce(other));
+  EXPECT_FALSE(RegisterOnce(other));
+}
+
 }  // namespace
 }  // namespace rlab

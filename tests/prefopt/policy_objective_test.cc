@@ -10,11 +10,14 @@
 #include "rlab/prefopt/kto_loss.h"
 #include "rlab/prefopt/policy_objective.h"
 #include "rlab/prefopt/pro_loss.h"
+#include "sft_example_support.h"
 #include "test_support.h"
 #include "numeric_support.h"
 
 namespace rlab::prefopt {
 namespace {
+
+using rlab::testing::PromptCompletion;
 
 using testing::LogSigmoid;
 
@@ -112,22 +115,9 @@ TEST(PolicyObjective, KtoReadsEachUnitsMismatchedCompletion) {
   EXPECT_NEAR(Metric(r, "reference_point"), direct.reference_point.item<double>(), 1e-12);
 }
 
-data::SftExample Example(std::vector<int64_t> prompt, std::vector<int64_t> completion) {
-  data::SftExample e;
-  for (int64_t t : prompt) {
-    e.ids.push_back(t);
-    e.trained.push_back(0);
-  }
-  for (int64_t t : completion) {
-    e.ids.push_back(t);
-    e.trained.push_back(1);
-  }
-  return e;
-}
-
 TEST(PolicyUnits, PairsRankingsAndMismatchedCompletions) {
-  const data::SftExample a = Example({1, 2}, {3}), b = Example({1, 2}, {4, 5}),
-                         c = Example({1, 2}, {6});
+  const data::SftExample a = PromptCompletion({1, 2}, {3}), b = PromptCompletion({1, 2}, {4, 5}),
+                         c = PromptCompletion({1, 2}, {6});
   const std::vector<data::PolicyPreferenceExample> examples = {{{a, b, c}, true, "r"},
                                                                {{a, b, c}, false, "bon"}};
   const PolicyTrainingSet pairs = PairwiseUnits(examples);
@@ -138,7 +128,7 @@ TEST(PolicyUnits, PairsRankingsAndMismatchedCompletions) {
   EXPECT_EQ(ranks.units.size(), 1u);
   EXPECT_EQ(ranks.skipped, 1);
 
-  const data::SftExample p = Example({7, 8}, {9, 9}), q = Example({7}, {10});
+  const data::SftExample p = PromptCompletion({7, 8}, {9, 9}), q = PromptCompletion({7}, {10});
   const PolicyTrainingSet unpaired = UnpairedUnits({p, q}, {true, false}, 16);
   ASSERT_EQ(unpaired.sequences.size(), 4u);
   // Unit 0's mismatched sequence: its own prompt, the next completion.

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rlab/core/check.h"
@@ -105,9 +106,26 @@ class Registry {
 
   const std::string& kind() const { return kind_; }
 
+  // For RegisterOnce: true on the first call only.
+  bool ClaimBuiltins() { return !std::exchange(builtins_claimed_, true); }
+
  private:
   std::string kind_;
   std::map<std::string, Entry> entries_;
+  bool builtins_claimed_ = false;
 };
+
+// The one guard of every builtins function: true the first time it is called for `registry`,
+// false ever after, so that the function registers its entries once however often it runs:
+//   void RegisterTeachers() {
+//     TeacherRegistry& r = Teachers();
+//     if (!RegisterOnce(r)) return;
+//     r.Register(...);
+//   }
+// Like Register, it is meant for one thread (builtins are registered before others start).
+template <class R>
+bool RegisterOnce(R& registry) {
+  return registry.ClaimBuiltins();
+}
 
 }  // namespace rlab

@@ -14,10 +14,11 @@ EnvRegistry& Envs() {
 
 void RegisterBuiltins() {
   EnvRegistry& r = Envs();
+  if (!RegisterOnce(r)) return;
   for (EnvRegistry::Entry (*entry)() : {&CartPoleEntry, &PendulumEntry, &MountainCarEntry,
                                          &MountainCarContinuousEntry, &AcrobotEntry}) {
     EnvRegistry::Entry e = entry();
-    if (!r.Contains(e.name)) r.Register(std::move(e));
+    r.Register(std::move(e));
   }
 }
 

@@ -63,7 +63,7 @@ QueryScheduleRegistry& QuerySchedules() {
 
 void RegisterQuerySchedules() {
   QueryScheduleRegistry& r = QuerySchedules();
-  if (r.Contains("constant")) return;
+  if (!RegisterOnce(r)) return;
   Add<ConstantSchedule>(r, "constant", "B-Pref schedule 0: every round asks the base batch");
   Add<LinearSchedule>(r, "linear", "B-Pref schedule 1: base * (T - t) / T (0.01 at t = T)");
   Add<HyperbolicSchedule>(r, "hyperbolic", "B-Pref schedule 2: base * T / (T - t + 1)");

@@ -187,7 +187,7 @@ QuerySelectorRegistry& QuerySelectors() {
 
 void RegisterQuerySelectors() {
   QuerySelectorRegistry& r = QuerySelectors();
-  if (!r.Contains("uniform")) RegisterAll(r);
+  if (RegisterOnce(r)) RegisterAll(r);
 }
 
 std::unique_ptr<QuerySelector> MakeQuerySelector(std::string_view spec) {

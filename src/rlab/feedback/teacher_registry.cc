@@ -78,7 +78,7 @@ TeacherRegistry& Teachers() {
 
 void RegisterTeachers() {
   TeacherRegistry& r = Teachers();
-  if (!r.Contains("oracle")) RegisterAll(r);
+  if (RegisterOnce(r)) RegisterAll(r);
 }
 
 std::unique_ptr<Teacher> MakeTeacher(std::string_view spec) {

@@ -18,15 +18,16 @@ PipelineRegistry& Pipelines() {
 
 void RegisterBuiltins() {
   PipelineRegistry& r = Pipelines();
-  if (!r.Contains("bt-recovery")) r.Register(BtRecoveryEntry());
-  if (!r.Contains("train-rl")) r.Register(TrainRlEntry());
-  if (!r.Contains("pbrl")) r.Register(PbrlEntry());
-  if (!r.Contains("sft")) r.Register(SftEntry());
-  if (!r.Contains("train-rm")) r.Register(TrainRmEntry());
-  if (!r.Contains("eval-rm")) r.Register(EvalRmEntry());
-  if (!r.Contains("dpo")) r.Register(DpoEntry());
-  if (!r.Contains("rl")) r.Register(LmRlEntry());
-  if (!r.Contains("overopt")) r.Register(OveroptEntry());
+  if (!RegisterOnce(r)) return;
+  r.Register(BtRecoveryEntry());
+  r.Register(TrainRlEntry());
+  r.Register(PbrlEntry());
+  r.Register(SftEntry());
+  r.Register(TrainRmEntry());
+  r.Register(EvalRmEntry());
+  r.Register(DpoEntry());
+  r.Register(LmRlEntry());
+  r.Register(OveroptEntry());
 }
 
 }  // namespace rlab::pipeline

@@ -3,7 +3,7 @@
 // and a frozen reference, both starting from `model` unless `ref_model` names another; the
 // reference's log-probs of every training sequence computed once and cached in the run
 // directory; a batch's chosen and rejected sequences scored in one forward pass, with the loss
-// on completion tokens only (prefopt/policy_objective.h). Held-out figures use TRL's names
+// on completion tokens only (prefopt/preference_trainer.h). Held-out figures use TRL's names
 // (rewards/accuracies, ...); on a synthetic task the run also samples the policy and reports
 // its gold reward, its gold win rate against the reference's samples, and its KL to the
 // reference measured on those samples. The trained model is written to <run>/model.
@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "rlab/pipeline/lm_optim.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/run_options.h"
 #include "rlab/pipeline/sft_warm_start.h"
+#include "rlab/prefopt/preference_trainer.h"
 
 namespace rlab::pipeline {
 
@@ -58,33 +58,22 @@ struct DpoConfig {
   std::string model = "preset:tiny";
   std::string ref_model;  // empty: the starting model
   std::string tokenizer;
-  std::vector<std::string> loss_type = {"sigmoid"};
-  std::vector<double> loss_weights;
-  double beta = 0.1;
-  double label_smoothing = 0.0;
+  prefopt::PreferenceTrainerOptions trainer;  // loss_type, loss_weights, beta, ..., optim
   DpoData data;
   SftWarmStart sft;
-  LmOptim optim;
   int64_t eval_every = 100;
   int64_t eval_batch_size = 64;
   RunOptions run;
 
-  DpoConfig();  // preference-optimisation defaults for optim
   template <class V>
   void Fields(V& v) {
     v("model", model, "policy: a model directory (Hugging Face layout) or a preset");
     v("ref_model", ref_model, "frozen reference model directory (empty: the starting policy)");
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
-    v("loss_type", loss_type, "losses (TRL's names): sigmoid, robust, hinge, ipo, rpo, "
-                              "apo_zero, simpo, orpo (combinable), or kto, or pro; each may "
-                              "carry options, e.g. simpo(gamma=0.5)");
-    v("loss_weights", loss_weights, "one weight per loss_type (empty: all 1)");
-    v("beta", beta, "beta of every loss that does not set its own");
-    v("label_smoothing", label_smoothing, "label smoothing (conservative / robust DPO)");
+    trainer.Fields(v);
     v("data", data, "training and held-out data");
     v("sft", sft, "an SFT stage on the task's demonstrations first (the starting policy and "
                   "reference)");
-    v("optim", optim, "optimiser and schedule (batch_size counts pairs / units)");
     v("eval_every", eval_every, "steps between held-out evaluations (0 = start and end only)");
     v("eval_batch_size", eval_batch_size, "sequences scored or prompts sampled at once");
     v("run", run, "run directory, seed, threads, cadence (in optimiser steps)");

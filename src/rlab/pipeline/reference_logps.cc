@@ -8,8 +8,7 @@
 
 #include "rlab/core/io.h"
 #include "rlab/core/progress.h"
-#include "rlab/data/text/token_batch.h"
-#include "rlab/models/transformer/token_logprobs.h"
+#include "rlab/prefopt/sequence_logps.h"
 
 namespace rlab::pipeline {
 
@@ -30,13 +29,6 @@ int64_t Fingerprint(const std::vector<data::SftExample>& sequences) {
 }
 
 }  // namespace
-
-BatchLogps SequenceLogps(models::Transformer& model, const std::vector<data::SftExample>& sequences,
-                         const std::vector<int64_t>& rows, int64_t pad) {
-  const data::TokenBatch b = data::CollateRightPadded(sequences, rows, pad);
-  return {models::MaskedLogProbSums(model(b.ids, b.attention_mask), b.ids, b.loss_mask),
-          b.loss_mask.slice(1, 1).sum(1), b.ids.numel()};
-}
 
 torch::Tensor ReferenceLogps(models::Transformer& model,
                              const std::vector<data::SftExample>& sequences, int64_t batch_size,
@@ -68,7 +60,7 @@ torch::Tensor ReferenceLogps(models::Transformer& model,
     const std::vector<int64_t> rows(order.begin() + start,
                                     order.begin() + std::min(n, start + batch_size));
     logps.index_put_({torch::tensor(rows, torch::kInt64)},
-                     SequenceLogps(model, sequences, rows, pad).logps.to(torch::kFloat64));
+                     prefopt::SequenceLogps(model, sequences, rows, pad).logps.to(torch::kFloat64));
     progress.Update(start + static_cast<int64_t>(rows.size()), "");
   }
   progress.Finish("");

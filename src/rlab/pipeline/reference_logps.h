@@ -21,15 +21,4 @@ torch::Tensor ReferenceLogps(models::Transformer& model,
                              const std::vector<data::SftExample>& sequences, int64_t batch_size,
                              int64_t pad, const std::filesystem::path& cache_file);
 
-// Summed completion log-probs [rows] of the sequences at `rows`, one forward pass (with
-// gradients when enabled), and their completion lengths.
-struct BatchLogps {
-  torch::Tensor logps;   // [rows]
-  torch::Tensor tokens;  // [rows] float
-  int64_t padded_tokens = 0;
-};
-BatchLogps SequenceLogps(models::Transformer& model,
-                         const std::vector<data::SftExample>& sequences,
-                         const std::vector<int64_t>& rows, int64_t pad);
-
 }  // namespace rlab::pipeline

@@ -1,7 +1,8 @@
 // sft: supervised fine-tuning of a causal language model on demonstrations, in TRL's data
-// conventions with the loss on completion tokens only; the optimiser of lm_optim.h (AdamW,
-// warm-up and cosine decay, clipping and accumulation). The model starts from a preset or a Hugging Face model
-// directory, and the trained model is written to <run>/model in the same layout.
+// conventions with the loss on completion tokens only (models/transformer/sft_trainer.h: AdamW,
+// warm-up and cosine decay, clipping and accumulation). The model starts from a preset or a
+// Hugging Face model directory, and the trained model is written to <run>/model in the same
+// layout.
 //
 //   rlab sft --model tiny --data task:arithmetic(digits=2)
 //   rlab sft --model DIR --data train.jsonl
@@ -11,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "rlab/pipeline/lm_optim.h"
+#include "rlab/models/transformer/sft_trainer.h"
 #include "rlab/pipeline/pipeline.h"
 #include "rlab/pipeline/run_options.h"
 
@@ -43,7 +44,7 @@ struct SftConfig {
   std::string model = "preset:tiny";
   std::string tokenizer;  // empty: the model's own (presets: byte)
   SftData data;
-  LmOptim optim;
+  models::SftTrainerOptions trainer;  // optim
   int64_t eval_every = 500;  // steps between held-out evaluations (0 = start and end only)
   int64_t eval_batch_size = 64;
   RunOptions run;
@@ -53,7 +54,7 @@ struct SftConfig {
     v("model", model, "model directory (Hugging Face layout) or preset: tiny, small, medium");
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
     v("data", data, "training and held-out data");
-    v("optim", optim, "optimiser and schedule");
+    trainer.Fields(v);
     v("eval_every", eval_every, "steps between held-out evaluations (0 = start and end only)");
     v("eval_batch_size", eval_batch_size, "prompts generated at once when scoring a task");
     v("run", run, "run directory, seed, threads, cadence (log_every and checkpoint_every in "

@@ -157,7 +157,7 @@ DpoLossRegistry& DpoLosses() {
 
 void RegisterDpoLosses() {
   DpoLossRegistry& r = DpoLosses();
-  if (r.Contains("sigmoid")) return;
+  if (!RegisterOnce(r)) return;
   const KeyDoc beta{"beta", "0.1", "strength of the KL regularisation (inverse temperature)"};
   const KeyDoc smoothing{"label_smoothing", "0", "probability that a label is wrong"};
   using Ratio = const torch::Tensor&;

@@ -24,7 +24,7 @@ std::vector<Section> BtRecoveryPanels(const std::vector<RunData>& runs) {
 }  // namespace
 
 void RegisterBuiltins() {
-  if (!PipelinePanels().Contains("bt-recovery")) {
+  if (RegisterOnce(PipelinePanels())) {
     RegisterPanels("bt-recovery", "held-out accuracy and Pearson over steps", BtRecoveryPanels);
   }
 }

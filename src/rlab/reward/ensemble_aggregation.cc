@@ -46,7 +46,7 @@ EnsembleAggregationRegistry& EnsembleAggregations() {
 
 void RegisterEnsembleAggregations() {
   EnsembleAggregationRegistry& reg = EnsembleAggregations();
-  if (reg.Contains("mean")) return;
+  if (!RegisterOnce(reg)) return;
   reg.Register({"mean", "mean over members", {}, [](const SpecArgs&) {
                   return Make("mean", [](const torch::Tensor& m) { return m.mean(0); });
                 }});

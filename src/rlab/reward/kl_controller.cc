@@ -69,7 +69,7 @@ KlControllerRegistry& KlControllers() {
 
 void RegisterKlControllers() {
   KlControllerRegistry& reg = KlControllers();
-  if (reg.Contains("fixed")) return;
+  if (!RegisterOnce(reg)) return;
   reg.Register({"fixed", "a constant KL coefficient",
                 {{"beta", "0.05", "the KL coefficient"}},
                 [](const SpecArgs& a) -> std::unique_ptr<KlController> {

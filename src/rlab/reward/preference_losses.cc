@@ -93,7 +93,7 @@ PairwiseLossRegistry& PairwiseLosses() {
 
 void RegisterPairwiseLosses() {
   PairwiseLossRegistry& r = PairwiseLosses();
-  if (r.Contains("bradley_terry")) return;
+  if (!RegisterOnce(r)) return;
   r.Register({"bradley_terry", "-log sigmoid(r_c - r_r - margin); ties as 1/2 targets",
               {{"label_smoothing", "0", "probability that a label is wrong (conservative target)"},
                {"center_rewards_coefficient", "0", "weight of mean((r_c + r_r)^2), as in TRL"}},

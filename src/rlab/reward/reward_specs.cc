@@ -95,7 +95,7 @@ RewardSpecRegistry& RewardSpecs() {
 
 void RegisterBuiltins() {
   RewardSpecRegistry& r = RewardSpecs();
-  if (!r.Contains("true")) RegisterAll(r);
+  if (RegisterOnce(r)) RegisterAll(r);
 }
 
 RewardPtr MakeReward(std::string_view spec, const RewardSpecContext& context) {

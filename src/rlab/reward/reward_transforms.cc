@@ -79,7 +79,7 @@ RewardTransformRegistry& RewardTransforms() {
 
 void RegisterRewardTransforms() {
   RewardTransformRegistry& reg = RewardTransforms();
-  if (reg.Contains("identity")) return;
+  if (!RegisterOnce(reg)) return;
   reg.Register({"identity", "the rewards unchanged", {}, [](const SpecArgs&) {
                   return Make("identity", false,
                               [](const torch::Tensor& r, const torch::Tensor&) { return r; });

@@ -21,7 +21,7 @@ RmObjectiveRegistry& RmObjectives() {
 
 void RegisterRmObjectives() {
   RmObjectiveRegistry& r = RmObjectives();
-  if (r.Contains("bradley_terry")) return;
+  if (!RegisterOnce(r)) return;
   RegisterScalarRmObjectives(r);
   RegisterQuantileRmObjective(r);
   RegisterGpmObjective(r);

@@ -86,7 +86,7 @@ VerifiableRewardRegistry& VerifiableRewards() {
 
 void RegisterVerifiableRewards() {
   VerifiableRewardRegistry& reg = VerifiableRewards();
-  if (reg.Contains("exact_match")) return;
+  if (!RegisterOnce(reg)) return;
   reg.Register({"exact_match",
                 "1 if the stripped completion equals the reference answer, else 0",
                 {{"eos", "<|endoftext|>", "end-of-sequence text removed from the end (\"\": none)"}},

@@ -111,7 +111,7 @@ GroupAdvantageRegistry& GroupAdvantages() {
 
 void RegisterGroupAdvantages() {
   GroupAdvantageRegistry& reg = GroupAdvantages();
-  if (reg.Contains("grpo")) return;
+  if (!RegisterOnce(reg)) return;
   reg.Register({"grpo",
                 "(r - group mean) / (group std + eps) (Shao et al., arXiv:2402.03300); "
                 "scale_rewards=false: Dr. GRPO (Liu et al., arXiv:2503.20783)",

@@ -66,7 +66,7 @@ PreferenceFormatRegistry& PreferenceFormats() {
 
 void RegisterPreferenceFormats() {
   PreferenceFormatRegistry& r = PreferenceFormats();
-  if (r.Contains("pairwise-annotated")) return;
+  if (!RegisterOnce(r)) return;
   r.Register({"pairwise-annotated",
               "instruction [+ input], response1/response2 (or LLMBar's input, output_1/output_2) "
               "and annotator labels 1/2/0 (PandaLM, LLMBar); majority label, else a tie",

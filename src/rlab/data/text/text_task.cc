@@ -18,7 +18,7 @@ TextTaskRegistry& TextTasks() {
 
 void RegisterTextTasks() {
   TextTaskRegistry& r = TextTasks();
-  if (r.Contains("arithmetic")) return;
+  if (!RegisterOnce(r)) return;
   r.Register({"arithmetic", "prompts A<op>B= answered by the exact result (exact-match reward)",
               {{"digits", "2", "operand digits"},
                {"ops", "+", "operators to draw from: any of + - *"},

@@ -98,29 +98,24 @@ ChatTemplateRegistry& ChatTemplates() {
 
 void RegisterChatTemplates() {
   ChatTemplateRegistry& r = ChatTemplates();
-  if (!r.Contains("chatml")) {
-    r.Register({"chatml",
-                "<|im_start|>role\\ncontent<|im_end|>\\n turns (Qwen2 and other ChatML models)",
-                {{"default_system", "", "system message put first when the conversation has none"}},
-                [](const SpecArgs& a) -> std::unique_ptr<ChatTemplate> {
-                  return std::make_unique<ChatMlTemplate>(a.Get<std::string>("default_system"));
-                }});
-  }
-  if (!r.Contains("llama3")) {
-    r.Register({"llama3",
-                "<|start_header_id|>role<|end_header_id|>\\n\\ncontent<|eot_id|> turns (Llama-3 "
-                "instruct models; contents are trimmed)",
-                {{"bos", "true", "start with <|begin_of_text|>"}},
-                [](const SpecArgs& a) -> std::unique_ptr<ChatTemplate> {
-                  return std::make_unique<Llama3Template>(a.Get<bool>("bos"));
-                }});
-  }
-  if (!r.Contains("plain")) {
-    r.Register({"plain", "role: content lines, for models without a chat format", {},
-                [](const SpecArgs&) -> std::unique_ptr<ChatTemplate> {
-                  return std::make_unique<PlainTemplate>();
-                }});
-  }
+  if (!RegisterOnce(r)) return;
+  r.Register({"chatml",
+              "<|im_start|>role\\ncontent<|im_end|>\\n turns (Qwen2 and other ChatML models)",
+              {{"default_system", "", "system message put first when the conversation has none"}},
+              [](const SpecArgs& a) -> std::unique_ptr<ChatTemplate> {
+                return std::make_unique<ChatMlTemplate>(a.Get<std::string>("default_system"));
+              }});
+  r.Register({"llama3",
+              "<|start_header_id|>role<|end_header_id|>\\n\\ncontent<|eot_id|> turns (Llama-3 "
+              "instruct models; contents are trimmed)",
+              {{"bos", "true", "start with <|begin_of_text|>"}},
+              [](const SpecArgs& a) -> std::unique_ptr<ChatTemplate> {
+                return std::make_unique<Llama3Template>(a.Get<bool>("bos"));
+              }});
+  r.Register({"plain", "role: content lines, for models without a chat format", {},
+              [](const SpecArgs&) -> std::unique_ptr<ChatTemplate> {
+                return std::make_unique<PlainTemplate>();
+              }});
 }
 
 std::unique_ptr<ChatTemplate> MakeChatTemplate(std::string_view spec) {

@@ -1,4 +1,4 @@
-#include "rlab/pipeline/epoch_cursor.h"
+#include "rlab/core/epoch_cursor.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
 
-namespace rlab::pipeline {
+namespace rlab {
 
 EpochCursor::EpochCursor(std::vector<int64_t> pool, uint64_t seed, int64_t epoch, int64_t position)
     : pool_(std::move(pool)), seed_(seed), epoch_(epoch), position_(position) {
@@ -48,4 +48,4 @@ std::vector<int64_t> AllIndices(int64_t n) {
   return all;
 }
 
-}  // namespace rlab::pipeline
+}  // namespace rlab

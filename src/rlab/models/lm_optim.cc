@@ -1,4 +1,4 @@
-#include "rlab/pipeline/lm_optim.h"
+#include "rlab/models/lm_optim.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "rlab/models/fused_adamw.h"
 #include "rlab/models/lr_schedule.h"
 
-namespace rlab::pipeline {
+namespace rlab::models {
 
 void LmOptim::Validate() const {
   RLAB_CHECK(steps >= 0, "optim.steps must be >= 0, got {}", steps);
@@ -28,12 +28,12 @@ int64_t LmOptim::TotalSteps(int64_t examples) const {
 
 double LmOptim::LearningRateAt(int64_t step, int64_t total_steps) const {
   const int64_t warmup = static_cast<int64_t>(warmup_ratio * total_steps);
-  return learning_rate * models::WarmupCosineFactor(step, total_steps, warmup, min_lr_ratio);
+  return learning_rate * WarmupCosineFactor(step, total_steps, warmup, min_lr_ratio);
 }
 
 std::unique_ptr<torch::optim::AdamW> MakeAdamW(const std::vector<torch::Tensor>& parameters,
                                                const LmOptim& optim) {
-  return std::make_unique<models::FusedAdamW>(
+  return std::make_unique<FusedAdamW>(
       parameters, torch::optim::AdamWOptions(optim.learning_rate)
                       .betas({optim.adam_beta1, optim.adam_beta2})
                       .weight_decay(optim.weight_decay));
@@ -45,4 +45,4 @@ void SetLearningRate(torch::optim::AdamW& optimizer, double learning_rate) {
   }
 }
 
-}  // namespace rlab::pipeline
+}  // namespace rlab::models
