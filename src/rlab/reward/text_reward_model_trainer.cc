@@ -19,7 +19,7 @@ constexpr const char* kWarmMode = "warm";
 // The training records of a member: all of them, or a bootstrap resample (drawn once per
 // member) that each epoch visits in its own order.
 std::vector<int64_t> MemberPool(int64_t n, bool bootstrap, uint64_t seed) {
-  if (!bootstrap) return pipeline::AllIndices(n);
+  if (!bootstrap) return AllIndices(n);
   std::vector<int64_t> pool(n);
   Rng rng(seed);
   for (auto& i : pool) i = rng.UniformInt(n);
@@ -76,7 +76,7 @@ TextRewardModelTrainer::TextRewardModelTrainer(const TextRmTrainerOptions& optio
   steps_per_member_ = options_.optim.TotalSteps(static_cast<int64_t>(train_.size()));
   model_ = new_member_(InitSeed(0));
   model_->train();
-  optimizer_ = pipeline::MakeAdamW(model_->parameters(), options_.optim);
+  optimizer_ = models::MakeAdamW(model_->parameters(), options_.optim);
 }
 
 TextRewardModelTrainer::~TextRewardModelTrainer() = default;
@@ -98,7 +98,7 @@ void TextRewardModelTrainer::BeginMember() {
     torch::NoGradGuard no_grad;
     const auto fresh = new_member_(InitSeed(member_));
     for (auto& p : model_->named_parameters()) p.value().copy_(fresh->named_parameters()[p.key()]);
-    optimizer_ = pipeline::MakeAdamW(model_->parameters(), options_.optim);
+    optimizer_ = models::MakeAdamW(model_->parameters(), options_.optim);
     step_ = epoch_ = position_ = 0;
   }
   resumed_ = false;
@@ -113,7 +113,7 @@ void TextRewardModelTrainer::BeginMember() {
 
 RmStepStats TextRewardModelTrainer::Step() {
   if (!begun_) BeginMember();
-  const pipeline::LmOptim& o = options_.optim;
+  const models::LmOptim& o = options_.optim;
   std::vector<RmBatch> micro;
   for (int64_t a = 0; a < o.grad_accum; ++a) {
     micro.push_back(CollatePreferences(train_, cursor_->Next(o.batch_size), pad_id_));
@@ -132,7 +132,7 @@ RmStepStats TextRewardModelTrainer::Step(const std::vector<RmBatch>& micro_batch
              steps_per_member_);
   RmStepStats stats;
   stats.learning_rate = options_.optim.LearningRateAt(step_, steps_per_member_);
-  pipeline::SetLearningRate(*optimizer_, stats.learning_rate);
+  models::SetLearningRate(*optimizer_, stats.learning_rate);
   models::ClearGradients(*optimizer_);
   const double count = static_cast<double>(micro_batches.size());
   for (const RmBatch& b : micro_batches) {

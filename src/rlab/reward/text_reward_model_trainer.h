@@ -1,6 +1,6 @@
 // Trains a reward model for text (models/transformer/sequence_reward_model.h) on tokenized
-// preference records, with an objective of rm_objective.h and the AdamW optimiser and
-// schedule of lm_optim.h; Step() is one optimiser step. TRL's RewardTrainer conventions: every
+// preference records, with an objective of rm_objective.h and the AdamW optimiser and schedule
+// of models/lm_optim.h; Step() is one optimiser step. TRL's RewardTrainer conventions: every
 // response of a record is a row of one forward pass and the head is read where the model's
 // pooling says.
 //
@@ -33,10 +33,10 @@
 #include <vector>
 
 #include "rlab/core/checkpoint.h"
+#include "rlab/core/epoch_cursor.h"
 #include "rlab/data/text/preference_tokens.h"
+#include "rlab/models/lm_optim.h"
 #include "rlab/models/transformer/sequence_reward_model.h"
-#include "rlab/pipeline/epoch_cursor.h"
-#include "rlab/pipeline/lm_optim.h"
 #include "rlab/reward/rm_batch.h"
 #include "rlab/reward/rm_objective.h"
 
@@ -65,7 +65,7 @@ struct RmEnsembleOptions {
 
 struct TextRmTrainerOptions {
   std::string objective = "bradley_terry";
-  pipeline::LmOptim optim;
+  models::LmOptim optim;
   RmEnsembleOptions ensemble;
   double lm_coef = 0.0;
 
@@ -146,7 +146,7 @@ class TextRewardModelTrainer {
   int64_t steps_per_member_;
   models::SequenceRewardModel model_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
-  std::optional<pipeline::EpochCursor> cursor_;  // the current member's data order
+  std::optional<EpochCursor> cursor_;  // the current member's data order
   int64_t member_ = 0, step_ = 0, epoch_ = 0, position_ = 0;
   bool begun_ = false;    // the current member has its weights, optimiser and cursor
   bool resumed_ = false;  // ... restored from a checkpoint taken inside it
