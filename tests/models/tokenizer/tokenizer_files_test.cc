@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <optional>
+
+#include "rlab/models/tokenizer/named_tokenizer.h"
+
 #include "test_support.h"
 #include "tiny_vocab.h"
 
@@ -271,6 +276,58 @@ TEST(TokenizerFiles, LoadTokenizerExplainsWhatIsMissing) {
   ScratchDir dir("tok-empty");
   EXPECT_TRUE(Contains(ErrorOf([&] { LoadTokenizer(dir.path()); }), "holds no tokenizer"));
   EXPECT_TRUE(Contains(ErrorOf([&] { LoadTokenizer(dir / "nope"); }), "does not exist"));
+}
+
+TEST(TokenizerFiles, AHugeIdCostsOnlyItsOwnEntry) {
+  ScratchDir dir("tok-huge-id");
+  TinyVocab v = HelloVocab();
+  // Sized by the largest id, a table of the vocabulary would take 64 GB for this one token.
+  const TokenId huge = (TokenId{1} << 31) - 1;
+  v.vocab.emplace_back("\u0120he", huge);
+  WriteText(dir / "tokenizer.json", LlamaStyleJson(v, false).dump());
+  auto t = LoadHfTokenizerJson(dir / "tokenizer.json");
+  EXPECT_EQ(t->vocab_size(), huge + 1);
+  EXPECT_EQ(t->IdToToken(huge), "\u0120he");
+  EXPECT_EQ(t->Decode(Ids{259, huge}), "hello he");
+  EXPECT_EQ(t->IdToToken(265), "");  // a gap below the huge id is no token
+  EXPECT_TRUE(Contains(ErrorOf([&] { t->Decode(Ids{265}); }), "cannot decode token id 265"));
+  EXPECT_EQ(t->Encode("hello world"), (Ids{259, 264}));
+}
+
+// Sets an environment variable for the life of the object.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(TokenizerFiles, Gpt2FilesAreFoundWithoutRunningAProgram) {
+  ScratchDir dir("tok-gpt2-search");
+  WriteGpt2Files(HelloVocab(), dir / "encoder.json", dir / "vocab.bpe");
+  // An `npm` first on PATH must never run: it could be any program.
+  fs::create_directories(dir / "bin");
+  WriteText(dir / "bin" / "npm",
+            "#!/bin/sh\ntouch '" + (dir / "npm-ran").string() + "'\necho /nowhere\n");
+  fs::permissions(dir / "bin" / "npm", fs::perms::owner_all);
+  const char* path = std::getenv("PATH");
+  ScopedEnv on_path("PATH", (dir / "bin").string() + ":" + (path ? path : "/usr/bin:/bin"));
+  ScopedEnv gpt2_dir("RLAB_GPT2_DIR", dir.path().string());
+  EXPECT_EQ(FindGpt2Files(), dir.path());
+  EXPECT_EQ(OpenTokenizer("gpt2")->Encode("hello world"), (Ids{259, 264}));
+  EXPECT_FALSE(fs::exists(dir / "npm-ran"));
 }
 
 }  // namespace

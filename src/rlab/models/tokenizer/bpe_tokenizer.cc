@@ -1,5 +1,6 @@
 #include "rlab/models/tokenizer/bpe_tokenizer.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "rlab/core/check.h"
@@ -35,28 +36,29 @@ BpeTokenizer::BpeTokenizer(const std::vector<std::pair<std::string, TokenId>>& v
     max_id = std::max(max_id, id);
   }
   vocab_size_ = max_id + 1;
-  id_bytes_.resize(static_cast<std::size_t>(vocab_size_));
-  id_known_.assign(static_cast<std::size_t>(vocab_size_), 0);
-  std::vector<const std::string*> id_token(static_cast<std::size_t>(vocab_size_), nullptr);
+  id_bytes_.reserve(vocab.size());
 
   for (const auto& [token, id] : vocab) {
     RLAB_CHECK(!token.empty(), "{}: id {} has an empty token", source_.vocab, id);
-    const auto slot = static_cast<std::size_t>(id);
-    RLAB_CHECK(id_token[slot] == nullptr, "{}: tokens '{}' and '{}' share id {}", source_.vocab,
-               *id_token[slot], token, id);
+    auto [slot, fresh] = id_bytes_.try_emplace(id);
+    if (!fresh) {
+      const auto other = std::find_if(vocab.begin(), vocab.end(), [&](const auto& entry) {
+        return entry.second == id && entry.first != token;
+      });
+      RLAB_FAIL("{}: tokens '{}' and '{}' share id {}", source_.vocab,
+                other != vocab.end() ? other->first : token, token, id);
+    }
     RLAB_CHECK(token_to_id_.emplace(token, id).second, "{}: token '{}' appears twice",
                source_.vocab, token);
-    id_token[slot] = &token;
     if (const AddedToken* a = added_.FindById(id)) {
       // Added tokens decode to their content; the vocabulary may list them in any form.
-      id_bytes_[slot] = a->content;
+      slot->second = a->content;
     } else {
-      RLAB_CHECK(VocabFormToBytes(token, id_bytes_[slot]),
+      RLAB_CHECK(VocabFormToBytes(token, slot->second),
                  "{}: token '{}' (id {}) has a character outside GPT-2's byte-to-character "
                  "map; only byte-level BPE vocabularies are supported",
                  source_.vocab, token, id);
     }
-    id_known_[slot] = 1;
   }
 
   for (int b = 0; b < 256; ++b) {
@@ -101,8 +103,9 @@ std::optional<TokenId> BpeTokenizer::TokenToId(std::string_view vocab_form) cons
 
 std::string BpeTokenizer::IdToToken(TokenId id) const {
   if (const AddedToken* a = added_.FindById(id)) return a->content;
-  if (id < 0 || id >= vocab_size_ || !id_known_[static_cast<std::size_t>(id)]) return {};
-  return BytesToVocabForm(id_bytes_[static_cast<std::size_t>(id)]);
+  auto it = id_bytes_.find(id);
+  if (it == id_bytes_.end()) return {};
+  return BytesToVocabForm(it->second);
 }
 
 void BpeTokenizer::EncodeOrdinaryInto(std::string_view text, std::vector<TokenId>& out) const {
@@ -171,8 +174,9 @@ std::vector<TokenId> BpeTokenizer::MergePiece(std::string_view piece) const {
 }
 
 bool BpeTokenizer::AppendTokenBytes(TokenId id, std::string& out) const {
-  if (id < 0 || id >= vocab_size_ || !id_known_[static_cast<std::size_t>(id)]) return false;
-  out += id_bytes_[static_cast<std::size_t>(id)];
+  auto it = id_bytes_.find(id);
+  if (it == id_bytes_.end()) return false;
+  out += it->second;
   return true;
 }
 

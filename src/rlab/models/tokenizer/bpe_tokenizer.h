@@ -75,8 +75,9 @@ class BpeTokenizer : public Tokenizer {
   BpeSource source_;
   int64_t vocab_size_ = 0;
   std::unordered_map<std::string, TokenId> token_to_id_;  // vocabulary form
-  std::vector<std::string> id_bytes_;                       // by id: the bytes it stands for
-  std::vector<uint8_t> id_known_;                           // by id: 1 when in the vocabulary
+  // Vocabulary id -> the bytes it stands for. A map, not a vector indexed by id: a file may
+  // hold one huge id, and vocab_size() (largest id + 1) must not decide the memory used.
+  std::unordered_map<TokenId, std::string> id_bytes_;
   std::array<TokenId, 256> byte_ids_{};
   std::unordered_map<uint64_t, Merge> merges_;
 
