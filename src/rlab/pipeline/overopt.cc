@@ -80,6 +80,79 @@ namespace {
 // The settings every child shares: the seed, and the thread count of the parent.
 std::vector<std::string> Common(uint64_t seed) { return {fmt::format("run.seed={}", seed)}; }
 
+void AppendSettings(std::vector<std::string>& to, const std::vector<std::string>& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
+
+// The settings of the proxy stage: a train-rm ensemble on the task's gold-labelled pairs with
+// label noise.
+std::vector<std::string> ProxySettings(const OveroptConfig& c) {
+  std::vector<std::string> settings = {
+      "model=" + c.proxy.model,
+      "data.train=" + c.task,
+      fmt::format("data.task_train_pairs={}", c.proxy.pairs),
+      fmt::format("data.task_eval_pairs={}", c.proxy.eval_pairs),
+      fmt::format("data.label_noise={}", c.proxy.label_noise),
+      fmt::format("optim.steps={}", c.proxy.steps),
+      fmt::format("optim.batch_size={}", c.proxy.batch_size),
+      fmt::format("optim.learning_rate={}", c.proxy.learning_rate),
+      fmt::format("ensemble.members={}", c.proxy.members),
+      fmt::format("lm_coef={}", c.proxy.lm_coef),
+      "eval_every=0"};
+  if (!c.tokenizer.empty()) settings.push_back("tokenizer=" + c.tokenizer);
+  AppendSettings(settings, Common(c.run.seed));
+  return settings;
+}
+
+// Every proxy aggregation a defence uses, in order of first use (member 0 when none does):
+// best-of-N picks with each of them.
+std::vector<std::string> ProxyAggregates(const std::vector<DefencePlan>& plans) {
+  std::vector<std::string> aggregates;
+  for (const auto& p : plans) {
+    if (!p.proxy_aggregate.empty() &&
+        std::find(aggregates.begin(), aggregates.end(), p.proxy_aggregate) == aggregates.end()) {
+      aggregates.push_back(p.proxy_aggregate);
+    }
+  }
+  if (aggregates.empty()) aggregates.push_back("member(index=0)");
+  return aggregates;
+}
+
+// The lab's summary: per defence and per best-of-N aggregation the curve's figures, the first
+// defence's at the top level, and the proxy's accuracy.
+nlohmann::json SummariseLab(const std::vector<OveroptCurve>& curves,
+                            const std::vector<DefencePlan>& plans,
+                            const nlohmann::json& proxy_summary) {
+  nlohmann::json summary;
+  nlohmann::json defences = nlohmann::json::object(), bon = nlohmann::json::object();
+  for (const auto& curve : curves) {
+    nlohmann::json s = SummariseCurve(curve);
+    if (curve.method == "bon") {
+      bon[curve.name.substr(curve.name.find('/') + 1)] = s;
+    } else {
+      defences[curve.name] = s;
+    }
+  }
+  for (const auto& p : plans) defences[p.name]["defence"] = p.description;
+  if (!plans.empty()) {
+    // The first defence's figures at the top level: the headline of a one-defence lab.
+    const nlohmann::json& first = defences[plans.front().name];
+    for (const char* key : {"gold_start", "gold_peak", "kl_at_peak", "gold_final", "kl_final",
+                            "gold_drop", "proxy_final", "proxy_at_peak", "fit_alpha", "fit_beta",
+                            "fit_rmse"}) {
+      if (first.contains(key)) summary[key] = first[key];
+    }
+    summary["defence"] = plans.front().description;
+  }
+  summary["defences"] = defences;
+  summary["best_of_n"] = bon;
+  summary["proxy_accuracy"] = proxy_summary.value("accuracy", std::nan(""));
+  if (proxy_summary.contains("member_accuracy")) {
+    summary["proxy_member_accuracy"] = proxy_summary["member_accuracy"];
+  }
+  return summary;
+}
+
 class Overopt : public ConfiguredPipeline<OveroptConfig> {
  public:
   nlohmann::json Run(RunContext& ctx) override {
@@ -96,20 +169,7 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
         WarmStartModel(c.sft, {c.model, c.tokenizer, c.task, dir, seed, c.run.threads});
 
     // 2. The proxy ensemble, on gold-labelled pairs with noise.
-    std::vector<std::string> proxy_settings = {
-        "model=" + c.proxy.model,
-        "data.train=" + c.task,
-        fmt::format("data.task_train_pairs={}", c.proxy.pairs),
-        fmt::format("data.task_eval_pairs={}", c.proxy.eval_pairs),
-        fmt::format("data.label_noise={}", c.proxy.label_noise),
-        fmt::format("optim.steps={}", c.proxy.steps),
-        fmt::format("optim.batch_size={}", c.proxy.batch_size),
-        fmt::format("optim.learning_rate={}", c.proxy.learning_rate),
-        fmt::format("ensemble.members={}", c.proxy.members),
-        fmt::format("lm_coef={}", c.proxy.lm_coef),
-        "eval_every=0"};
-    if (!c.tokenizer.empty()) proxy_settings.push_back("tokenizer=" + c.tokenizer);
-    Append(proxy_settings, Common(seed));
+    const std::vector<std::string> proxy_settings = ProxySettings(c);
     const fs::path proxy_run =
         RunStage({dir, "proxy", "train-rm", proxy_settings, c.run.threads});
     const std::string proxy_dir = (proxy_run / "reward_model").string();
@@ -121,15 +181,7 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
     // 3. Best-of-N with every proxy aggregation a defence uses.
     std::vector<OveroptCurve> curves;
     if (!c.best_of_n.n.empty()) {
-      std::vector<std::string> aggregates;
-      for (const auto& p : plans) {
-        if (!p.proxy_aggregate.empty() &&
-            std::find(aggregates.begin(), aggregates.end(), p.proxy_aggregate) == aggregates.end()) {
-          aggregates.push_back(p.proxy_aggregate);
-        }
-      }
-      if (aggregates.empty()) aggregates.push_back("member(index=0)");
-      for (auto& curve : BestOfN(dir, sft_model, proxy_dir, *task, aggregates)) {
+      for (auto& curve : BestOfN(dir, sft_model, proxy_dir, *task, ProxyAggregates(plans))) {
         curves.push_back(std::move(curve));
       }
     }
@@ -149,9 +201,9 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
       spdlog::info("overopt: defence {} of {}: {}", i + 1, plans.size(), plan.description);
       std::vector<std::string> settings = {"model=" + sft_model};
       if (!c.tokenizer.empty()) settings.push_back("tokenizer=" + c.tokenizer);
-      Append(settings, plan.pipeline == "rl" ? RlSettings() : DpoSettings());
-      Append(settings, plan.overrides);
-      Append(settings, Common(seed));
+      AppendSettings(settings, plan.pipeline == "rl" ? RlSettings() : DpoSettings());
+      AppendSettings(settings, plan.overrides);
+      AppendSettings(settings, Common(seed));
       const fs::path run = RunStage({dir, "defence-" + plan.name, plan.pipeline, settings,
                                      c.run.threads});
       curves.push_back(ReadRunCurve(run, plan.name, plan.pipeline, task->MetricName()));
@@ -161,33 +213,7 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
     WriteCurves(dir / "curves.jsonl", curves);
     WriteFileAtomic(dir / "gold_vs_kl.svg", PlotCurves(curves, /*proxy=*/false));
     WriteFileAtomic(dir / "proxy_vs_kl.svg", PlotCurves(curves, /*proxy=*/true));
-    nlohmann::json summary;
-    nlohmann::json defences = nlohmann::json::object(), bon = nlohmann::json::object();
-    for (const auto& curve : curves) {
-      nlohmann::json s = SummariseCurve(curve);
-      if (curve.method == "bon") {
-        bon[curve.name.substr(curve.name.find('/') + 1)] = s;
-      } else {
-        defences[curve.name] = s;
-      }
-    }
-    for (const auto& p : plans) defences[p.name]["defence"] = p.description;
-    if (!plans.empty()) {
-      // The first defence's figures at the top level: the headline of a one-defence lab.
-      const nlohmann::json& first = defences[plans.front().name];
-      for (const char* key : {"gold_start", "gold_peak", "kl_at_peak", "gold_final", "kl_final",
-                              "gold_drop", "proxy_final", "proxy_at_peak", "fit_alpha", "fit_beta",
-                              "fit_rmse"}) {
-        if (first.contains(key)) summary[key] = first[key];
-      }
-      summary["defence"] = plans.front().description;
-    }
-    summary["defences"] = defences;
-    summary["best_of_n"] = bon;
-    summary["proxy_accuracy"] = proxy_summary.value("accuracy", std::nan(""));
-    if (proxy_summary.contains("member_accuracy")) {
-      summary["proxy_member_accuracy"] = proxy_summary["member_accuracy"];
-    }
+    nlohmann::json summary = SummariseLab(curves, plans, proxy_summary);
     summary["task"] = task->Describe();
     summary["sft_model"] = sft_model;
     summary["proxy_dir"] = proxy_dir;
@@ -195,10 +221,6 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
   }
 
  private:
-  static void Append(std::vector<std::string>& to, const std::vector<std::string>& more) {
-    to.insert(to.end(), more.begin(), more.end());
-  }
-
   std::vector<std::string> RlSettings() const {
     const OveroptRl& r = config_.rl;
     return {"data=" + config_.task,
