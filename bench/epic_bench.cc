@@ -10,8 +10,8 @@
 
 #include "rlab/envs/registry.h"
 #include "rlab/eval/epic_sampled.h"
-#include "rlab/reward/random_reward.h"
-#include "rlab/reward/reward_fn.h"
+#include "rlab/reward/signal/random_reward.h"
+#include "rlab/reward/signal/reward_fn.h"
 
 namespace {
 

@@ -10,9 +10,9 @@
 
 #include "rlab/core/rng.h"
 #include "rlab/core/threads.h"
-#include "rlab/models/blas.h"
+#include "rlab/models/kernels/blas.h"
 #include "rlab/models/fast_mlp.h"
-#include "rlab/models/flat_adam.h"
+#include "rlab/models/optim/flat_adam.h"
 #include "rlab/models/mlp.h"
 
 namespace {
@@ -87,8 +87,8 @@ void BM_Gemm(benchmark::State& state) {
     rlab::models::Gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
     benchmark::DoNotOptimize(c.data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * state.iterations() / 1e9,
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * n * n * n * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_Gemm)->ArgsProduct({{64, 128, 192, 256, 320, 384, 512}, {1, 2}})->UseRealTime();

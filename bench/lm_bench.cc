@@ -18,14 +18,14 @@
 #include <cstdio>
 
 #include "rlab/core/threads.h"
-#include "rlab/models/fused_adamw.h"
+#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/generation/generate.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
 #include "rlab/models/transformer/presets.h"
 #include "rlab/models/transformer/sequence_reward_model.h"
 #include "rlab/models/transformer/token_logprobs.h"
 #include "rlab/prefopt/dpo_losses.h"
-#include "rlab/reward/rm_objective.h"
+#include "rlab/reward/model/rm_objective.h"
 
 namespace {
 
@@ -101,18 +101,17 @@ void Train(const TransformerConfig& config, int64_t seq, int64_t batch, int64_t 
   const double tokens_per_second = steps * batch * seq / seconds;
   int64_t params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
-  std::printf("%s\n",
-              fmt::format(R"({{"bench": "train", "arch": "{}", "parameters": {}, "seq": {}, "batch": {}, )"
-                          R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
-                          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}, "forward_share": {:.2f}, )"
-                          R"("backward_share": {:.2f}, "update_share": {:.2f}, "attention": "{}"}})",
-                          rlab::models::ArchName(config.arch), params, seq, batch,
-                          threads.torch_threads, threads.blas_threads, steps, seconds,
-                          tokens_per_second,
-                          tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9,
-                          forward_s / seconds, backward_s / seconds, update_s / seconds,
-                          padded_path ? "masked" : "causal")
-                  .c_str());
+  std::printf(
+      "%s\n",
+      fmt::format(R"({{"bench": "train", "arch": "{}", "parameters": {}, "seq": {}, "batch": {}, )"
+                  R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
+                  R"("tokens_per_second": {:.1f}, "gflops": {:.2f}, "forward_share": {:.2f}, )"
+                  R"("backward_share": {:.2f}, "update_share": {:.2f}, "attention": "{}"}})",
+                  rlab::models::ArchName(config.arch), params, seq, batch, threads.torch_threads,
+                  threads.blas_threads, steps, seconds, tokens_per_second,
+                  tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9, forward_s / seconds,
+                  backward_s / seconds, update_s / seconds, padded_path ? "masked" : "causal")
+          .c_str());
 }
 
 // The matrix products of one training step alone, at the model's shapes: for every linear layer
@@ -163,21 +162,23 @@ void GemmFloor(const TransformerConfig& config, int64_t seq, int64_t batch, int6
     flops += 2.0 * count * p.a.size(-2) * p.a.size(-1) * p.b.size(-1);
   }
   const auto step = [&] {
-    for (const Product& p : products) (void)(p.a.dim() == 3 ? torch::bmm(p.a, p.b) : torch::mm(p.a, p.b));
+    for (const Product& p : products)
+      (void)(p.a.dim() == 3 ? torch::bmm(p.a, p.b) : torch::mm(p.a, p.b));
   };
   step();  // warm-up
   const auto start = Clock::now();
   for (int64_t i = 0; i < steps; ++i) step();
   const double seconds = Seconds(start) / steps;
-  std::printf("%s\n",
-              fmt::format(R"({{"bench": "gemm_floor", "arch": "{}", "seq": {}, "batch": {}, )"
-                          R"("torch_threads": {}, "blas_threads": {}, "products": {}, )"
-                          R"("gflop_per_step": {:.2f}, "seconds_per_step": {:.4f}, "gflops": {:.2f}, )"
-                          R"("tokens_per_second": {:.1f}}})",
-                          rlab::models::ArchName(config.arch), seq, batch, threads.torch_threads,
-                          threads.blas_threads, products.size(), flops / 1e9, seconds,
-                          flops / seconds / 1e9, M / seconds)
-                  .c_str());
+  std::printf(
+      "%s\n",
+      fmt::format(R"({{"bench": "gemm_floor", "arch": "{}", "seq": {}, "batch": {}, )"
+                  R"("torch_threads": {}, "blas_threads": {}, "products": {}, )"
+                  R"("gflop_per_step": {:.2f}, "seconds_per_step": {:.4f}, "gflops": {:.2f}, )"
+                  R"("tokens_per_second": {:.1f}}})",
+                  rlab::models::ArchName(config.arch), seq, batch, threads.torch_threads,
+                  threads.blas_threads, products.size(), flops / 1e9, seconds,
+                  flops / seconds / 1e9, M / seconds)
+          .c_str());
 }
 
 // Reward-model training: `batch` pairs of random sequences of length `seq` per step, the 2B
@@ -214,15 +215,16 @@ void RewardModelTrain(const TransformerConfig& config, int64_t seq, int64_t batc
                                  12.0 * config.num_layers * config.hidden_size * seq;
   int64_t params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
-  std::printf("%s\n",
-              fmt::format(R"({{"bench": "rm", "arch": "{}", "parameters": {}, "seq": {}, "pairs_per_step": {}, )"
-                          R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
-                          R"("pairs_per_second": {:.1f}, "tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
-                          rlab::models::ArchName(config.arch), params, seq, batch,
-                          threads.torch_threads, threads.blas_threads, steps, seconds,
-                          steps * batch / seconds, tokens_per_second,
-                          tokens_per_second * flops_per_token / 1e9)
-                  .c_str());
+  std::printf(
+      "%s\n",
+      fmt::format(
+          R"({{"bench": "rm", "arch": "{}", "parameters": {}, "seq": {}, "pairs_per_step": {}, )"
+          R"("torch_threads": {}, "blas_threads": {}, "steps": {}, "seconds": {:.3f}, )"
+          R"("pairs_per_second": {:.1f}, "tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
+          rlab::models::ArchName(config.arch), params, seq, batch, threads.torch_threads,
+          threads.blas_threads, steps, seconds, steps * batch / seconds, tokens_per_second,
+          tokens_per_second * flops_per_token / 1e9)
+          .c_str());
 }
 
 // DPO training: `batch` pairs of random sequences of length `seq` per step, the first half of
@@ -241,8 +243,9 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
   const auto loss_fn = rlab::prefopt::MakeDpoLoss("sigmoid(beta=0.1)");
   rlab::models::FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-6));
   // Entry t of the log-probs scores token t + 1, so the completion's targets are t >= seq/2 - 1.
-  const torch::Tensor completion =
-      (torch::arange(1, seq, torch::kInt64) >= seq / 2).to(torch::kFloat32).expand({2 * batch, seq - 1});
+  const torch::Tensor completion = (torch::arange(1, seq, torch::kInt64) >= seq / 2)
+                                       .to(torch::kFloat32)
+                                       .expand({2 * batch, seq - 1});
   const torch::Tensor tokens = torch::full({batch}, static_cast<double>(seq - seq / 2));
   const auto sequence_logps = [&](const torch::Tensor& ids) {  // [2B, seq] -> [2B]
     return (rlab::models::NextTokenLogProbs(model(ids), ids) * completion).sum(1);
@@ -259,8 +262,11 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
   const auto step = [&](int64_t i) {
     rlab::models::ClearGradients(optimizer);
     const torch::Tensor logps = sequence_logps(ids[i]);  // [2B]
-    rlab::prefopt::PreferenceLogps p{logps.slice(0, 0, batch), logps.slice(0, batch),
-                                     ref[i].slice(0, 0, batch), ref[i].slice(0, batch), tokens,
+    rlab::prefopt::PreferenceLogps p{logps.slice(0, 0, batch),
+                                     logps.slice(0, batch),
+                                     ref[i].slice(0, 0, batch),
+                                     ref[i].slice(0, batch),
+                                     tokens,
                                      tokens};
     (*loss_fn)(p).loss.backward();
     rlab::models::ClipGradientNorm(model->parameters(), 1.0);
@@ -273,16 +279,17 @@ void DpoTrain(const TransformerConfig& config, int64_t seq, int64_t batch, int64
   const double tokens_per_second = steps * 2 * batch * seq / seconds;
   int64_t params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
-  std::printf("%s\n",
-              fmt::format(R"({{"bench": "dpo", "engine": "rlab", "arch": "{}", "parameters": {}, "seq": {}, )"
-                          R"("pairs_per_step": {}, "torch_threads": {}, "blas_threads": {}, "steps": {}, )"
-                          R"("seconds": {:.3f}, "steps_per_second": {:.3f}, "pairs_per_second": {:.1f}, )"
-                          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
-                          rlab::models::ArchName(config.arch), params, seq, batch,
-                          threads.torch_threads, threads.blas_threads, steps, seconds,
-                          steps / seconds, steps * batch / seconds, tokens_per_second,
-                          tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9)
-                  .c_str());
+  std::printf(
+      "%s\n",
+      fmt::format(
+          R"({{"bench": "dpo", "engine": "rlab", "arch": "{}", "parameters": {}, "seq": {}, )"
+          R"("pairs_per_step": {}, "torch_threads": {}, "blas_threads": {}, "steps": {}, )"
+          R"("seconds": {:.3f}, "steps_per_second": {:.3f}, "pairs_per_second": {:.1f}, )"
+          R"("tokens_per_second": {:.1f}, "gflops": {:.2f}}})",
+          rlab::models::ArchName(config.arch), params, seq, batch, threads.torch_threads,
+          threads.blas_threads, steps, seconds, steps / seconds, steps * batch / seconds,
+          tokens_per_second, tokens_per_second * TrainFlopsPerToken(model, seq) / 1e9)
+          .c_str());
 }
 
 void Generate(const TransformerConfig& config, int64_t batch, int64_t prompt_len,
@@ -299,7 +306,8 @@ void Generate(const TransformerConfig& config, int64_t batch, int64_t prompt_len
   options.use_cache = cache;
   std::vector<std::vector<int64_t>> prompts(batch, std::vector<int64_t>(prompt_len));
   for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t t = 0; t < prompt_len; ++t) prompts[b][t] = (7 * b + 3 * t + 1) % config.vocab_size;
+    for (int64_t t = 0; t < prompt_len; ++t)
+      prompts[b][t] = (7 * b + 3 * t + 1) % config.vocab_size;
   }
   at::Generator generator = rlab::models::MakeGenerator(1);
   rlab::models::Generate(model, prompts, options, generator);  // warm-up
@@ -311,19 +319,22 @@ void Generate(const TransformerConfig& config, int64_t batch, int64_t prompt_len
     if (out.tokens.size(1) != new_tokens) std::fprintf(stderr, "stopped early\n");
   }
   // Matrix-product FLOPs per generated token (2 per weight, plus attention over the context).
-  const double flops = 2.0 * NonEmbeddingParameters(model) + 2.0 * config.hidden_size * config.vocab_size;
-  std::printf("%s\n",
-              fmt::format(R"({{"bench": "generate", "arch": "{}", "batch": {}, "prompt": {}, )"
-                          R"("new_tokens": {}, "cache": {}, "torch_threads": {}, "blas_threads": {}, )"
-                          R"("seconds": {:.4f}, "tokens_per_second": {:.1f}, "ms_per_step": {:.4f}, )"
-                          R"("weight_flops_per_token": {:.0f}}})",
-                          rlab::models::ArchName(config.arch), batch, prompt_len, new_tokens,
-                          cache, threads.torch_threads, threads.blas_threads, best,
-                          batch * new_tokens / best, 1e3 * best / new_tokens, flops)
-                  .c_str());
+  const double flops =
+      2.0 * NonEmbeddingParameters(model) + 2.0 * config.hidden_size * config.vocab_size;
+  std::printf(
+      "%s\n",
+      fmt::format(R"({{"bench": "generate", "arch": "{}", "batch": {}, "prompt": {}, )"
+                  R"("new_tokens": {}, "cache": {}, "torch_threads": {}, "blas_threads": {}, )"
+                  R"("seconds": {:.4f}, "tokens_per_second": {:.1f}, "ms_per_step": {:.4f}, )"
+                  R"("weight_flops_per_token": {:.0f}}})",
+                  rlab::models::ArchName(config.arch), batch, prompt_len, new_tokens, cache,
+                  threads.torch_threads, threads.blas_threads, best, batch * new_tokens / best,
+                  1e3 * best / new_tokens, flops)
+          .c_str());
 }
 
-TransformerConfig Gpt2(int64_t layers, int64_t width, int64_t heads, int64_t vocab, int64_t positions) {
+TransformerConfig Gpt2(int64_t layers, int64_t width, int64_t heads, int64_t vocab,
+                       int64_t positions) {
   TransformerConfig c;
   c.arch = TransformerArch::kGpt2;
   c.vocab_size = vocab;
@@ -398,6 +409,7 @@ int main(int argc, char** argv) {
   if (gemm->parsed()) GemmFloor(config(), seq, batch, steps, common);
   if (rm->parsed()) RewardModelTrain(config(), seq, batch, steps, common);
   if (dpo->parsed()) DpoTrain(config(), seq, batch, steps, save, common);
-  if (gen->parsed()) Generate(config(), batch, prompt, new_tokens, cache != 0, repeats, save, common);
+  if (gen->parsed())
+    Generate(config(), batch, prompt, new_tokens, cache != 0, repeats, save, common);
   return 0;
 }

@@ -1,11 +1,11 @@
 // Token sequences for tests of language-model trainers and objectives: a prompt the loss skips
-// and a completion it trains on, in the SFT layout (data/text/sft_dataset.h).
+// and a completion it trains on, in the SFT layout (text/sft_dataset.h).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "rlab/data/text/sft_dataset.h"
+#include "rlab/text/sft_dataset.h"
 
 namespace rlab::testing {
 

@@ -47,7 +47,8 @@ TEST(Cli, BadInputGivesOneClearErrorLine) {
   testing::WriteText(dir / "bad.yaml", "pipeline: bt-recovery\ntrain: [1, 2\n");
   ExpectOneLineError(RunRlab({"run", (dir / "bad.yaml").string()}), "malformed YAML");
   testing::WriteText(dir / "key.yaml", "pipeline: bt-recovery\nrun:\n  sede: 3\n");
-  ExpectOneLineError(RunRlab({"run", (dir / "key.yaml").string()}), "key.yaml:3:3: unknown key 'run.sede'");
+  ExpectOneLineError(RunRlab({"run", (dir / "key.yaml").string()}),
+                     "key.yaml:3:3: unknown key 'run.sede'");
   testing::WriteText(dir / "ok.yaml", "pipeline: bt-recovery\n");
   ExpectOneLineError(RunRlab({"run", (dir / "ok.yaml").string(), "train.steps=ten"}),
                      "key 'train.steps': expected an integer, got 'ten'");

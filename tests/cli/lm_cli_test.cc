@@ -22,9 +22,9 @@ std::vector<std::string> Words(const std::string& line) {
 }
 
 TEST(GenerateCli, PromptIdsGiveIdsOnOneLine) {
-  const std::vector<std::string> args = {"generate", "--model", "tiny", "--prompt-ids", "257,49,43",
-                                         "--max-new-tokens", "6", "--temperature", "0",
-                                         "--no-stop"};
+  const std::vector<std::string> args = {"generate",  "--model",          "tiny", "--prompt-ids",
+                                         "257,49,43", "--max-new-tokens", "6",    "--temperature",
+                                         "0",         "--no-stop"};
   const auto a = RunRlab(args);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   const auto ids = Words(LastLine(a.out));
@@ -54,7 +54,8 @@ TEST(GenerateCli, SamplesAndLogProbs) {
 TEST(GenerateCli, BadInputGivesOneClearLine) {
   const auto both = RunRlab({"generate", "--model", "tiny", "--prompt", "a", "--prompt-ids", "1"});
   EXPECT_EQ(both.exit_code, 1);
-  EXPECT_NE(both.err.find("exactly one of --prompt and --prompt-ids"), std::string::npos) << both.err;
+  EXPECT_NE(both.err.find("exactly one of --prompt and --prompt-ids"), std::string::npos)
+      << both.err;
   const auto out_of_vocab = RunRlab({"generate", "--model", "tiny", "--prompt-ids", "1,999"});
   EXPECT_EQ(out_of_vocab.exit_code, 1);
   EXPECT_NE(out_of_vocab.err.find("999"), std::string::npos) << out_of_vocab.err;
@@ -65,10 +66,10 @@ TEST(GenerateCli, BadInputGivesOneClearLine) {
 
 TEST(SftCli, WritesAModelThatGenerateReads) {
   testing::ScratchDir dir("sft_cli");
-  const auto run = RunRlab({"sft", "--model", "tiny", "--data", "task:arithmetic(digits=1)",
-                            "--steps", "3", "--threads", "1", "optim.batch_size=4",
-                            "data.task_train_examples=20", "data.eval_examples=4",
-                            "run.out_dir=" + (dir / "runs").string()});
+  const auto run =
+      RunRlab({"sft", "--model", "tiny", "--data", "task:arithmetic(digits=1)", "--steps", "3",
+               "--threads", "1", "optim.batch_size=4", "data.task_train_examples=20",
+               "data.eval_examples=4", "run.out_dir=" + (dir / "runs").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::filesystem::path run_dir = LastLine(run.out);
   EXPECT_TRUE(std::filesystem::exists(run_dir / "model" / "config.json"));

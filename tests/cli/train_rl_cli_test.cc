@@ -1,5 +1,5 @@
-// rlab control-rl (also spelled train-rl) and rlab eval-policy end to end on short runs: outputs, determinism,
-// resuming from a checkpoint, and clear errors.
+// rlab control-rl (also spelled train-rl) and rlab eval-policy end to end on short runs:
+// outputs, determinism, resuming from a checkpoint, and clear errors.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -21,8 +21,19 @@ std::vector<nlohmann::json> Metrics(const fs::path& run) {
 }
 
 std::vector<std::string> PpoArgs(const fs::path& out) {
-  return {"control-rl", "--env", "CartPole-v1", "--algo", "ppo", "--steps", "4096", "--seed", "3",
-          "--threads", "1", "run.out_dir=" + out.string(), "run.log_every=1024",
+  return {"control-rl",
+          "--env",
+          "CartPole-v1",
+          "--algo",
+          "ppo",
+          "--steps",
+          "4096",
+          "--seed",
+          "3",
+          "--threads",
+          "1",
+          "run.out_dir=" + out.string(),
+          "run.log_every=1024",
           "run.checkpoint_every=1024"};
 }
 
@@ -100,7 +111,8 @@ TEST(TrainRlCli, BadRequestsGiveOneClearLine) {
   for (const char* fragment : {"'dqn'", "ppo", "sac"}) {  // the bad name and the valid ones
     EXPECT_NE(unknown.err.find(fragment), std::string::npos) << unknown.err;
   }
-  const auto discrete = RunRlab({"train-rl", "--env", "CartPole-v1", "--algo", "sac", "--steps", "10"});
+  const auto discrete =
+      RunRlab({"train-rl", "--env", "CartPole-v1", "--algo", "sac", "--steps", "10"});
   EXPECT_EQ(discrete.exit_code, 1);
   EXPECT_NE(discrete.err.find("SAC needs a continuous (box) action space"), std::string::npos)
       << discrete.err;

@@ -78,14 +78,17 @@ TEST(Config, WrongTypeNamesTheKeyAndLine) {
   EXPECT_NE(e.find("x.yaml:2:10: key 'optim.steps': expected an integer, got 'many'"),
             std::string::npos)
       << e;
-  EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("hidden: [1, x]\n", "x.yaml"); }).find("key 'hidden' (item 1): expected an integer, got 'x'"),
+  EXPECT_NE(ErrorOf([&] {
+              t.ApplyYamlText("hidden: [1, x]\n", "x.yaml");
+            }).find("key 'hidden' (item 1): expected an integer, got 'x'"),
             std::string::npos);
   EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("optim: 3\n", "x.yaml"); }).find("expected a mapping"),
             std::string::npos);
   EXPECT_NE(ErrorOf([&] { t.ApplyYamlText("name: [a, b]\n", "x.yaml"); }).find("got a list"),
             std::string::npos);
   // A key written with no value (or null) is not mistaken for a mapping.
-  const std::string null_error = ErrorOf([&] { t.ApplyYamlText("optim:\n  steps: null\n", "x.yaml"); });
+  const std::string null_error =
+      ErrorOf([&] { t.ApplyYamlText("optim:\n  steps: null\n", "x.yaml"); });
   EXPECT_NE(null_error.find("key 'optim.steps': expected int, got no value (null)"),
             std::string::npos)
       << null_error;
@@ -153,8 +156,7 @@ TEST(Config, DuplicateKeyNamesFileLineAndKey) {
             std::string::npos)
       << nested;
   const std::string top = ErrorOf([&] { t.ApplyYamlText("name: a\nname: b\n", "x.yaml"); });
-  EXPECT_NE(top.find("x.yaml:2:1: duplicate key 'name' (first given at line 1)"),
-            std::string::npos)
+  EXPECT_NE(top.find("x.yaml:2:1: duplicate key 'name' (first given at line 1)"), std::string::npos)
       << top;
   const std::string section =
       ErrorOf([&] { t.ApplyYamlText("optim:\n  lr: 0.1\noptim:\n  steps: 3\n", "x.yaml"); });

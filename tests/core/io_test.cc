@@ -59,8 +59,9 @@ TEST(Io, MalformedJsonlLineIsReportedWithFileAndLine) {
   const std::string e = ErrorOf([&] { ForEachJsonl(dir / "bad.jsonl", [](const auto&) {}); });
   EXPECT_NE(e.find("bad.jsonl:3: malformed JSON"), std::string::npos) << e;
   WriteText(dir / "array.jsonl", "[1, 2]\n");
-  EXPECT_NE(ErrorOf([&] { ForEachJsonl(dir / "array.jsonl", [](const auto&) {}); })
-                .find("array.jsonl:1: expected a JSON object"),
+  EXPECT_NE(ErrorOf([&] {
+              ForEachJsonl(dir / "array.jsonl", [](const auto&) {});
+            }).find("array.jsonl:1: expected a JSON object"),
             std::string::npos);
   EXPECT_NE(ErrorOf([&] { JsonlReader r(dir / "missing.jsonl"); }).find("cannot read"),
             std::string::npos);
@@ -80,11 +81,13 @@ TEST(Io, JsonFileErrorsNameTheFileAndByte) {
 TEST(Io, FilterJsonlDropsTornLastLineAndRefusesCorruptMiddle) {
   ScratchDir dir("io-filter");
   WriteText(dir / "m.jsonl", "{\"step\":1}\n{\"step\":2}\n{\"step\":3}\n{\"st");
-  EXPECT_EQ(FilterJsonl(dir / "m.jsonl", [](const nlohmann::json& j) { return j["step"] <= 2; }), 2);
+  EXPECT_EQ(FilterJsonl(dir / "m.jsonl", [](const nlohmann::json& j) { return j["step"] <= 2; }),
+            2);
   EXPECT_EQ(ReadText(dir / "m.jsonl"), "{\"step\":1}\n{\"step\":2}\n");
   WriteText(dir / "c.jsonl", "{\"step\":1}\nxx\n{\"step\":3}\n");
-  EXPECT_NE(ErrorOf([&] { FilterJsonl(dir / "c.jsonl", [](const auto&) { return true; }); })
-                .find("c.jsonl:2"),
+  EXPECT_NE(ErrorOf([&] {
+              FilterJsonl(dir / "c.jsonl", [](const auto&) { return true; });
+            }).find("c.jsonl:2"),
             std::string::npos);
   EXPECT_EQ(ReadText(dir / "c.jsonl"), "{\"step\":1}\nxx\n{\"step\":3}\n");  // untouched
 }

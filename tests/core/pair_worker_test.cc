@@ -16,8 +16,15 @@ TEST(PairWorker, RunsBothPiecesOnTwoThreadsEveryTime) {
   for (int round = 0; round < 2000; ++round) {
     std::thread::id a, b;
     int x = 0, y = 0;
-    pair.Run([&] { a = std::this_thread::get_id(); x = round; },
-             [&] { b = std::this_thread::get_id(); y = round + 1; });
+    pair.Run(
+        [&] {
+          a = std::this_thread::get_id();
+          x = round;
+        },
+        [&] {
+          b = std::this_thread::get_id();
+          y = round + 1;
+        });
     ASSERT_EQ(x, round);  // visible to the caller once Run returns
     ASSERT_EQ(y, round + 1);
     ASSERT_NE(a, b);

@@ -24,9 +24,12 @@ struct Rect : Shape {
 
 Registry<Shape> MakeRegistry() {
   Registry<Shape> r("shape");
-  r.Register({"square", "a square", {{"side", "1", "side length"}},
-              [](const SpecArgs& a) { return std::make_unique<Square>(a.Get<double>("side")); }});
-  r.Register({"rect", "a rectangle", {{"w", std::nullopt, "width"}, {"h", "2", "height"}},
+  r.Register({"square", "a square", {{"side", "1", "side length"}}, [](const SpecArgs& a) {
+                return std::make_unique<Square>(a.Get<double>("side"));
+              }});
+  r.Register({"rect",
+              "a rectangle",
+              {{"w", std::nullopt, "width"}, {"h", "2", "height"}},
               [](const SpecArgs& a) {
                 return std::make_unique<Rect>(a.Get<double>("w"), a.Get<double>("h"));
               }});
@@ -71,7 +74,10 @@ TEST(Registry, MissingRequiredKeyAndBadValueAreErrors) {
 
 TEST(Registry, DuplicateRegistrationIsAnError) {
   auto r = MakeRegistry();
-  EXPECT_THROW(r.Register({"square", "again", {}, [](const SpecArgs&) {
+  EXPECT_THROW(r.Register({"square",
+                           "again",
+                           {},
+                           [](const SpecArgs&) {
                              return std::unique_ptr<Shape>(std::make_unique<Square>(1));
                            }}),
                Error);
@@ -98,8 +104,9 @@ TEST(RegisterOnce, OnlyTheFirstCallRegistersTheBuiltins) {
   const auto register_builtins = [&] {
     if (!RegisterOnce(r)) return;
     ++runs;
-    r.Register({"square", "a square", {{"side", "1", "side length"}},
-                [](const SpecArgs& a) { return std::make_unique<Square>(a.Get<double>("side")); }});
+    r.Register({"square", "a square", {{"side", "1", "side length"}}, [](const SpecArgs& a) {
+                  return std::make_unique<Square>(a.Get<double>("side"));
+                }});
   };
   register_builtins();
   register_builtins();  // a no-op: no second registration, no error

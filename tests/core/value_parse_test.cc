@@ -20,7 +20,8 @@ TEST(ValueParse, IntegersAcceptIntegralFloatNotation) {
   EXPECT_EQ(ParseInt("-7", "k"), -7);
   EXPECT_EQ(ParseInt("5e5", "k"), 500000);
   EXPECT_EQ(ParseInt("1000.0", "k"), 1000);
-  for (const char* t : {"", "1.5", "abc", "12x", "1e40"}) EXPECT_THROW(ParseInt(t, "k"), Error) << t;
+  for (const char* t : {"", "1.5", "abc", "12x", "1e40"})
+    EXPECT_THROW(ParseInt(t, "k"), Error) << t;
   EXPECT_THROW(ValueCodec<int>::Parse("3000000000", "k"), Error);
   EXPECT_THROW(ParseUnsigned("-1", "k"), Error);
   EXPECT_EQ(ParseUnsigned("18446744073709551615", "k"), UINT64_MAX);

@@ -83,7 +83,7 @@ TEST(TrajectoryStore, SegmentsAreContiguousStepsOfOneEpisode) {
 
 TEST(TrajectoryStore, OffsetsCoverEveryFittingStartAndEpisodesUniformly) {
   TrajectoryStore store(Small());
-  Add(store, MakeEpisode(7, 0));   // starts 0..3
+  Add(store, MakeEpisode(7, 0));  // starts 0..3
   Add(store, MakeEpisode(7, 50));
   Add(store, MakeEpisode(3, 90));  // too short for H = 4: never cut
   Rng rng(11);
@@ -204,8 +204,7 @@ TEST(TrajectoryStore, AllSlotsPinnedIsAClearError) {
 TEST(TrajectoryStore, BadInputIsRefused) {
   TrajectoryStore store(Small());
   Rng rng(1);
-  EXPECT_NE(ErrorOf([&] { store.CutSegments(1, rng); }).find("at least H = 4"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { store.CutSegments(1, rng); }).find("at least H = 4"), std::string::npos);
   Episode long_one = MakeEpisode(21, 0);
   EXPECT_THROW(Add(store, long_one), Error);
   Episode e = MakeEpisode(5, 0);
@@ -283,7 +282,7 @@ TEST(TrajectoryStore, AbsorbingPaddingExtendsTerminatedEpisodesOnly) {
 
   const StoredTransitions t = store.Transitions();
   ASSERT_EQ(t.obs.size(0), 2 + 3 + 5);  // 2 steps + H - 1 absorbing, then 5 unpadded
-  const std::vector<bool> expected = {false, false, true, true, true,
+  const std::vector<bool> expected = {false, false, true,  true,  true,
                                       false, false, false, false, false};
   for (int64_t i = 0; i < 10; ++i) EXPECT_EQ(t.absorbing[i].item<bool>(), expected[i]) << i;
   for (int64_t i = 2; i < 5; ++i) {

@@ -51,7 +51,7 @@ TEST(CartPole, TerminatesPastTheCartAndAngleThresholds) {
   EXPECT_TRUE(out.terminated);
   EXPECT_EQ(out.reward, 1.0);  // v1 rewards the terminating step too
 
-  const double limit = 12 * 2 * M_PI / 360;  // 0.2094 rad
+  const double limit = 12 * 2 * M_PI / 360;                     // 0.2094 rad
   std::array<double, 4> pole = {0.0, 0.0, limit - 0.001, 0.1};  // theta' = limit + 0.001
   EXPECT_TRUE(CartPole::Step(pole.data(), 0).terminated);
   std::array<double, 4> inside = {0.0, 0.0, limit - 0.003, 0.1};  // theta' = limit - 0.001

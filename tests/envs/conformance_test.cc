@@ -127,8 +127,8 @@ TEST_P(Conformance, DifferentSeedGivesADifferentTrajectory) {
   // Within a vector, environments differ from each other too.
   const StepBuffers& r = a->Reset(11);
   const int64_t d = a->obs_dim();
-  EXPECT_FALSE(std::equal(r.observations.begin(), r.observations.begin() + d,
-                          r.observations.begin() + d));
+  EXPECT_FALSE(
+      std::equal(r.observations.begin(), r.observations.begin() + d, r.observations.begin() + d));
 }
 
 TEST_P(Conformance, EnvironmentIReplaysASingleEnvironmentSeededWithBasePlusI) {
@@ -142,8 +142,8 @@ TEST_P(Conformance, EnvironmentIReplaysASingleEnvironmentSeededWithBasePlusI) {
     const std::vector<float> actions = RandomActions(*vec, rng);
     const StepBuffers& bv = vec->Step(actions);
     const StepBuffers& bs = single->Step(std::span<const float>(actions).subspan(2 * a, a));
-    ASSERT_TRUE(std::equal(bs.observations.begin(), bs.observations.end(),
-                           bv.observations.begin() + 2 * d))
+    ASSERT_TRUE(
+        std::equal(bs.observations.begin(), bs.observations.end(), bv.observations.begin() + 2 * d))
         << "step " << step;
     ASSERT_EQ(bs.rewards[0], bv.rewards[2]);
   }
@@ -163,9 +163,11 @@ TEST_P(Conformance, ObservationsStayInTheirBounds) {
 }
 
 TEST_P(Conformance, UsesGymnasiumTimeLimitByDefault) {
-  const std::map<std::string, int64_t> gymnasium = {
-      {"CartPole-v1", 500},        {"Pendulum-v1", 200}, {"MountainCar-v0", 200},
-      {"MountainCarContinuous-v0", 999}, {"Acrobot-v1", 500}};
+  const std::map<std::string, int64_t> gymnasium = {{"CartPole-v1", 500},
+                                                    {"Pendulum-v1", 200},
+                                                    {"MountainCar-v0", 200},
+                                                    {"MountainCarContinuous-v0", 999},
+                                                    {"Acrobot-v1", 500}};
   auto env = MakeEnv(1, 0);
   auto it = gymnasium.find(GetParam());
   if (it == gymnasium.end()) GTEST_SKIP() << GetParam() << " has no Gymnasium counterpart";
@@ -245,8 +247,11 @@ TEST_P(Conformance, RejectsActionsWithAClearMessage) {
   nan[0] = std::nanf("");
   expect_error([&] { env->Step(nan); }, "non-finite");
   if (env->action_space().is_discrete()) {
-    expect_error([&] { env->Step(std::vector<int64_t>{0, env->action_space().n()}); },
-                 "out of range");
+    expect_error(
+        [&] {
+          env->Step(std::vector<int64_t>{0, env->action_space().n()});
+        },
+        "out of range");
     expect_error([&] { env->Step(std::vector<int64_t>{0}); }, "one action per environment");
     expect_error([&] { env->Step(std::vector<float>{0.5f, 0.0f}); }, "whole number");
   } else {

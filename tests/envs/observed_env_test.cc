@@ -15,14 +15,14 @@ TEST(ObservedEnv, ReportsObservationsActedOnAndClippedActions) {
   RegisterBuiltins();
   std::vector<float> seen_obs, seen_actions, seen_next;
   int calls = 0;
-  ObservedEnv env(std::shared_ptr<VectorEnv>(Make("Pendulum-v1", 2, 5)),
-                  [&](std::span<const float> obs, std::span<const float> actions,
-                      const StepBuffers& step) {
-                    ++calls;
-                    seen_obs.assign(obs.begin(), obs.end());
-                    seen_actions.assign(actions.begin(), actions.end());
-                    seen_next = step.next_observations;
-                  });
+  ObservedEnv env(
+      std::shared_ptr<VectorEnv>(Make("Pendulum-v1", 2, 5)),
+      [&](std::span<const float> obs, std::span<const float> actions, const StepBuffers& step) {
+        ++calls;
+        seen_obs.assign(obs.begin(), obs.end());
+        seen_actions.assign(actions.begin(), actions.end());
+        seen_next = step.next_observations;
+      });
   auto plain = Make("Pendulum-v1", 2, 5);
   const std::vector<float> start = env.Reset(9).observations;
   EXPECT_EQ(start, plain->Reset(9).observations);
@@ -42,8 +42,9 @@ TEST(ObservedEnv, DiscreteActionsAreReportedAsIndices) {
   RegisterBuiltins();
   std::vector<float> seen;
   ObservedEnv env(std::shared_ptr<VectorEnv>(Make("CartPole-v1", 3, 1)),
-                  [&](std::span<const float>, std::span<const float> actions,
-                      const StepBuffers&) { seen.assign(actions.begin(), actions.end()); });
+                  [&](std::span<const float>, std::span<const float> actions, const StepBuffers&) {
+                    seen.assign(actions.begin(), actions.end());
+                  });
   env.Reset(1);
   env.Step(std::vector<int64_t>{1, 0, 1});
   EXPECT_EQ(seen, (std::vector<float>{1, 0, 1}));

@@ -12,8 +12,8 @@ namespace {
 TEST(EnvRegistry, ListsTheClassicControlTasksUnderGymnasiumIds) {
   RegisterBuiltins();
   RegisterBuiltins();  // idempotent
-  for (const char* name : {"Acrobot-v1", "CartPole-v1", "MountainCar-v0",
-                           "MountainCarContinuous-v0", "Pendulum-v1"}) {
+  for (const char* name :
+       {"Acrobot-v1", "CartPole-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"}) {
     EXPECT_TRUE(Envs().Contains(name)) << name;
   }
 }

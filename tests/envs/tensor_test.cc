@@ -44,7 +44,7 @@ TEST(EnvTensors, StepTakesIndexOrFloatTensors) {
 TEST(EnvTensors, RewardOnTensorsEqualsStep) {
   RegisterBuiltins();
   auto env = Make("Pendulum-v1", 5, 3);
-  const torch::Tensor obs = CopyTensors(env->Reset()).observations;  // [5, 3]
+  const torch::Tensor obs = CopyTensors(env->Reset()).observations;          // [5, 3]
   const torch::Tensor actions = torch::linspace(-2.5, 2.5, 5).unsqueeze(1);  // [5, 1]
   const StepTensors out = Step(*env, actions);
   const torch::Tensor r = Reward(*env, obs, actions, out.next_observations);

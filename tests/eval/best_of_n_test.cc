@@ -38,10 +38,10 @@ TEST(BestOfN, RankWeightsMatchEnumeration) {
 }
 
 TEST(BestOfN, EndsOfTheCurve) {
-  const torch::Tensor proxy = torch::tensor({0.1, 0.9, 0.5, 0.3, 2.0, 1.0, -1.0, 0.0}, kDouble)
-                                  .reshape({2, 4});
-  const torch::Tensor gold = torch::tensor({1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0}, kDouble)
-                                 .reshape({2, 4});
+  const torch::Tensor proxy =
+      torch::tensor({0.1, 0.9, 0.5, 0.3, 2.0, 1.0, -1.0, 0.0}, kDouble).reshape({2, 4});
+  const torch::Tensor gold =
+      torch::tensor({1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0}, kDouble).reshape({2, 4});
   const auto curve = BestOfNCurve(proxy, gold, {1, 4});
   ASSERT_EQ(curve.size(), 2u);
   EXPECT_NEAR(curve[0].gold, 4.5, 1e-12);  // the mean of all samples
@@ -99,8 +99,9 @@ TEST(BestOfN, RepeatEachLaysOutPromptsByRow) {
 
 TEST(BestOfN, BadShapesAndNFail) {
   const torch::Tensor x = torch::zeros({2, 4}, kDouble);
-  EXPECT_NE(testing::ErrorOf([&] { BestOfNCurve(x, torch::zeros({2, 3}, kDouble), {1}); })
-                .find("[P, M]"),
+  EXPECT_NE(testing::ErrorOf([&] {
+              BestOfNCurve(x, torch::zeros({2, 3}, kDouble), {1});
+            }).find("[P, M]"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([&] { BestOfNCurve(x, x, {5}); }).find("[1, 4]"), std::string::npos);
 }

@@ -20,7 +20,7 @@
 #include "rlab/eval/epic.h"
 #include "rlab/eval/epic_sampled.h"
 #include "rlab/eval/starc.h"
-#include "rlab/reward/tabular_reward.h"
+#include "rlab/reward/signal/tabular_reward.h"
 
 namespace rlab::eval {
 namespace {
@@ -41,8 +41,8 @@ struct Problem {
 
 Problem MakeProblem(uint64_t seed, bool product) {
   Problem p;
-  p.mdp =
-      tabular::MakeRandomMdp({.num_states = 6, .num_actions = 3, .gamma = kTabularGamma, .seed = seed});
+  p.mdp = tabular::MakeRandomMdp(
+      {.num_states = 6, .num_actions = 3, .gamma = kTabularGamma, .seed = seed});
   const tabular::FiniteMdp noise = tabular::MakeRandomMdp(
       {.num_states = 6, .num_actions = 3, .gamma = kTabularGamma, .seed = seed + 1000});
   // Correlated with the first reward, so the distance is neither 0 nor ~0.7.

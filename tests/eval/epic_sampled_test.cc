@@ -16,8 +16,8 @@
 
 #include "rlab/core/check.h"
 #include "rlab/envs/registry.h"
-#include "rlab/reward/random_reward.h"
-#include "rlab/reward/reward_fn.h"
+#include "rlab/reward/signal/random_reward.h"
+#include "rlab/reward/signal/reward_fn.h"
 
 namespace rlab::eval {
 namespace {
@@ -93,7 +93,8 @@ TEST(SampledEpic, CartPoleRewardIsInvariantToShapingAndScaling) {
       SampledEpicCanonicalise(*ShapedAndScaled(r, 4, 3), samples, {.gamma = kEpicGamma});
   EXPECT_TRUE(shaped.constant);
   EXPECT_EQ(SampledEpicDistance(c, shaped), 0.0);
-  EXPECT_NEAR(SampledEpicDistance(*r, *UprightReward(), samples, {.gamma = kEpicGamma}), 0.5, 1e-12);
+  EXPECT_NEAR(SampledEpicDistance(*r, *UprightReward(), samples, {.gamma = kEpicGamma}), 0.5,
+              1e-12);
 }
 
 TEST(SampledEpic, IsDeterministicAndIndependentOfBatching) {

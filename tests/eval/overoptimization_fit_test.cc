@@ -18,7 +18,8 @@ std::vector<double> Kls() { return {0.0, 0.25, 1.0, 2.0, 4.0, 9.0, 16.0, 25.0}; 
 std::vector<double> Gains(GaoForm form, double alpha, double beta, double noise = 0.0) {
   Rng rng(5);
   std::vector<double> g;
-  for (double kl : Kls()) g.push_back(GaoCurve(form, alpha, beta, std::sqrt(kl)) + noise * rng.Normal());
+  for (double kl : Kls())
+    g.push_back(GaoCurve(form, alpha, beta, std::sqrt(kl)) + noise * rng.Normal());
   return g;
 }
 
@@ -66,10 +67,13 @@ TEST(OveroptimizationFit, BestOfNKlIsAnalytic) {
 }
 
 TEST(OveroptimizationFit, UnderdeterminedOrBadPointsFail) {
-  EXPECT_NE(testing::ErrorOf([] { FitGaoForm(GaoForm::kRl, {0.0, 1.0}, {0.0, 0.5}); })
-                .find("two points"),
+  EXPECT_NE(testing::ErrorOf([] {
+              FitGaoForm(GaoForm::kRl, {0.0, 1.0}, {0.0, 0.5});
+            }).find("two points"),
             std::string::npos);
-  EXPECT_NE(testing::ErrorOf([] { FitGaoForm(GaoForm::kRl, {1.0, 2.0}, {0.5}); }).find("gains"),
+  EXPECT_NE(testing::ErrorOf([] {
+              FitGaoForm(GaoForm::kRl, {1.0, 2.0}, {0.5});
+            }).find("gains"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([] {
               FitGaoForm(GaoForm::kBestOfN, {1.0, 2.0, 3.0}, {0.5, NAN, 1.0});

@@ -43,7 +43,7 @@ TEST(RewardModelMetrics, AccuracyBestOfNAndTies) {
 TEST(RewardModelMetrics, SectionsWeighEquallyAndExamplesWithinThem) {
   // Section chat: 3 of 4 right over two subsets; section safety: 0 of 1.
   std::vector<RecordJudgement> records = {
-      {{1.0}, false, "chat/easy"}, {{1.0}, false, "chat/easy"}, {{1.0}, false, "chat/easy"},
+      {{1.0}, false, "chat/easy"},  {{1.0}, false, "chat/easy"}, {{1.0}, false, "chat/easy"},
       {{-1.0}, false, "chat/hard"}, {{-1.0}, false, "safety"},
   };
   const RewardModelReport r = JudgeRecords(records);
@@ -57,8 +57,8 @@ TEST(RewardModelMetrics, SectionsWeighEquallyAndExamplesWithinThem) {
 TEST(RewardModelMetrics, CalibrationErrorByConfidenceBins) {
   // Two bins over confidence: [0.5, 0.75) and [0.75, 1].
   const double l = std::log(3.0);  // P = 0.75
-  std::vector<RecordJudgement> records = {{{l}, false, ""}, {{l}, false, ""}, {{-l}, false, ""},
-                                          {{0.0}, false, ""}};
+  std::vector<RecordJudgement> records = {
+      {{l}, false, ""}, {{l}, false, ""}, {{-l}, false, ""}, {{0.0}, false, ""}};
   const RewardModelReport r = JudgeRecords(records, 2);
   // Bin of [0.5, 0.75): the dead heat, confidence 0.5, correct 0.5 -> gap 0.
   // Bin of [0.75, 1]: confidences 0.75 x3, correct 1, 1, 0 -> |2 - 2.25| = 0.25.
@@ -67,8 +67,8 @@ TEST(RewardModelMetrics, CalibrationErrorByConfidenceBins) {
   std::vector<RecordJudgement> underconfident = {{{l}, false, ""}, {{l}, false, ""}};
   EXPECT_NEAR(JudgeRecords(underconfident, 2).ece, 0.25, 1e-12);
   // Right 3 times of 4 at confidence 0.75: calibrated.
-  std::vector<RecordJudgement> calibrated = {{{l}, false, ""}, {{l}, false, ""}, {{l}, false, ""},
-                                             {{-l}, false, ""}};
+  std::vector<RecordJudgement> calibrated = {
+      {{l}, false, ""}, {{l}, false, ""}, {{l}, false, ""}, {{-l}, false, ""}};
   EXPECT_NEAR(JudgeRecords(calibrated, 2).ece, 0.0, 1e-12);
 }
 

@@ -16,11 +16,10 @@ using testing::WriteText;
 TEST(FileTeacher, AnswersQueriesInEitherOrder) {
   ScratchDir dir("file_teacher_lookup");
   const auto path = dir / "labels.jsonl";
-  WriteText(path,
-            "{\"first\": 1, \"second\": 2, \"label\": 1}\n"
-            "{\"first\": 7, \"second\": 3, \"label\": 0}\n"
-            "{\"first\": 4, \"second\": 5, \"label\": 0.5}\n"
-            "{\"first\": 6, \"second\": 8, \"label\": null}\n");
+  WriteText(path, "{\"first\": 1, \"second\": 2, \"label\": 1}\n"
+                  "{\"first\": 7, \"second\": 3, \"label\": 0}\n"
+                  "{\"first\": 4, \"second\": 5, \"label\": 0.5}\n"
+                  "{\"first\": 6, \"second\": 8, \"label\": null}\n");
   const FileTeacher teacher(path);
   EXPECT_EQ(teacher.records().size(), 4u);
   auto l = teacher.Lookup(1, 2);

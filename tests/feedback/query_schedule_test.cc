@@ -23,7 +23,7 @@ TEST(QuerySchedule, ClosedFormValues) {
   EXPECT_DOUBLE_EQ(linear->Fraction(1000, total), 0.01);
   EXPECT_EQ(linear->BatchSize(1000, 1000, total), 10);
   // hyperbolic: floor(50 T / (T - t + 1)), growing.
-  EXPECT_EQ(hyperbolic->BatchSize(50, 0, total), 49);    // 49.95
+  EXPECT_EQ(hyperbolic->BatchSize(50, 0, total), 49);  // 49.95
   EXPECT_EQ(hyperbolic->BatchSize(50, 1, total), 50);
   EXPECT_EQ(hyperbolic->BatchSize(50, 501, total), 100);
   EXPECT_EQ(hyperbolic->BatchSize(50, 1000, total), 50000);
@@ -44,7 +44,8 @@ TEST(QuerySchedule, BudgetClampAndErrors) {
   EXPECT_THROW(linear->BatchSize(10, 11, 10), Error);
   EXPECT_THROW(linear->BatchSize(-1, 0, 10), Error);
   EXPECT_THROW(MakeQuerySchedule("cosine"), Error);
-  EXPECT_EQ(QuerySchedules().List(), (std::vector<std::string>{"constant", "hyperbolic", "linear"}));
+  EXPECT_EQ(QuerySchedules().List(),
+            (std::vector<std::string>{"constant", "hyperbolic", "linear"}));
 }
 
 }  // namespace

@@ -85,8 +85,9 @@ TEST(QuerySelection, TensorInputAndBadProbabilities) {
   Rng rng(1);
   EXPECT_EQ(MakeQuerySelector("disagreement")->Select(p, 1, rng), (std::vector<int64_t>{1}));
   const std::vector<double> bad = {0.5, 1.5};
-  EXPECT_NE(ErrorOf([&] { MakeQuerySelector("entropy")->Scores({bad, 1, 2}); })
-                .find("candidate 1: probability 1.5"),
+  EXPECT_NE(ErrorOf([&] {
+              MakeQuerySelector("entropy")->Scores({bad, 1, 2});
+            }).find("candidate 1: probability 1.5"),
             std::string::npos);
   const std::vector<double> wrong = {0.5, 0.5, 0.5};
   EXPECT_THROW(MakeQuerySelector("disagreement")->Scores({wrong, 2, 2}), Error);

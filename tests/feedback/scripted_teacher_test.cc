@@ -146,8 +146,7 @@ TEST(ScriptedTeacher, SkipThresholdAtTheBoundary) {
   const TeacherContext negative{.mean_episode_return = -40.0, .episode_length = 8};
   EXPECT_TRUE(Ask(*skip, {-100, 0, 0, 0}, {-90, 0, 0, 0}, rng, negative).answered);
   // Without an episode length the threshold cannot be computed.
-  EXPECT_NE(ErrorOf([&] { Ask(*skip, {1}, {2}, rng); }).find("episode length"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { Ask(*skip, {1}, {2}, rng); }).find("episode length"), std::string::npos);
 }
 
 TEST(ScriptedTeacher, EqualThresholdAtTheBoundary) {
@@ -160,8 +159,8 @@ TEST(ScriptedTeacher, EqualThresholdAtTheBoundary) {
   EXPECT_TRUE(at.answered);
   EXPECT_EQ(at.label, kFirstPreferred);
   // Just below it is.
-  const TeacherLabel below = Ask(*equal, {std::nextafter(thr, 0.0), 0, 0, 0}, {0, 0, 0, 0}, rng,
-                                 ctx);
+  const TeacherLabel below =
+      Ask(*equal, {std::nextafter(thr, 0.0), 0, 0, 0}, {0, 0, 0, 0}, rng, ctx);
   EXPECT_TRUE(below.answered);
   EXPECT_EQ(below.label, kEquallyPreferred);
   EXPECT_EQ(Ask(*equal, {0, 0, 0, 1}, {0, 0, 1, 0}, rng, ctx).label, kEquallyPreferred);
@@ -193,13 +192,16 @@ TEST(ScriptedTeacher, SameSeedSameLabels) {
 TEST(ScriptedTeacher, BadQueriesAndKnobsAreErrors) {
   auto oracle = MakeTeacher("oracle");
   Rng rng(1);
-  EXPECT_NE(ErrorOf([&] { Ask(*oracle, {1, 2}, {1}, rng); }).find("same length"),
+  EXPECT_NE(ErrorOf([&] {
+              Ask(*oracle, {1, 2}, {1}, rng);
+            }).find("same length"),
             std::string::npos);
   EXPECT_NE(ErrorOf([&] { Ask(*oracle, {}, {}, rng); }).find("empty"), std::string::npos);
-  EXPECT_NE(ErrorOf([&] { Ask(*oracle, {1, std::nan("")}, {1, 2}, rng); }).find("non-finite"),
+  EXPECT_NE(ErrorOf([&] {
+              Ask(*oracle, {1, std::nan("")}, {1, 2}, rng);
+            }).find("non-finite"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { MakeTeacher("scripted(gamma=1.5)"); }).find("gamma"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf([] { MakeTeacher("scripted(gamma=1.5)"); }).find("gamma"), std::string::npos);
   EXPECT_NE(ErrorOf([] { MakeTeacher("mistake(eps_mistake=2)"); }).find("eps_mistake"),
             std::string::npos);
 }

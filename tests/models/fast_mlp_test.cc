@@ -4,9 +4,9 @@
 #include <torch/torch.h>
 
 #include "rlab/core/rng.h"
-#include "rlab/models/fast_math.h"
+#include "rlab/models/kernels/fast_math.h"
 #include "rlab/models/fast_mlp.h"
-#include "rlab/models/flat_adam.h"
+#include "rlab/models/optim/flat_adam.h"
 
 namespace rlab::models {
 namespace {
@@ -68,11 +68,11 @@ TEST_P(FastMlpMatchesAutograd, ForwardAndBackward) {
   EXPECT_TRUE(torch::allclose(dx, xr.grad(), 1e-4, 1e-5));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, FastMlpMatchesAutograd,
-    ::testing::Values(Shape{4, {64, 64}, 2, Activation::kTanh, 128},
-                      Shape{3, {256, 256}, 2, Activation::kRelu, 17},
-                      Shape{5, {}, 3, Activation::kTanh, 4}, Shape{1, {8}, 1, Activation::kRelu, 1}));
+INSTANTIATE_TEST_SUITE_P(Shapes, FastMlpMatchesAutograd,
+                         ::testing::Values(Shape{4, {64, 64}, 2, Activation::kTanh, 128},
+                                           Shape{3, {256, 256}, 2, Activation::kRelu, 17},
+                                           Shape{5, {}, 3, Activation::kTanh, 4},
+                                           Shape{1, {8}, 1, Activation::kRelu, 1}));
 
 TEST(FastMlp, BackwardWithoutParamGradsLeavesThemAlone) {
   Rng rng(1);

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "rlab/core/io.h"
-#include "rlab/pipeline/runner.h"
+#include "rlab/pipeline/run/runner.h"
 #include "test_support.h"
 
 namespace rlab::testing {
@@ -33,8 +33,7 @@ inline std::vector<nlohmann::json> RunMetricLines(const std::filesystem::path& r
 
 // Runs examples/<example> to its end with its runs directory in `scratch`, the overrides on
 // top; returns the run directory.
-inline std::filesystem::path RunExampleConfig(const std::string& example,
-                                              const ScratchDir& scratch,
+inline std::filesystem::path RunExampleConfig(const std::string& example, const ScratchDir& scratch,
                                               std::vector<std::string> overrides = {},
                                               std::optional<int> threads = std::nullopt) {
   pipeline::RunRequest request;

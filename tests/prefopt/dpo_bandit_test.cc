@@ -28,7 +28,10 @@ TEST(DpoBandit, TrainedPolicyMatchesTheClosedFormOptimum) {
     int64_t j = rng.UniformInt(K - 1);
     if (j >= i) ++j;
     const double p = 1.0 / (1.0 + std::exp(-(reward[i] - reward[j])));
-    if (rng.Uniform() < p) wins[i][j] += 1; else wins[j][i] += 1;
+    if (rng.Uniform() < p)
+      wins[i][j] += 1;
+    else
+      wins[j][i] += 1;
   }
   // Every ordered (winner, loser) pair with its count, as one batch.
   std::vector<int64_t> winner, loser;
@@ -56,9 +59,12 @@ TEST(DpoBandit, TrainedPolicyMatchesTheClosedFormOptimum) {
     // pair type at a time would need the counts as repeats, so weight each pair's mean.
     torch::Tensor total = torch::zeros({}, opts);
     for (int64_t k = 0; k < w.size(0); ++k) {
-      const PreferenceLogps p{logp.index({w[k]}).unsqueeze(0), logp.index({l[k]}).unsqueeze(0),
-                              log_ref.index({w[k]}).unsqueeze(0), log_ref.index({l[k]}).unsqueeze(0),
-                              {}, {}};
+      const PreferenceLogps p{logp.index({w[k]}).unsqueeze(0),
+                              logp.index({l[k]}).unsqueeze(0),
+                              log_ref.index({w[k]}).unsqueeze(0),
+                              log_ref.index({l[k]}).unsqueeze(0),
+                              {},
+                              {}};
       total = total + weight[k] * (*loss)(p).loss;
     }
     total.backward();

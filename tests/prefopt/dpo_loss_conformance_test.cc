@@ -52,14 +52,14 @@ PreferenceLogps RandomDpoBatch(int64_t n, uint64_t seed) {
     ref_rejected.push_back(rejected.back() + rng.Normal(0.0, 0.5));
   }
   const auto t = [](const std::vector<double>& v) { return torch::tensor(v, testing::kDouble); };
-  return {t(chosen), t(rejected), t(ref_chosen), t(ref_rejected), t(chosen_tokens),
-          t(rejected_tokens)};
+  return {t(chosen),       t(rejected),      t(ref_chosen),
+          t(ref_rejected), t(chosen_tokens), t(rejected_tokens)};
 }
 
 // Rows `index` ([K] int64) of every tensor of the batch.
 PreferenceLogps SelectDpoRows(const PreferenceLogps& p, const torch::Tensor& index) {
-  return {p.chosen.index_select(0, index), p.rejected.index_select(0, index),
-          p.ref_chosen.index_select(0, index), p.ref_rejected.index_select(0, index),
+  return {p.chosen.index_select(0, index),        p.rejected.index_select(0, index),
+          p.ref_chosen.index_select(0, index),    p.ref_rejected.index_select(0, index),
           p.chosen_tokens.index_select(0, index), p.rejected_tokens.index_select(0, index)};
 }
 

@@ -21,13 +21,15 @@ const std::vector<double> kC = {-6.0, -3.0}, kR = {-7.5, -2.5}, kRc = {-6.5, -3.
                           kRr = {-7.0, -2.9}, kLc = {4, 3}, kLr = {5, 2};
 
 PreferenceLogps Logps() {
-  return {torch::tensor(kC, kDouble), torch::tensor(kR, kDouble), torch::tensor(kRc, kDouble),
+  return {torch::tensor(kC, kDouble),  torch::tensor(kR, kDouble),  torch::tensor(kRc, kDouble),
           torch::tensor(kRr, kDouble), torch::tensor(kLc, kDouble), torch::tensor(kLr, kDouble)};
 }
 
 // The expected batch mean of f(i) over the two pairs.
 template <class F>
-double Mean(F f) { return (f(0) + f(1)) / 2; }
+double Mean(F f) {
+  return (f(0) + f(1)) / 2;
+}
 
 double H(int i) { return (kC[i] - kR[i]) - (kRc[i] - kRr[i]); }
 
@@ -71,21 +73,20 @@ TEST(DpoLosses, IpoRpoApoZeroMatchTheirClosedForms) {
                const double h = (kC[i] - kRc[i]) / kLc[i] - (kR[i] - kRr[i]) / kLr[i];
                return std::pow(h - 1 / (2 * b), 2);
              }));
-  ExpectLoss("rpo(alpha=0.5)", Mean([&](int i) {
-               return -LogSigmoid(b * H(i)) + 0.5 * (-kC[i] / kLc[i]);
-             }));
+  ExpectLoss("rpo(alpha=0.5)",
+             Mean([&](int i) { return -LogSigmoid(b * H(i)) + 0.5 * (-kC[i] / kLc[i]); }));
   ExpectLoss("apo_zero", Mean([&](int i) {
                return 1 - Sigmoid(b * (kC[i] - kRc[i])) + Sigmoid(b * (kR[i] - kRr[i]));
              }));
 }
 
 TEST(DpoLosses, ReferenceFreeSimPoAndOrPo) {
-  ExpectLoss("simpo(beta=2, gamma=0.5)", Mean([&](int i) {
-               return -LogSigmoid(2 * (kC[i] / kLc[i] - kR[i] / kLr[i]) - 0.5);
-             }));
+  ExpectLoss("simpo(beta=2, gamma=0.5)",
+             Mean([&](int i) { return -LogSigmoid(2 * (kC[i] / kLc[i] - kR[i] / kLr[i]) - 0.5); }));
   ExpectLoss("orpo(beta=0.1)", Mean([&](int i) {
                const double c = kC[i] / kLc[i], r = kR[i] / kLr[i];
-               const double log_odds = (c - std::log1p(-std::exp(c))) - (r - std::log1p(-std::exp(r)));
+               const double log_odds =
+                   (c - std::log1p(-std::exp(c))) - (r - std::log1p(-std::exp(r)));
                return -c - 0.1 * LogSigmoid(log_odds);
              }));
   EXPECT_FALSE(MakeDpoLoss("simpo")->NeedsReference());
@@ -106,7 +107,9 @@ TEST(DpoLosses, WeightedCombinationSumsItsParts) {
   EXPECT_NEAR((*combined)(Logps()).loss.item<double>(), expected, 1e-12);
   EXPECT_NE(combined->Describe().find("0.3 * simpo"), std::string::npos);
   EXPECT_FALSE(MakeWeightedDpoLoss({{"simpo", 1.0}, {"orpo", 1.0}})->NeedsReference());
-  EXPECT_NE(testing::ErrorOf([] { MakeWeightedDpoLoss({{"sigmoid", -1.0}}); }).find(">= 0"),
+  EXPECT_NE(testing::ErrorOf([] {
+              MakeWeightedDpoLoss({{"sigmoid", -1.0}});
+            }).find(">= 0"),
             std::string::npos);
 }
 

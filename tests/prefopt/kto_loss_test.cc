@@ -31,7 +31,8 @@ TEST(KtoLoss, ClosedFormWithWeights) {
   const double z = ((0.5) + (0.3)) / 2;  // mean of the mismatched log-ratios, positive
   EXPECT_NEAR(out.reference_point.item<double>(), z, 1e-12);
   const double expected = ((1 - Sigmoid(0.5 * (0.5 - z))) + 1.5 * (1 - Sigmoid(0.5 * (z + 1.0))) +
-                           (1 - Sigmoid(0.5 * (0.2 - z)))) / 3;
+                           (1 - Sigmoid(0.5 * (0.2 - z)))) /
+                          3;
   EXPECT_NEAR(out.loss.item<double>(), expected, 1e-12);
   EXPECT_NEAR(out.rewards[1].item<double>(), 0.5 * -1.0, 1e-12);
 }

@@ -44,12 +44,12 @@ TEST(PolicyObjectiveRegistry, KtoEqualsTheLossCalledDirectly) {
   o.beta = 0.3;
   o.desirable_weight = 1.5;
   o.undesirable_weight = 0.5;
-  const KtoOutput direct = KtoLoss({torch::tensor({-5.0, -4.0, -6.0}, torch::kFloat64),
-                                    torch::tensor({-5.5, -3.0, -6.2}, torch::kFloat64),
-                                    torch::tensor({true, false, true}),
-                                    torch::tensor({-8.0, -9.0, -7.5}, torch::kFloat64),
-                                    torch::tensor({-8.5, -9.3, -7.0}, torch::kFloat64)},
-                                   o);
+  const KtoOutput direct = KtoLoss(
+      {torch::tensor({-5.0, -4.0, -6.0}, torch::kFloat64),
+       torch::tensor({-5.5, -3.0, -6.2}, torch::kFloat64), torch::tensor({true, false, true}),
+       torch::tensor({-8.0, -9.0, -7.5}, torch::kFloat64),
+       torch::tensor({-8.5, -9.3, -7.0}, torch::kFloat64)},
+      o);
   EXPECT_EQ(r.loss.item<double>(), direct.loss.item<double>());
 }
 
@@ -58,8 +58,10 @@ TEST(PolicyObjectiveRegistry, ProEqualsTheLossCalledDirectly) {
   const std::vector<PolicyUnit> units = {{{0, 1, 2}}, {{3, 4, 5}}};
   const torch::Tensor logps = torch::tensor({-1.0, -4.0, -6.0, -2.0, -1.5, -3.0}, torch::kFloat64);
   const torch::Tensor tokens = torch::tensor({1.0, 2.0, 3.0, 2.0, 1.0, 4.0}, torch::kFloat64);
-  const PolicyLossResult r = PolicyObjectives().Create("pro(sft_weight=0.25)")->Loss(
-      UnitPointers(units), {logps, torch::zeros({6}, torch::kFloat64), tokens});
+  const PolicyLossResult r =
+      PolicyObjectives()
+          .Create("pro(sft_weight=0.25)")
+          ->Loss(UnitPointers(units), {logps, torch::zeros({6}, torch::kFloat64), tokens});
   const double direct = ProLoss(logps.view({2, 3}), tokens.view({2, 3}), 0.25).item<double>();
   EXPECT_EQ(r.loss.item<double>(), direct);
 }

@@ -74,12 +74,13 @@ TEST(PolicyObjective, WeightsAndCombinationRulesAreChecked) {
 
 TEST(PolicyObjective, RankingsOfDifferentLengthsAreScoredGroupByGroup) {
   const std::vector<PolicyUnit> units = {{{0, 1}}, {{2, 3, 4}}, {{5, 6}}};
-  const torch::Tensor logps = torch::tensor({-2.0, -3.0, -1.0, -4.0, -6.0, -5.0, -2.0}, torch::kFloat64);
+  const torch::Tensor logps =
+      torch::tensor({-2.0, -3.0, -1.0, -4.0, -6.0, -5.0, -2.0}, torch::kFloat64);
   const torch::Tensor tokens = torch::tensor({2.0, 3.0, 1.0, 2.0, 3.0, 5.0, 1.0}, torch::kFloat64);
   PolicyObjectiveOptions o;
   o.loss_type = {"pro(sft_weight=0.5)"};
-  const PolicyLossResult r =
-      MakePolicyObjective(o)->Loss(Pointers(units), {logps, torch::zeros({7}, torch::kFloat64), tokens});
+  const PolicyLossResult r = MakePolicyObjective(o)->Loss(
+      Pointers(units), {logps, torch::zeros({7}, torch::kFloat64), tokens});
   const auto rows = [&](std::vector<int64_t> idx, int64_t k) {
     return logps.index_select(0, torch::tensor(idx)).view({-1, k});
   };
@@ -105,12 +106,11 @@ TEST(PolicyObjective, KtoReadsEachUnitsMismatchedCompletion) {
       Pointers(units), {logps, ref, torch::ones({4}, torch::kFloat64)});
   KtoOptions k;
   k.beta = 0.5;
-  const KtoOutput direct = KtoLoss({torch::tensor({-5.0, -4.0}, torch::kFloat64),
-                                    torch::tensor({-5.5, -3.0}, torch::kFloat64),
-                                    torch::tensor({true, false}),
-                                    torch::tensor({-8.0, -9.0}, torch::kFloat64),
-                                    torch::tensor({-8.5, -9.3}, torch::kFloat64)},
-                                   k);
+  const KtoOutput direct = KtoLoss(
+      {torch::tensor({-5.0, -4.0}, torch::kFloat64), torch::tensor({-5.5, -3.0}, torch::kFloat64),
+       torch::tensor({true, false}), torch::tensor({-8.0, -9.0}, torch::kFloat64),
+       torch::tensor({-8.5, -9.3}, torch::kFloat64)},
+      k);
   EXPECT_NEAR(r.loss.item<double>(), direct.loss.item<double>(), 1e-12);
   EXPECT_NEAR(Metric(r, "reference_point"), direct.reference_point.item<double>(), 1e-12);
 }

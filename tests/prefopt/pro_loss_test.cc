@@ -27,8 +27,9 @@ TEST(ProLoss, ClosedFormAndGradient) {
     torch::Tensor plus = logps.clone(), minus = logps.clone();
     plus[0][k] += h;
     minus[0][k] -= h;
-    const double numeric = (ProLoss(plus, tokens, 0.5).item<double>() -
-                            ProLoss(minus, tokens, 0.5).item<double>()) / (2 * h);
+    const double numeric =
+        (ProLoss(plus, tokens, 0.5).item<double>() - ProLoss(minus, tokens, 0.5).item<double>()) /
+        (2 * h);
     EXPECT_NEAR(grad[0][k].item<double>(), numeric, 1e-7) << k;
   }
   EXPECT_NE(testing::ErrorOf([&] { ProLoss(logps.select(1, 0), tokens, 0.0); }).find("[B, K]"),

@@ -87,10 +87,9 @@ TEST_F(ReportHtml, EscapesMetricNamesConfigAndSummary) {
 
 TEST_F(ReportHtml, NullsAreGapsAndOtherFieldsAreSkipped) {
   FakeRun run;
-  run.metrics =
-      "{\"step\": 0, \"r\": 1, \"phase\": \"warmup\"}\n"
-      "{\"step\": 1, \"r\": null}\n\n"
-      "{\"step\": 2, \"r\": 3, \"hist\": [1, 2]}\n";
+  run.metrics = "{\"step\": 0, \"r\": 1, \"phase\": \"warmup\"}\n"
+                "{\"step\": 1, \"r\": null}\n\n"
+                "{\"step\": 2, \"r\": 3, \"hist\": [1, 2]}\n";
   const RunData data = LoadRun(Run("gaps", run));
   EXPECT_EQ(data.metric_rows, 3);
   ASSERT_EQ(data.metrics.size(), 1u);

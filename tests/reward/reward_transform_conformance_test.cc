@@ -17,7 +17,7 @@
 #include "registry_conformance.h"
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
-#include "rlab/reward/reward_transforms.h"
+#include "rlab/reward/signal/reward_transforms.h"
 #include "test_support.h"
 
 namespace rlab::reward {
@@ -82,8 +82,8 @@ TEST_P(RewardTransformConformance, ValuesAndGradientsAreFiniteInDoublePrecision)
 TEST_P(RewardTransformConformance, PermutingTheBatchPermutesTheResult) {
   const torch::Tensor order = torch::tensor({4, 0, 6, 2, 1, 5, 3});
   const torch::Tensor out = Apply(r_, r_ref_);
-  const torch::Tensor permuted = Apply(r_.index_select(0, order),
-                                       r_ref_.defined() ? r_ref_.index_select(0, order) : r_ref_);
+  const torch::Tensor permuted =
+      Apply(r_.index_select(0, order), r_ref_.defined() ? r_ref_.index_select(0, order) : r_ref_);
   EXPECT_LE(testing::MaxAbsDiff(permuted, out.index_select(0, order)), TransformTolerance(out));
 }
 
@@ -115,8 +115,8 @@ TEST_P(RewardTransformConformance, ReferenceRewardIsRequiredExactlyWhenDeclared)
     return;
   }
   // A transform that needs no reference ignores one when given.
-  EXPECT_TRUE(torch::equal(Apply(r_, torch::Tensor()),
-                           Apply(r_, RandomProxyRewards(kTransformBatch, 3))));
+  EXPECT_TRUE(
+      torch::equal(Apply(r_, torch::Tensor()), Apply(r_, RandomProxyRewards(kTransformBatch, 3))));
 }
 
 TEST_P(RewardTransformConformance, RefusesRewardsThatAreNotFinite) {

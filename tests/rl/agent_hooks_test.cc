@@ -18,14 +18,13 @@ namespace {
 TEST(AgentHooks, SacRelabelsEveryStoredTransition) {
   envs::RegisterBuiltins();
   std::vector<float> obs, actions, next;
-  envs::ObservedEnv env(std::shared_ptr<envs::VectorEnv>(envs::Make("Pendulum-v1", 1, 3)),
-                        [&](std::span<const float> o, std::span<const float> a,
-                            const envs::StepBuffers& s) {
-                          obs.insert(obs.end(), o.begin(), o.end());
-                          actions.insert(actions.end(), a.begin(), a.end());
-                          next.insert(next.end(), s.next_observations.begin(),
-                                      s.next_observations.end());
-                        });
+  envs::ObservedEnv env(
+      std::shared_ptr<envs::VectorEnv>(envs::Make("Pendulum-v1", 1, 3)),
+      [&](std::span<const float> o, std::span<const float> a, const envs::StepBuffers& s) {
+        obs.insert(obs.end(), o.begin(), o.end());
+        actions.insert(actions.end(), a.begin(), a.end());
+        next.insert(next.end(), s.next_observations.begin(), s.next_observations.end());
+      });
   SacConfig c;
   c.learning_starts = 5;
   c.batch_size = 4;

@@ -63,15 +63,17 @@ TEST(ControlAgents, EntriesAnswerTheirDiscount) {
 
 TEST(ControlAgents, UnknownNameListsTheValidOnes) {
   const SmallAgentConfigs c;
-  const std::string error = testing::ErrorOf(
-      [&] { MakeControlAgent("a2c", "CartPole-v1", {c.ppo, c.sac, 1000, 1}, 7); });
+  const std::string error = testing::ErrorOf([&] {
+    MakeControlAgent("a2c", "CartPole-v1", {c.ppo, c.sac, 1000, 1}, 7);
+  });
   EXPECT_TRUE(testing::Contains(error, "unknown control agent 'a2c'; valid names: ppo, sac"))
       << error;
 }
 
 PbrlAgentOptions SmallPbrlAgentOptions(const SmallAgentConfigs& c) {
-  return {"Pendulum-v1", 1000, /*feedback_start=*/100, /*run_seed=*/5, /*blas_threads=*/1,
-          c.ppo, c.sac, c.pebble, c.cpl};
+  return {
+      "Pendulum-v1", 1000, /*feedback_start=*/100, /*run_seed=*/5, /*blas_threads=*/1, c.ppo, c.sac,
+      c.pebble,      c.cpl};
 }
 
 TEST(PbrlAgents, EveryEntryBuildsAnAgentThatSteps) {
@@ -117,8 +119,10 @@ TEST(PbrlAgents, PropertiesAndHooksSayHowTheyDiffer) {
 TEST(PbrlAgents, UnknownNameListsTheValidOnes) {
   prefopt::RegisterPbrlAgents();
   const SmallAgentConfigs c;
-  const std::string error = testing::ErrorOf([&] { PbrlAgents().Create("dpo", SmallPbrlAgentOptions(c)); });
-  EXPECT_TRUE(testing::Contains(error, "unknown pbrl agent 'dpo'; valid names: cpl, pebble, prefppo"))
+  const std::string error =
+      testing::ErrorOf([&] { PbrlAgents().Create("dpo", SmallPbrlAgentOptions(c)); });
+  EXPECT_TRUE(
+      testing::Contains(error, "unknown pbrl agent 'dpo'; valid names: cpl, pebble, prefppo"))
       << error;
 }
 

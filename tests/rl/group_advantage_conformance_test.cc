@@ -65,8 +65,7 @@ TEST_P(GroupAdvantageConformance, AdvantagesAreFiniteRowsWithoutGradient) {
   const auto estimator = MakeEstimator();
   // Advantages weight the policy's log-probs; no gradient flows into the rewards, so the
   // gradient property here is that there is none.
-  const torch::Tensor rewards =
-      RandomGroupRewards(kPrompts, kGroupSize, 1).requires_grad_(true);
+  const torch::Tensor rewards = RandomGroupRewards(kPrompts, kGroupSize, 1).requires_grad_(true);
   const torch::Tensor a = (*estimator)(rewards, kGroupSize);
   ASSERT_EQ(a.sizes(), rewards.sizes());
   EXPECT_EQ(a.scalar_type(), torch::kFloat64);
@@ -168,8 +167,7 @@ TEST(GroupAdvantageRegistry, UnknownNameFailsListingEveryEstimator) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGroupAdvantages, GroupAdvantageConformance,
-                         ::testing::ValuesIn(AllGroupAdvantages()),
-                         testing::RegistryEntryTestName);
+                         ::testing::ValuesIn(AllGroupAdvantages()), testing::RegistryEntryTestName);
 
 }  // namespace
 }  // namespace rlab::rl

@@ -67,8 +67,8 @@ TEST(GroupAdvantages, RlooUsesTheLeaveOneOutMean) {
 TEST(GroupAdvantages, ReinforcePlusPlusNormalisesOverTheBatch) {
   // Batch mean 1.25, sample std over all six rewards.
   ExpectValues(Advantages("reinforce_pp(eps=0)", kRewards, 3),
-               {-0.2839809171235324, -1.419904585617662, -0.8519427513705972,
-                0.8519427513705972, 0.8519427513705972, 0.8519427513705972});
+               {-0.2839809171235324, -1.419904585617662, -0.8519427513705972, 0.8519427513705972,
+                0.8519427513705972, 0.8519427513705972});
   // Group baseline first: 0.5, -0.5, 0, 0, 0, 0, whose sample std is sqrt(0.1).
   const double s = std::sqrt(0.1);
   ExpectValues(Advantages("reinforce_pp(group_baseline=true, eps=0)", kRewards, 3),
@@ -77,28 +77,30 @@ TEST(GroupAdvantages, ReinforcePlusPlusNormalisesOverTheBatch) {
 
 TEST(GroupAdvantages, BnpoDividesByTheFittedBetaDensity) {
   // Success rates 1/4, 1/2, 3/4: moment fit a = b = 1.5, so alpha = beta = 1.5.
-  ExpectValues(Advantages("bnpo", {1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0}, 4),
-               {0.6801747615878317, -0.22672492052927723, -0.22672492052927723,
-                -0.22672492052927723, 0.39269908169872414, 0.39269908169872414,
-                -0.39269908169872414, -0.39269908169872414, 0.22672492052927723,
-                0.22672492052927723, 0.22672492052927723, -0.6801747615878317});
+  ExpectValues(
+      Advantages("bnpo", {1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0}, 4),
+      {0.6801747615878317, -0.22672492052927723, -0.22672492052927723, -0.22672492052927723,
+       0.39269908169872414, 0.39269908169872414, -0.39269908169872414, -0.39269908169872414,
+       0.22672492052927723, 0.22672492052927723, 0.22672492052927723, -0.6801747615878317});
   // Adding an all-correct prompt: alpha = 1.2604, beta = 1.15625; the density is 0 at p = 1,
   // yet that group's advantages are 0, not NaN.
   ExpectValues(Advantages("bnpo", {1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1}, 4),
-               {0.7545747599697603, -0.2515249199899201, -0.2515249199899201,
-                -0.2515249199899201, 0.44743715652597743, 0.44743715652597743,
-                -0.44743715652597743, -0.44743715652597743, 0.22432665929877868,
-                0.22432665929877868, 0.22432665929877868, -0.672979977896336, 0, 0, 0, 0});
+               {0.7545747599697603, -0.2515249199899201, -0.2515249199899201, -0.2515249199899201,
+                0.44743715652597743, 0.44743715652597743, -0.44743715652597743,
+                -0.44743715652597743, 0.22432665929877868, 0.22432665929877868, 0.22432665929877868,
+                -0.672979977896336, 0, 0, 0, 0});
   // Rewards in {-1, 1} are scaled to [0, 1] first, and the advantages stay in those scaled
   // units, as in the authors' code: the same numbers as above.
-  ExpectValues(Advantages("bnpo(min_reward=-1)", {1, -1, -1, -1, 1, 1, -1, -1, 1, 1, 1, -1}, 4),
-               {0.6801747615878317, -0.22672492052927723, -0.22672492052927723,
-                -0.22672492052927723, 0.39269908169872414, 0.39269908169872414,
-                -0.39269908169872414, -0.39269908169872414, 0.22672492052927723,
-                0.22672492052927723, 0.22672492052927723, -0.6801747615878317});
+  ExpectValues(
+      Advantages("bnpo(min_reward=-1)", {1, -1, -1, -1, 1, 1, -1, -1, 1, 1, 1, -1}, 4),
+      {0.6801747615878317, -0.22672492052927723, -0.22672492052927723, -0.22672492052927723,
+       0.39269908169872414, 0.39269908169872414, -0.39269908169872414, -0.39269908169872414,
+       0.22672492052927723, 0.22672492052927723, 0.22672492052927723, -0.6801747615878317});
   // One prompt: no Beta fit, plain r - p.
   ExpectValues(Advantages("bnpo", {1, 0, 0, 0}, 4), {0.75, -0.25, -0.25, -0.25});
-  EXPECT_NE(testing::ErrorOf([] { Advantages("bnpo", {2, 0}, 2); }).find("max_reward"),
+  EXPECT_NE(testing::ErrorOf([] {
+              Advantages("bnpo", {2, 0}, 2);
+            }).find("max_reward"),
             std::string::npos);
 }
 
@@ -117,7 +119,9 @@ TEST(GroupAdvantages, BadShapesFail) {
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([] { Advantages("rloo", kRewards, 1); }).find("at least 2"),
             std::string::npos);
-  EXPECT_NE(testing::ErrorOf([] { Advantages("grpo", {1.0, std::nan("")}, 2); }).find("NaN"),
+  EXPECT_NE(testing::ErrorOf([] {
+              Advantages("grpo", {1.0, std::nan("")}, 2);
+            }).find("NaN"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([] { MakeGroupAdvantage("ppo"); }).find("bnpo"), std::string::npos);
 }

@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "rlab/data/text/text_task.h"
-#include "rlab/models/fused_adamw.h"
+#include "rlab/text/text_task.h"
+#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/rl/lm_policy_gradient_trainer.h"
 #include "test_support.h"
@@ -89,8 +89,7 @@ TEST_F(LmPolicyGradientTrainerTest, BestOfNDoesNotIterate) {
   LmPolicyGradientOptions options;
   options.algo = "bon";
   LmPolicyGradientTrainer trainer = Make(options);
-  EXPECT_NE(testing::ErrorOf([&] { trainer.Iterate(); }).find("does not train"),
-            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([&] { trainer.Iterate(); }).find("does not train"), std::string::npos);
 }
 
 }  // namespace

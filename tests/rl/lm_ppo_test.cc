@@ -86,7 +86,8 @@ TEST(LmPpo, CompletionValuesReadTheCriticBeforeEachToken) {
   const int64_t p = out.prompts.ids.size(1);
   for (int64_t j = 0; j < 3; ++j) {
     // The critic as a sequence model on prompt + completion[<j] reads the same position.
-    const torch::Tensor prefix = critic->forward(ids.slice(1, 0, p + j), attention.slice(1, 0, p + j));
+    const torch::Tensor prefix =
+        critic->forward(ids.slice(1, 0, p + j), attention.slice(1, 0, p + j));
     for (int64_t b = 0; b < 2; ++b) {
       if (out.mask[b][j].item<int64_t>() == 0) {
         EXPECT_EQ(values[b][j].item<double>(), 0.0);

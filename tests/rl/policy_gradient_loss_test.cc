@@ -93,9 +93,9 @@ TEST(PolicyGradientLoss, AggregationsMatchTheTokenFormulas) {
   // The dapo number by hand: tokens -1.28 (clipped high), -e^-0.05, 0.4 (clipped low), 0.5,
   // 0.5 e^0.2, over 5 tokens.
   const double dapo = (-1.28 - std::exp(-0.05) + 0.4 + 0.5 + 0.5 * std::exp(0.2)) / 5;
-  EXPECT_NEAR(PolicyGradientLoss(Inputs(false), Settings(LossAggregation::kDapo)).loss
-                  .item<double>(),
-              dapo, 1e-14);
+  EXPECT_NEAR(
+      PolicyGradientLoss(Inputs(false), Settings(LossAggregation::kDapo)).loss.item<double>(), dapo,
+      1e-14);
 }
 
 TEST(PolicyGradientLoss, AtRatioOneTheLossIsMinusTheMeanAdvantage) {
@@ -159,8 +159,8 @@ TEST(PolicyGradientLoss, GradientMatchesFiniteDifferences) {
     const PolicyLossSettings s = Settings(agg, 0.04);
     PolicyLossInputs in = Inputs(true);
     in.logp.requires_grad_(true);
-    const torch::Tensor grad = torch::autograd::grad({PolicyGradientLoss(in, s).loss},
-                                                     {in.logp})[0];
+    const torch::Tensor grad =
+        torch::autograd::grad({PolicyGradientLoss(in, s).loss}, {in.logp})[0];
     const double h = 1e-6;
     for (int b = 0; b < kB; ++b) {
       for (int t = 0; t < kT; ++t) {
@@ -195,8 +195,7 @@ TEST(PolicyGradientLoss, BadInputsFail) {
   EXPECT_NE(testing::ErrorOf([&] { PolicyGradientLoss(Inputs(false), bad); }).find("epsilon_low"),
             std::string::npos);
   EXPECT_EQ(ParseLossAggregation("dr_grpo"), LossAggregation::kDrGrpo);
-  EXPECT_NE(testing::ErrorOf([] { ParseLossAggregation("bnpo"); }).find("dapo"),
-            std::string::npos);
+  EXPECT_NE(testing::ErrorOf([] { ParseLossAggregation("bnpo"); }).find("dapo"), std::string::npos);
 }
 
 }  // namespace

@@ -29,11 +29,12 @@ TEST_P(PpoLossMatchesAutograd, LossAndGradients) {
   torch::Tensor out = Floats(torch::randn({m, k}, opts)).to(torch::kDouble).requires_grad_();
   torch::Tensor log_std = Floats(0.3 * torch::randn({k}, opts)).to(torch::kDouble).requires_grad_();
   torch::Tensor values = Floats(torch::randn({m}, opts)).to(torch::kDouble).requires_grad_();
-  const torch::Tensor actions =
-      c.discrete ? torch::randint(0, k, {m}, opts) : Floats(torch::randn({m, k}, opts)).to(torch::kDouble);
+  const torch::Tensor actions = c.discrete ? torch::randint(0, k, {m}, opts)
+                                           : Floats(torch::randn({m, k}, opts)).to(torch::kDouble);
   const torch::Tensor adv = Floats(torch::randn({m}, opts)).to(torch::kDouble);
   const torch::Tensor returns = Floats(torch::randn({m}, opts)).to(torch::kDouble);
-  const torch::Tensor old_values = Floats(values.detach() + 0.3 * torch::randn({m}, opts)).to(torch::kDouble);
+  const torch::Tensor old_values =
+      Floats(values.detach() + 0.3 * torch::randn({m}, opts)).to(torch::kDouble);
 
   torch::Tensor logp, entropy;
   if (c.discrete) {
@@ -62,8 +63,9 @@ TEST_P(PpoLossMatchesAutograd, LossAndGradients) {
   loss.backward();
 
   const torch::Tensor f_out = Floats(out.detach()), f_ls = Floats(log_std.detach()),
-                      f_v = Floats(values.detach()), f_a = Floats(actions), f_old = Floats(old_logp),
-                      f_adv = Floats(adv), f_ret = Floats(returns), f_oldv = Floats(old_values);
+                      f_v = Floats(values.detach()), f_a = Floats(actions),
+                      f_old = Floats(old_logp), f_adv = Floats(adv), f_ret = Floats(returns),
+                      f_oldv = Floats(old_values);
   PpoMinibatch b{m,
                  k,
                  c.discrete,
@@ -76,8 +78,8 @@ TEST_P(PpoLossMatchesAutograd, LossAndGradients) {
                  f_ret.data_ptr<float>(),
                  f_oldv.data_ptr<float>()};
   PpoLossGrads g;
-  const PpoLossStats st =
-      PpoLoss(b, {.clip_coef = 0.2, .clip_vloss = c.clip_vloss, .ent_coef = c.ent_coef, .vf_coef = 0.5}, g);
+  const PpoLossStats st = PpoLoss(
+      b, {.clip_coef = 0.2, .clip_vloss = c.clip_vloss, .ent_coef = c.ent_coef, .vf_coef = 0.5}, g);
   EXPECT_NEAR(st.loss, loss.item<double>(), 1e-5);
   EXPECT_NEAR(st.pg_loss, pg.item<double>(), 1e-5);
   EXPECT_NEAR(st.v_loss, v_loss.item<double>(), 1e-5);

@@ -13,7 +13,8 @@ namespace {
 
 TEST(SquashedGaussian, SampleAndBackwardMatchAutograd) {
   const int64_t b = 16, a = 2;
-  SquashSettings s{.log_std_min = -5, .log_std_max = 2, .scale = {2.0f, 0.5f}, .bias = {0.0f, 0.25f}};
+  SquashSettings s{
+      .log_std_min = -5, .log_std_max = 2, .scale = {2.0f, 0.5f}, .bias = {0.0f, 0.25f}};
   torch::manual_seed(4);
   // Away from saturation (|tanh(x)| near 1), where float and double Jacobians part ways.
   const torch::Tensor raw_f =
@@ -33,7 +34,8 @@ TEST(SquashedGaussian, SampleAndBackwardMatchAutograd) {
   const torch::Tensor x = mean + std * eps;
   const torch::Tensor y = torch::tanh(x);
   const torch::Tensor action = y * scale + bias;
-  const torch::Tensor normal_lp = -(x - mean).pow(2) / (2 * std.pow(2)) - log_std - 0.5 * std::log(2 * M_PI);
+  const torch::Tensor normal_lp =
+      -(x - mean).pow(2) / (2 * std.pow(2)) - log_std - 0.5 * std::log(2 * M_PI);
   const torch::Tensor logp = (normal_lp - torch::log(scale * (1 - y.pow(2)) + 1e-6)).sum(1);
 
   const torch::Tensor lp_ours = torch::from_blob(sample.logprobs.data(), {b}).to(torch::kDouble);

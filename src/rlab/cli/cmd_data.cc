@@ -12,11 +12,11 @@
 #include "rlab/cli/commands.h"
 #include "rlab/cli/flag_checks.h"
 #include "rlab/core/registry.h"
-#include "rlab/data/text/preference_convert.h"
-#include "rlab/data/text/preference_dataset.h"
-#include "rlab/data/text/preference_stats.h"
-#include "rlab/models/tokenizer/chat_template.h"
-#include "rlab/models/tokenizer/named_tokenizer.h"
+#include "rlab/text/preference_convert.h"
+#include "rlab/text/preference_dataset.h"
+#include "rlab/text/preference_stats.h"
+#include "rlab/text/tokenizer/chat_template.h"
+#include "rlab/text/tokenizer/named_tokenizer.h"
 
 namespace rlab::cli {
 
@@ -74,9 +74,10 @@ void Inspect(const InspectArgs& a) {
     return;
   }
   std::string out = fmt::format("file: {}\n", a.file);
-  out += fmt::format("records: {} (pairs: {}, rankings: {}, best-of-N: {}), ties: {}, with margin: {}, with "
-                     "scores: {}\n",
-                     s.records, s.pairs, s.rankings, s.best_of_n, s.ties, s.with_margin, s.with_scores);
+  out += fmt::format(
+      "records: {} (pairs: {}, rankings: {}, best-of-N: {}), ties: {}, with margin: {}, with "
+      "scores: {}\n",
+      s.records, s.pairs, s.rankings, s.best_of_n, s.ties, s.with_margin, s.with_scores);
   if (!s.ranking_sizes.empty()) {
     std::string sizes;
     for (const auto& [k, n] : s.ranking_sizes) sizes += fmt::format(" k={}: {}", k, n);
@@ -104,10 +105,10 @@ void Convert(const ConvertArgs& a) {
   const data::ConvertReport r = data::ConvertPreferenceFile(a.in, a.out, options);
   std::string out = fmt::format("{}: read {} records ({})\n", a.in, r.read, a.from);
   const std::string order = options.seed ? fmt::format(" (shuffled, seed {})", a.seed) : "";
-  out += fmt::format("{}: wrote {} records, {} of them ties{}\n", a.out, r.written,
-                     r.written_ties, order);
-  out += fmt::format("ties in the input: {} (dropped by --tie-policy: {})\n", r.ties,
-                     r.dropped_ties);
+  out += fmt::format("{}: wrote {} records, {} of them ties{}\n", a.out, r.written, r.written_ties,
+                     order);
+  out +=
+      fmt::format("ties in the input: {} (dropped by --tie-policy: {})\n", r.ties, r.dropped_ties);
   if (r.multi_label > 0) {
     out += fmt::format(
         "annotator agreement on the {} records with several labels: {} unanimous, {} split "
@@ -115,8 +116,7 @@ void Convert(const ConvertArgs& a) {
         r.multi_label, r.unanimous, r.split, r.no_majority);
   }
   if (r.coerced > 0) {
-    out += fmt::format("responses that were not strings, written as text: {} records\n",
-                       r.coerced);
+    out += fmt::format("responses that were not strings, written as text: {} records\n", r.coerced);
     for (const std::string& what : r.coerced_where) out += "  " + what + "\n";
   }
   if (r.skipped_empty + r.skipped_identical > 0) {
@@ -130,8 +130,7 @@ void Convert(const ConvertArgs& a) {
 }  // namespace
 
 void AddDataCommand(CLI::App& app) {
-  CLI::App* data_cmd =
-      app.add_subcommand("data", "inspect and convert preference datasets");
+  CLI::App* data_cmd = app.add_subcommand("data", "inspect and convert preference datasets");
   data_cmd->require_subcommand(1);
 
   auto in = std::make_shared<InspectArgs>();
@@ -140,11 +139,13 @@ void AddDataCommand(CLI::App& app) {
   inspect->add_option("file", in->file, "preference file in TRL's layout")->required();
   inspect->add_option("--tokenizer", in->tokenizer, "byte, gpt2, or a tokenizer directory/file")
       ->capture_default_str();
-  inspect->add_option("--chat-template", in->chat_template,
-                      "chatml, llama3, plain, or auto (the tokenizer's)")
+  inspect
+      ->add_option("--chat-template", in->chat_template,
+                   "chatml, llama3, plain, or auto (the tokenizer's)")
       ->capture_default_str();
-  inspect->add_option("--max-length", in->max_length,
-                      "count the prompt + response sequences longer than this many tokens")
+  inspect
+      ->add_option("--max-length", in->max_length,
+                   "count the prompt + response sequences longer than this many tokens")
       ->check(NonNegative())
       ->capture_default_str();
   inspect->add_flag("--json", in->json, "print the figures as one JSON object");
@@ -155,19 +156,20 @@ void AddDataCommand(CLI::App& app) {
   CLI::App* convert = data_cmd->add_subcommand(
       "convert", "rewrite preference data as TRL's prompt/chosen/rejected JSON Lines");
   convert->add_option("in", cv->in, "input file (JSON Lines, or a .json array)")->required();
-  convert->add_option("out", cv->out, "output file (JSON Lines), replaced atomically")
+  convert->add_option("out", cv->out, "output file (JSON Lines), replaced atomically")->required();
+  convert
+      ->add_option("--from", cv->from,
+                   "input layout: " + JoinNames(data::PreferenceFormats().List()))
       ->required();
-  convert->add_option("--from", cv->from,
-                      "input layout: " + JoinNames(data::PreferenceFormats().List()))
-      ->required();
-  convert->add_option("--tie-policy", cv->tie_policy,
-                      "keep (write ties with \"tie\": true) or drop")
+  convert
+      ->add_option("--tie-policy", cv->tie_policy, "keep (write ties with \"tie\": true) or drop")
       ->capture_default_str();
-  cv->seed_option =
-      convert->add_option("--seed", cv->seed, "shuffle the written records with this seed; "
-                          "when not given, keep the input's order")
-          ->check(NonNegative())
-          ->default_str("");
+  cv->seed_option = convert
+                        ->add_option("--seed", cv->seed,
+                                     "shuffle the written records with this seed; "
+                                     "when not given, keep the input's order")
+                        ->check(NonNegative())
+                        ->default_str("");
   convert->callback([cv] { Convert(*cv); });
 }
 

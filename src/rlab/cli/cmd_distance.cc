@@ -36,9 +36,9 @@ nlohmann::json ToJson(const eval::RewardDistanceRequest& request,
 
 void Print(const eval::RewardDistanceRequest& request, const eval::RewardDistance& result) {
   std::printf("%s\n", ToJson(request, result).dump().c_str());
-  std::string note =
-      result.exact ? fmt::format(", normalised regret {:.4f}", *result.normalised_regret)
-                   : fmt::format(", {} x {} samples", request.samples, request.samples);
+  std::string note = result.exact
+                         ? fmt::format(", normalised regret {:.4f}", *result.normalised_regret)
+                         : fmt::format(", {} x {} samples", request.samples, request.samples);
   if (result.constant_a || result.constant_b) {
     note += "; a reward that is constant up to shaping counts as zero";
   }

@@ -8,21 +8,20 @@
 namespace rlab::cli {
 
 void AddDpoCommand(CLI::App& app) {
-  AddPipelineCommand(
-      app, {.name = "dpo",
-            .pipeline = "dpo",
-            .description = "direct preference optimisation of a language model",
-            .flags = {{"--model", "model"},
-                      {"--ref-model", "ref_model"},
-                      {"--data", "data.train"},
-                      {"--eval-data", "data.eval"},
-                      {"--tokenizer", "tokenizer"},
-                      {"--loss-type", "loss_type"},
-                      {"--beta", "beta"},
-                      {"--max-length", "data.max_length"},
-                      {"--steps", "optim.steps"},
-                      {"--seed", "run.seed"}},
-            .overrides_example = "optim.batch_size=32"});
+  AddPipelineCommand(app, {.name = "dpo",
+                           .pipeline = "dpo",
+                           .description = "direct preference optimisation of a language model",
+                           .flags = {{"--model", "model"},
+                                     {"--ref-model", "ref_model"},
+                                     {"--data", "data.train"},
+                                     {"--eval-data", "data.eval"},
+                                     {"--tokenizer", "tokenizer"},
+                                     {"--loss-type", "loss_type"},
+                                     {"--beta", "beta"},
+                                     {"--max-length", "data.max_length"},
+                                     {"--steps", "optim.steps"},
+                                     {"--seed", "run.seed"}},
+                           .overrides_example = "optim.batch_size=32"});
 }
 
 }  // namespace rlab::cli

@@ -6,7 +6,7 @@
 #include "rlab/cli/commands.h"
 #include "rlab/cli/flag_checks.h"
 #include "rlab/core/log.h"
-#include "rlab/pipeline/policy_eval.h"
+#include "rlab/pipeline/control/policy_eval.h"
 
 namespace rlab::cli {
 
@@ -15,7 +15,9 @@ void AddEvalPolicyCommand(CLI::App& app) {
   auto options = std::make_shared<pipeline::PolicyEvalOptions>();
   auto stochastic = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("eval-policy", "evaluate the policy of a control-rl run");
-  cmd->add_option("run_dir", *run_dir, "the run directory")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("run_dir", *run_dir, "the run directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--episodes", options->episodes, "episodes to play")
       ->check(AtLeast(1))
       ->capture_default_str();

@@ -16,7 +16,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/core/threads.h"
 #include "rlab/models/generation/generate.h"
-#include "rlab/models/tokenizer/named_tokenizer.h"
+#include "rlab/text/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 
 namespace rlab::cli {
@@ -42,7 +42,8 @@ struct GenerateArgs {
 };
 
 void Run(const GenerateArgs& a) {
-  RLAB_CHECK(a.prompt.empty() != a.prompt_ids.empty(), "give exactly one of --prompt and --prompt-ids");
+  RLAB_CHECK(a.prompt.empty() != a.prompt_ids.empty(),
+             "give exactly one of --prompt and --prompt-ids");
   ConfigureThreads(1, a.threads == 0 ? CoreCount() : a.threads);
   models::LanguageModel lm = models::OpenLanguageModel(a.model, DeriveSeed(a.seed, "init"));
   if (!a.tokenizer.empty()) lm.tokenizer = models::OpenTokenizer(a.tokenizer);
@@ -58,8 +59,10 @@ void Run(const GenerateArgs& a) {
   }
   const int64_t vocab = lm.model->config().vocab_size;
   for (int64_t id : prompt) {
-    RLAB_CHECK(id >= 0 && id < vocab, "prompt token id {} is outside the model's vocabulary "
-               "(0..{})", id, vocab - 1);
+    RLAB_CHECK(id >= 0 && id < vocab,
+               "prompt token id {} is outside the model's vocabulary "
+               "(0..{})",
+               id, vocab - 1);
   }
   models::GenerationOptions options;
   options.max_new_tokens = a.max_new_tokens;
@@ -82,7 +85,8 @@ void Run(const GenerateArgs& a) {
     const std::vector<int64_t> ids = out.Completion(b);
     if (!a.prompt_ids.empty() || lm.tokenizer == nullptr) {
       std::string line;
-      for (std::size_t i = 0; i < ids.size(); ++i) line += fmt::format("{}{}", i ? " " : "", ids[i]);
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        line += fmt::format("{}{}", i ? " " : "", ids[i]);
       std::printf("%s\n", line.c_str());
     } else {
       const std::string text = lm.tokenizer->Decode(ids, /*skip_special=*/true);
@@ -104,7 +108,8 @@ void AddGenerateCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("generate", "sample a completion from a language model");
   cmd->add_option("--model", args->model, "model directory (Hugging Face layout) or preset")
       ->required();
-  cmd->add_option("--tokenizer", args->tokenizer, "tokenizer (byte, gpt2, a path); when not given, the model's");
+  cmd->add_option("--tokenizer", args->tokenizer,
+                  "tokenizer (byte, gpt2, a path); when not given, the model's");
   cmd->add_option("--prompt", args->prompt, "prompt text (encoded with BOS unless --no-bos)");
   cmd->add_option("--prompt-ids", args->prompt_ids, "prompt token ids, e.g. 1,2,3; prints ids");
   cmd->add_option("--max-new-tokens", args->max_new_tokens, "most tokens to generate")
@@ -118,7 +123,8 @@ void AddGenerateCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--top-p", args->top_p, "nucleus sampling threshold (1 = off)")
       ->capture_default_str();
-  cmd->add_option("--stop-ids", args->stop_ids, "token ids that end a completion; when not given, the tokenizer's EOS");
+  cmd->add_option("--stop-ids", args->stop_ids,
+                  "token ids that end a completion; when not given, the tokenizer's EOS");
   cmd->add_option("--num-samples", args->num_samples, "completions of the prompt, in one batch")
       ->check(AtLeast(1))
       ->capture_default_str();

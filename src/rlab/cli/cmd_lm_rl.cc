@@ -10,20 +10,20 @@
 namespace rlab::cli {
 
 void AddLmRlCommand(CLI::App& app) {
-  AddPipelineCommand(
-      app, {.name = "lm-rl",
-            .alias = "rl",
-            .pipeline = "rl",
-            .description = "online RL of a language model from rewards of its samples",
-            .flags = {{"--algo", "algo"},
-                      {"--model", "model"},
-                      {"--data", "data"},
-                      {"--tokenizer", "tokenizer"},
-                      {"--reward", "reward"},
-                      {"--group-size", "group_size"},
-                      {"--steps", "optim.steps"},
-                      {"--seed", "run.seed"}},
-            .overrides_example = "kl_controller=..."});
+  AddPipelineCommand(app,
+                     {.name = "lm-rl",
+                      .alias = "rl",
+                      .pipeline = "rl",
+                      .description = "online RL of a language model from rewards of its samples",
+                      .flags = {{"--algo", "algo"},
+                                {"--model", "model"},
+                                {"--data", "data"},
+                                {"--tokenizer", "tokenizer"},
+                                {"--reward", "reward"},
+                                {"--group-size", "group_size"},
+                                {"--steps", "optim.steps"},
+                                {"--seed", "run.seed"}},
+                      .overrides_example = "kl_controller=..."});
 }
 
 }  // namespace rlab::cli

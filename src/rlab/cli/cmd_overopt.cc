@@ -1,6 +1,6 @@
 // rlab overopt CONFIG.yaml [--seed S] [--defences a,b,...] [section.key=value ...]
 // rlab overopt --resume RUN_DIR
-// The overoptimisation lab (pipeline/overopt.h): a config whose pipeline is overopt, with
+// The overoptimisation lab (pipeline/lab/overopt.h): a config whose pipeline is overopt, with
 // flags for what a sweep changes most, the seed and the defences; a flag that is given
 // replaces the config file's value.
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include "rlab/cli/config_flags.h"
 #include "rlab/core/check.h"
 #include "rlab/core/log.h"
-#include "rlab/pipeline/runner.h"
+#include "rlab/pipeline/run/runner.h"
 
 namespace rlab::cli {
 
@@ -28,7 +28,8 @@ void AddOveroptCommand(CLI::App& app) {
   cmd->add_option("config", args->config, "lab config (YAML, pipeline: overopt)")
       ->check(CLI::ExistingFile);
   cmd->add_option("overrides", args->overrides, "further settings such as rl.steps=100");
-  const std::shared_ptr<ConfigFlags> flags = ConfigFlags::ForPipeline(cmd, "overopt", FlagDefaults::kConfigFile);
+  const std::shared_ptr<ConfigFlags> flags =
+      ConfigFlags::ForPipeline(cmd, "overopt", FlagDefaults::kConfigFile);
   flags->Add("--defences", "defences");
   flags->Add("--seed", "run.seed");
   cmd->add_option("--resume", args->resume, "continue a killed lab from its directory");
@@ -41,8 +42,9 @@ void AddOveroptCommand(CLI::App& app) {
     } else {
       RLAB_CHECK(!args->config.empty(), "rlab overopt needs a config (or --resume RUN_DIR)");
       const std::string name = pipeline::PipelineNameOf(args->config);
-      RLAB_CHECK(name == "overopt", "{}: pipeline is '{}', but rlab overopt runs 'overopt' "
-                                    "configs (use rlab run for the others)",
+      RLAB_CHECK(name == "overopt",
+                 "{}: pipeline is '{}', but rlab overopt runs 'overopt' "
+                 "configs (use rlab run for the others)",
                  args->config, name);
       request.config_path = args->config;
       request.overrides = flags->Overrides();

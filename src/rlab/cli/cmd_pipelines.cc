@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "rlab/cli/commands.h"
-#include "rlab/pipeline/pipeline.h"
+#include "rlab/pipeline/run/pipeline.h"
 
 namespace rlab::cli {
 

@@ -14,7 +14,8 @@ void AddReportCommand(CLI::App& app) {
       app.add_subcommand("report", "write an HTML report with plots for one or more runs");
   cmd->add_option("runs", *dirs, "run directories (as `rlab run` printed them) to compare")
       ->required();
-  cmd->add_option("-o,--out", *out, "where to write the report; when not given, RUN_DIR/report.html");
+  cmd->add_option("-o,--out", *out,
+                  "where to write the report; when not given, RUN_DIR/report.html");
   cmd->callback([dirs, out] {
     const std::vector<std::filesystem::path> paths(dirs->begin(), dirs->end());
     const std::filesystem::path target =

@@ -4,7 +4,7 @@
 #include "rlab/cli/commands.h"
 #include "rlab/cli/config_flags.h"
 #include "rlab/core/log.h"
-#include "rlab/pipeline/runner.h"
+#include "rlab/pipeline/run/runner.h"
 
 namespace rlab::cli {
 

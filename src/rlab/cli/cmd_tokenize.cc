@@ -4,7 +4,7 @@
 
 #include "rlab/cli/commands.h"
 #include "rlab/cli/id_list.h"
-#include "rlab/models/tokenizer/named_tokenizer.h"
+#include "rlab/text/tokenizer/named_tokenizer.h"
 
 namespace rlab::cli {
 

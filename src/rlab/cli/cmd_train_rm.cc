@@ -9,33 +9,31 @@
 namespace rlab::cli {
 
 void AddTrainRmCommand(CLI::App& app) {
-  AddPipelineCommand(
-      app, {.name = "train-rm",
-            .pipeline = "train-rm",
-            .description = "train a reward model for text on preference data",
-            .flags = {{"--model", "model"},
-                      {"--data", "data.train"},
-                      {"--eval-data", "data.eval"},
-                      {"--tokenizer", "tokenizer"},
-                      {"--objective", "objective"},
-                      {"--members", "ensemble.members"},
-                      {"--mode", "ensemble.mode"},
-                      {"--max-length", "data.max_length"},
-                      {"--steps", "optim.steps"},
-                      {"--seed", "run.seed"}},
-            .overrides_example = "optim.batch_size=32"});
+  AddPipelineCommand(app, {.name = "train-rm",
+                           .pipeline = "train-rm",
+                           .description = "train a reward model for text on preference data",
+                           .flags = {{"--model", "model"},
+                                     {"--data", "data.train"},
+                                     {"--eval-data", "data.eval"},
+                                     {"--tokenizer", "tokenizer"},
+                                     {"--objective", "objective"},
+                                     {"--members", "ensemble.members"},
+                                     {"--mode", "ensemble.mode"},
+                                     {"--max-length", "data.max_length"},
+                                     {"--steps", "optim.steps"},
+                                     {"--seed", "run.seed"}},
+                           .overrides_example = "optim.batch_size=32"});
 }
 
 void AddEvalRmCommand(CLI::App& app) {
-  CLI::App* cmd = AddPipelineCommand(
-      app, {.name = "eval-rm",
-            .pipeline = "eval-rm",
-            .description = "judge a reward model on preference data",
-            .flags = {{"--model", "model"},
-                      {"--data", "data"},
-                      {"--max-length", "max_length"},
-                      {"--seed", "run.seed"}},
-            .overrides_example = "truncation=keep_end"});
+  CLI::App* cmd = AddPipelineCommand(app, {.name = "eval-rm",
+                                           .pipeline = "eval-rm",
+                                           .description = "judge a reward model on preference data",
+                                           .flags = {{"--model", "model"},
+                                                     {"--data", "data"},
+                                                     {"--max-length", "max_length"},
+                                                     {"--seed", "run.seed"}},
+                                           .overrides_example = "truncation=keep_end"});
   cmd->get_option("--model")->required();
   cmd->get_option("--data")->required();
 }

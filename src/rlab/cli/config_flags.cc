@@ -6,8 +6,8 @@
 #include "rlab/core/check.h"
 #include "rlab/core/registry.h"
 #include "rlab/core/value_parse.h"
-#include "rlab/pipeline/pipeline.h"
-#include "rlab/pipeline/run_options.h"
+#include "rlab/pipeline/run/pipeline.h"
+#include "rlab/pipeline/run/run_options.h"
 
 namespace rlab::cli {
 
@@ -63,15 +63,17 @@ std::shared_ptr<ConfigFlags> ConfigFlags::ForRunSection(CLI::App* cmd) {
 
 ConfigFlags::Bound& ConfigFlags::Bind(const std::string& flag, const std::string& key) {
   const config::Field* field = table_.Find(key);
-  RLAB_CHECK(field != nullptr, "flag {} of `rlab {}` sets the config key '{}', which the config "
+  RLAB_CHECK(field != nullptr,
+             "flag {} of `rlab {}` sets the config key '{}', which the config "
              "does not have; map the flag to one of its keys (see `rlab pipelines NAME`)",
              flag, cmd_->get_name(), key);
   Bound& bound = flags_.emplace_back();
   bound.key = key;
   bound.is_list = field->is_list;
   const bool from_file = defaults_ == FlagDefaults::kConfigFile;
-  const std::string help = fmt::format("{} [config key {}{}]", field->help, key,
-                                       from_file ? "; when not given, the config file's value" : "");
+  const std::string help =
+      fmt::format("{} [config key {}{}]", field->help, key,
+                  from_file ? "; when not given, the config file's value" : "");
   bound.option = cmd_->add_option(flag, bound.value, help)
                      ->type_name(ValueShape(*field))
                      ->default_str(from_file ? "" : FlagValue(*field));

@@ -61,7 +61,7 @@ class ConfigFlags {
   std::shared_ptr<void> owner_;  // the default config the table refers to
   config::FieldTable table_;
   FlagDefaults defaults_;
-  std::deque<Bound> flags_;      // a deque: CLI11 keeps pointers to each value
+  std::deque<Bound> flags_;  // a deque: CLI11 keeps pointers to each value
   Bound* threads_ = nullptr;
 };
 

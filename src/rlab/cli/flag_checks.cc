@@ -8,7 +8,8 @@ CLI::Validator AtLeast(double least) {
   return CLI::Validator(
       [least](std::string& text) -> std::string {
         double value = 0.0;
-        if (!CLI::detail::lexical_cast(text, value)) return fmt::format("'{}' is not a number", text);
+        if (!CLI::detail::lexical_cast(text, value))
+          return fmt::format("'{}' is not a number", text);
         if (value < least) return fmt::format("must be >= {}, got {}", least, text);
         return {};
       },

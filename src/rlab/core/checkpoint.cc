@@ -13,7 +13,8 @@ namespace rlab {
 
 namespace fs = std::filesystem;
 
-void CheckpointState::AddModule(const std::string& name, std::shared_ptr<torch::nn::Module> module) {
+void CheckpointState::AddModule(const std::string& name,
+                                std::shared_ptr<torch::nn::Module> module) {
   RLAB_CHECK(module != nullptr, "checkpoint: module '{}' is null", name);
   modules_.emplace_back(name, std::move(module));
 }
@@ -116,12 +117,14 @@ void CheckpointManager::Save(const CheckpointState& state, const nlohmann::json&
   const int64_t step = counters["step"].get<int64_t>();
   const std::string name = fmt::format("step-{:09}.pt", step);
   state.Save(dir_ / name, counters);
-  WriteFileAtomic(dir_ / "latest.json", nlohmann::json{{"step", step}, {"file", name}}.dump() + "\n");
+  WriteFileAtomic(dir_ / "latest.json",
+                  nlohmann::json{{"step", step}, {"file", name}}.dump() + "\n");
   // Prune old checkpoints, newest kept.
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir_)) {
     const std::string f = entry.path().filename().string();
-    if (f.rfind("step-", 0) == 0 && entry.path().extension() == ".pt") files.push_back(entry.path());
+    if (f.rfind("step-", 0) == 0 && entry.path().extension() == ".pt")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (size_t i = 0; i + keep_last_ < files.size(); ++i) {

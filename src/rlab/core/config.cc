@@ -47,8 +47,10 @@ std::vector<std::string> ScalarsOf(const YAML::Node& node, const Field& field,
     }
     return out;
   }
-  RLAB_CHECK(!node.IsNull(), "{}: expected {}, got no value (null); leave the key out for the "
-             "default", what, field.type);
+  RLAB_CHECK(!node.IsNull(),
+             "{}: expected {}, got no value (null); leave the key out for the "
+             "default",
+             what, field.type);
   RLAB_CHECK(node.IsScalar(), "{}: expected {}, got a mapping", what, field.type);
   if (field.is_list && node.Scalar().empty()) return {};
   return {node.Scalar()};
@@ -168,7 +170,8 @@ void FieldTable::Validate() const {
   for (const auto& v : validators_) v();
 }
 
-std::string FieldTable::ToYaml(const std::vector<std::pair<std::string, std::string>>& header) const {
+std::string FieldTable::ToYaml(
+    const std::vector<std::pair<std::string, std::string>>& header) const {
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const auto& [k, v] : header) out << YAML::Key << k << YAML::Value << v;

@@ -31,10 +31,14 @@ namespace rlab::config {
 class FieldCollector;
 
 template <class T>
-concept Section = requires(T& t, FieldCollector& c) { t.Fields(c); };
+concept Section = requires(T& t, FieldCollector& c) {
+  t.Fields(c);
+};
 
 template <class T>
-concept Validatable = requires(const T& t) { t.Validate(); };
+concept Validatable = requires(const T& t) {
+  t.Validate();
+};
 
 // One leaf of the table, bound to a member of a live config object. Values travel as
 // strings (one scalar) or lists of strings (a list field), parsed by ValueCodec.

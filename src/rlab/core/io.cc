@@ -187,10 +187,10 @@ void JsonlWriter::WriteLine(const std::string& line) {
   RLAB_CHECK(file_ != nullptr, "JSONL writer is not open");
   // One fwrite + fflush per line: a kill leaves at most a torn last line.
   const std::string with_newline = line + "\n";
-  RLAB_CHECK(std::fwrite(with_newline.data(), 1, with_newline.size(), file_) ==
-                     with_newline.size() &&
-                 std::fflush(file_) == 0,
-             "cannot append to '{}': {}", path_.string(), Errno());
+  RLAB_CHECK(
+      std::fwrite(with_newline.data(), 1, with_newline.size(), file_) == with_newline.size() &&
+          std::fflush(file_) == 0,
+      "cannot append to '{}': {}", path_.string(), Errno());
 }
 
 void JsonlWriter::Write(const nlohmann::json& object) { WriteLine(object.dump()); }

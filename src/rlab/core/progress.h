@@ -21,8 +21,8 @@ class Progress {
   void Finish(const std::string& detail = "");
 
   // The text of one progress line (exposed for tests).
-  static std::string Format(const std::string& label, int64_t step, int64_t total,
-                            double rate, const std::string& detail);
+  static std::string Format(const std::string& label, int64_t step, int64_t total, double rate,
+                            const std::string& detail);
 
  private:
   void Print(int64_t step, const std::string& detail, bool final_line);

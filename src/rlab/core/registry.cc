@@ -32,8 +32,8 @@ bool SpecArgs::Given(const std::string& key) const { return given_.count(key) > 
 
 const std::string& SpecArgs::Raw(const std::string& key) const {
   auto it = values_.find(key);
-  RLAB_CHECK(it != values_.end(), "{} '{}': key '{}' is not declared by its registration",
-             kind_, name_, key);
+  RLAB_CHECK(it != values_.end(), "{} '{}': key '{}' is not declared by its registration", kind_,
+             name_, key);
   return it->second;
 }
 

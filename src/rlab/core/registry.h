@@ -64,8 +64,8 @@ class Registry {
   explicit Registry(std::string kind) : kind_(std::move(kind)) {}
 
   void Register(Entry entry) {
-    RLAB_CHECK(!entry.name.empty() && entry.factory, "{} registry: entry needs a name and a factory",
-               kind_);
+    RLAB_CHECK(!entry.name.empty() && entry.factory,
+               "{} registry: entry needs a name and a factory", kind_);
     RLAB_CHECK(!entries_.count(entry.name), "{} '{}' is registered twice", kind_, entry.name);
     entries_.emplace(entry.name, std::move(entry));
   }

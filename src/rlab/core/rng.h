@@ -20,11 +20,11 @@ class Rng {
   explicit Rng(uint64_t seed = 0) : engine_(seed) {}
 
   uint64_t NextU64() { return engine_(); }
-  double Uniform();                         // [0, 1)
-  double Uniform(double lo, double hi);     // [lo, hi)
-  int64_t UniformInt(int64_t n);            // {0, ..., n-1}
+  double Uniform();                      // [0, 1)
+  double Uniform(double lo, double hi);  // [lo, hi)
+  int64_t UniformInt(int64_t n);         // {0, ..., n-1}
   bool Bernoulli(double p) { return Uniform() < p; }
-  double Normal();                          // standard normal (Box-Muller, no cached pair)
+  double Normal();  // standard normal (Box-Muller, no cached pair)
   double Normal(double mean, double stddev) { return mean + stddev * Normal(); }
 
   std::mt19937_64& engine() { return engine_; }

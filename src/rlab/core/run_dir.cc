@@ -43,7 +43,8 @@ RunDir RunDir::Create(const fs::path& root, const std::string& name) {
       RLAB_CHECK(!ec, "cannot create '{}': {}", (dir / "checkpoints").string(), ec.message());
       return RunDir(dir);
     }
-    RLAB_CHECK(errno == EEXIST, "cannot create run directory '{}': {} (choose another with run.out_dir)",
+    RLAB_CHECK(errno == EEXIST,
+               "cannot create run directory '{}': {} (choose another with run.out_dir)",
                dir.string(), std::strerror(errno));
   }
   RLAB_FAIL("cannot find a free run directory name under '{}'", root.string());
@@ -70,8 +71,6 @@ void RunDir::WriteSummary(const nlohmann::json& summary) const {
   WriteFileAtomic(summary_path(), summary.dump(2) + "\n");
 }
 
-nlohmann::json RunDir::ReadSummary() const {
-  return ReadJsonFile(summary_path());
-}
+nlohmann::json RunDir::ReadSummary() const { return ReadJsonFile(summary_path()); }
 
 }  // namespace rlab

@@ -76,8 +76,7 @@ void SetBlasThreads(int n) {
 
 ThreadSettings ConfigureThreads(int threads, int blas_threads) {
   RLAB_CHECK(threads >= 0, "threads must be >= 0 (0 = all cores), got {}", threads);
-  RLAB_CHECK(blas_threads >= 0, "blas_threads must be >= 0 (0 = automatic), got {}",
-             blas_threads);
+  RLAB_CHECK(blas_threads >= 0, "blas_threads must be >= 0 (0 = automatic), got {}", blas_threads);
   const int cores = CoreCount();
   ThreadSettings s;
   s.torch_threads = threads == 0 ? cores : threads;

@@ -64,7 +64,8 @@ void ReplayBuffer::Sample(int64_t batch, Rng& rng, ReplayBatch& out) const {
 void ReplayBuffer::Relabel(const RewardOfStored& fn) {
   const int64_t n = size();
   if (n == 0) return;
-  const torch::Tensor r = fn(obs_.slice(0, 0, n), actions_.slice(0, 0, n), next_obs_.slice(0, 0, n));
+  const torch::Tensor r =
+      fn(obs_.slice(0, 0, n), actions_.slice(0, 0, n), next_obs_.slice(0, 0, n));
   RLAB_CHECK(r.dim() == 1 && r.size(0) == n,
              "replay buffer: relabelling {} transitions got rewards of shape {}", n, r.sizes());
   RLAB_CHECK(torch::isfinite(r).all().item<bool>(),

@@ -39,8 +39,8 @@ class ReplayBuffer {
   int64_t capacity() const { return capacity_; }
   void Sample(int64_t batch, Rng& rng, ReplayBatch& out) const;
   // fn(obs [M, D], actions [M, A], next_obs [M, D]) -> [M] rewards for the M stored transitions.
-  using RewardOfStored = std::function<torch::Tensor(const torch::Tensor& obs, const torch::Tensor& actions,
-                                                     const torch::Tensor& next_obs)>;
+  using RewardOfStored = std::function<torch::Tensor(
+      const torch::Tensor& obs, const torch::Tensor& actions, const torch::Tensor& next_obs)>;
   // Replaces the reward of every stored transition with fn's (PEBBLE's relabelling, Lee et
   // al., arXiv:2106.05091): the inputs are views of the stored rows, in storage order.
   void Relabel(const RewardOfStored& fn);
@@ -48,7 +48,8 @@ class ReplayBuffer {
 
  private:
   int64_t capacity_, obs_dim_, action_dim_;
-  torch::Tensor obs_, actions_, rewards_, next_obs_, terminated_;  // [C, D], [C, A], [C], [C, D], [C]
+  torch::Tensor obs_, actions_, rewards_, next_obs_,
+      terminated_;        // [C, D], [C, A], [C], [C, D], [C]
   torch::Tensor cursor_;  // [2] int64: next write position, number stored
 };
 

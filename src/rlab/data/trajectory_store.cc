@@ -30,8 +30,8 @@ constexpr int kSegId = 0, kSegEpisode = 1, kSegStart = 2, kSegPinned = 3;
 void TrajectoryStoreOptions::Validate() const {
   RLAB_CHECK(obs_dim >= 1, "trajectory store: obs_dim must be >= 1, got {}", obs_dim);
   RLAB_CHECK(action_dim >= 1, "trajectory store: action_dim must be >= 1, got {}", action_dim);
-  RLAB_CHECK(max_episode_steps >= 1,
-             "trajectory store: max_episode_steps (T) must be >= 1, got {}", max_episode_steps);
+  RLAB_CHECK(max_episode_steps >= 1, "trajectory store: max_episode_steps (T) must be >= 1, got {}",
+             max_episode_steps);
   RLAB_CHECK(capacity_episodes >= 1, "trajectory store: capacity_episodes must be >= 1, got {}",
              capacity_episodes);
   RLAB_CHECK(segment_length >= 1 && segment_length <= max_episode_steps,
@@ -90,8 +90,7 @@ void TrajectoryStore::AddStep(std::span<const float> obs, std::span<const float>
                i, options_.max_episode_steps);
     ep.obs.insert(ep.obs.end(), obs.begin() + i * d, obs.begin() + (i + 1) * d);
     ep.actions.insert(ep.actions.end(), actions.begin() + i * a, actions.begin() + (i + 1) * a);
-    ep.next_obs.insert(ep.next_obs.end(), next_obs.begin() + i * d,
-                       next_obs.begin() + (i + 1) * d);
+    ep.next_obs.insert(ep.next_obs.end(), next_obs.begin() + i * d, next_obs.begin() + (i + 1) * d);
     ep.rewards.push_back(rewards[i]);
     if (terminated[i] || truncated[i]) Finish(ep, terminated[i] != 0);
   }
@@ -249,8 +248,8 @@ namespace {
 
 int64_t CheckedSlot(int64_t slot, int64_t id, int64_t next_id) {
   RLAB_CHECK(slot >= 0,
-             "trajectory store: unknown segment id {} ({}); ids handed out so far are 0 to {}",
-             id, id >= 0 && id < next_id ? "it was evicted: pin labelled segments" : "never cut",
+             "trajectory store: unknown segment id {} ({}); ids handed out so far are 0 to {}", id,
+             id >= 0 && id < next_id ? "it was evicted: pin labelled segments" : "never cut",
              next_id - 1);
   return slot;
 }
@@ -268,7 +267,7 @@ SegmentTensors TrajectoryStore::Segments(std::span<const int64_t> ids) const {
   slots.reserve(ids.size());
   for (int64_t id : ids) slots.push_back(CheckedSlot(SlotOf(id), id, next_segment_id()));
   const torch::Tensor index = torch::tensor(slots, torch::kLong);  // [N]
-  const torch::Tensor real = seg_real_.index_select(0, index);  // [N]
+  const torch::Tensor real = seg_real_.index_select(0, index);     // [N]
   const torch::Tensor absorbing =
       torch::arange(options_.segment_length, torch::kLong).unsqueeze(0) >= real.unsqueeze(1);
   return {seg_obs_.index_select(0, index), seg_actions_.index_select(0, index),

@@ -55,14 +55,16 @@ struct TrajectoryStoreOptions {
   bool absorbing_padding = false;
   void Validate() const;
   // Steps a slot holds: T, plus H - 1 with absorbing padding.
-  int64_t slot_steps() const { return max_episode_steps + (absorbing_padding ? segment_length - 1 : 0); }
+  int64_t slot_steps() const {
+    return max_episode_steps + (absorbing_padding ? segment_length - 1 : 0);
+  }
 };
 
 // The learner's view of N segments.
 struct SegmentTensors {
-  torch::Tensor obs;       // [N, H, obs_dim] float
-  torch::Tensor actions;   // [N, H, action_dim] float
-  torch::Tensor next_obs;  // [N, H, obs_dim] float
+  torch::Tensor obs;        // [N, H, obs_dim] float
+  torch::Tensor actions;    // [N, H, action_dim] float
+  torch::Tensor next_obs;   // [N, H, obs_dim] float
   torch::Tensor absorbing;  // [N, H] bool: a step added by absorbing_padding, not behaviour
 };
 
@@ -153,17 +155,17 @@ class TrajectoryStore {
   TrajectoryStoreOptions options_;
   // Finished episodes, a ring of E slots of up to T steps each.
   torch::Tensor ep_obs_, ep_actions_, ep_next_obs_;  // [E, T, D], [E, T, A], [E, T, D] float
-  torch::Tensor ep_rewards_;                          // [E, T] double
-  torch::Tensor ep_meta_;  // [E, 3] int64: episode id (-1 = empty), length, terminated
+  torch::Tensor ep_rewards_;                         // [E, T] double
+  torch::Tensor ep_meta_;     // [E, 3] int64: episode id (-1 = empty), length, terminated
   torch::Tensor ep_padding_;  // [E] int64: absorbing steps at the end of the stored length
   // Segments, S slots of H steps.
   torch::Tensor seg_obs_, seg_actions_, seg_next_obs_;  // [S, H, D], [S, H, A], [S, H, D]
-  torch::Tensor seg_rewards_;                            // [S, H] double
+  torch::Tensor seg_rewards_;                           // [S, H] double
   torch::Tensor seg_meta_;  // [S, 4] int64: segment id (-1 = empty), episode id, start, pinned
   torch::Tensor seg_real_;  // [S] int64: steps before the absorbing padding (H when none)
-  torch::Tensor recent_returns_;  // [10] double, a ring
-  torch::Tensor counters_;        // [4] int64: next episode id, next segment id, ring cursor,
-                                  // finished episodes
+  torch::Tensor recent_returns_;   // [10] double, a ring
+  torch::Tensor counters_;         // [4] int64: next episode id, next segment id, ring cursor,
+                                   // finished episodes
   std::vector<OpenEpisode> open_;  // [N], not checkpointed
   mutable std::unordered_map<int64_t, int64_t> slot_of_;  // segment id -> slot, rebuilt on miss
 };

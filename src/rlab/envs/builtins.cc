@@ -16,7 +16,7 @@ void RegisterBuiltins() {
   EnvRegistry& r = Envs();
   if (!RegisterOnce(r)) return;
   for (EnvRegistry::Entry (*entry)() : {&CartPoleEntry, &PendulumEntry, &MountainCarEntry,
-                                         &MountainCarContinuousEntry, &AcrobotEntry}) {
+                                        &MountainCarContinuousEntry, &AcrobotEntry}) {
     EnvRegistry::Entry e = entry();
     r.Register(std::move(e));
   }

@@ -38,8 +38,8 @@ Outcome CartPole::Step(double* s, int64_t action) {
   s[1] = x_dot + kTau * x_acc;
   s[2] = theta + kTau * theta_dot;
   s[3] = theta_dot + kTau * theta_acc;
-  const bool terminated = s[0] < -kXThreshold || s[0] > kXThreshold ||
-                          s[2] < -kThetaThreshold || s[2] > kThetaThreshold;
+  const bool terminated = s[0] < -kXThreshold || s[0] > kXThreshold || s[2] < -kThetaThreshold ||
+                          s[2] > kThetaThreshold;
   return {1.0, terminated};
 }
 

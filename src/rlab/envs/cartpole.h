@@ -36,9 +36,9 @@ struct CartPole {
 
   static Space ObservationSpace();
   static Space ActionSpace();
-  static void ResetState(Rng& rng, double* s);           // s [4]
-  static void Observe(const double* s, float* obs);      // [4] -> [4]
-  static Outcome Step(double* s, int64_t action);        // advances s [4] by one step
+  static void ResetState(Rng& rng, double* s);       // s [4]
+  static void Observe(const double* s, float* obs);  // [4] -> [4]
+  static Outcome Step(double* s, int64_t action);    // advances s [4] by one step
   static double Reward(const float* obs, const float* action, const float* next_obs);
 };
 

@@ -25,8 +25,7 @@ class ClassicEnv final : public VectorEnv {
   static constexpr int64_t kO = D::kObsDim;
 
   ClassicEnv(int64_t num_envs, uint64_t seed, int64_t max_episode_steps)
-      : VectorEnv(D::kName, num_envs, D::ObservationSpace(), D::ActionSpace(),
-                  max_episode_steps),
+      : VectorEnv(D::kName, num_envs, D::ObservationSpace(), D::ActionSpace(), max_episode_steps),
         state_(num_envs * kS),
         steps_(num_envs),
         returns_(num_envs),

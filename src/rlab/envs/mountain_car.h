@@ -34,8 +34,8 @@ struct MountainCar {
 
   static Space ObservationSpace();
   static Space ActionSpace();
-  static void ResetState(Rng& rng, double* s);          // s [2]
-  static void Observe(const double* s, float* obs);     // [2] -> [2]
+  static void ResetState(Rng& rng, double* s);       // s [2]
+  static void Observe(const double* s, float* obs);  // [2] -> [2]
   static Outcome Step(double* s, int64_t action);
   static double Reward(const float* obs, const float* action, const float* next_obs);
 

@@ -7,8 +7,8 @@
 namespace rlab::envs {
 
 ObservedEnv::ObservedEnv(std::shared_ptr<VectorEnv> inner, Observer observer)
-    : VectorEnv(inner->name(), inner->num_envs(), inner->observation_space(),
-                inner->action_space(), inner->max_episode_steps()),
+    : VectorEnv(inner->name(), inner->num_envs(), inner->observation_space(), inner->action_space(),
+                inner->max_episode_steps()),
       inner_(std::move(inner)),
       observer_(std::move(observer)) {
   RLAB_CHECK(observer_ != nullptr, "{}: an observed environment needs an observer", name());

@@ -48,10 +48,9 @@ Outcome Pendulum::Step(double* s, const float* action) {
   const double theta = s[0], theta_dot = s[1];
   const double u = std::clamp(static_cast<double>(action[0]), -kMaxTorque, kMaxTorque);
   const double cost = Cost(theta, theta_dot, u);
-  double new_theta_dot =
-      theta_dot +
-      (3 * kGravity / (2 * kLength) * std::sin(theta) + 3.0 / (kMass * kLength * kLength) * u) *
-          kDt;
+  double new_theta_dot = theta_dot + (3 * kGravity / (2 * kLength) * std::sin(theta) +
+                                      3.0 / (kMass * kLength * kLength) * u) *
+                                         kDt;
   new_theta_dot = std::clamp(new_theta_dot, -kMaxSpeed, kMaxSpeed);
   s[0] = theta + new_theta_dot * kDt;
   s[1] = new_theta_dot;

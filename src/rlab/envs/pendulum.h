@@ -31,9 +31,9 @@ struct Pendulum {
 
   static Space ObservationSpace();
   static Space ActionSpace();
-  static void ResetState(Rng& rng, double* s);             // s [2]
-  static void Observe(const double* s, float* obs);        // [2] -> [3]
-  static Outcome Step(double* s, const float* action);     // action [1]
+  static void ResetState(Rng& rng, double* s);          // s [2]
+  static void Observe(const double* s, float* obs);     // [2] -> [3]
+  static Outcome Step(double* s, const float* action);  // action [1]
   static double Reward(const float* obs, const float* action, const float* next_obs);
   // theta mapped to [-pi, pi): ((theta + pi) mod 2 pi) - pi with a floored modulo.
   static double AngleNormalize(double theta);

@@ -22,8 +22,8 @@ torch::Tensor FloatRows(const torch::Tensor& t, int64_t numel, const char* what,
 }  // namespace
 
 StepTensors StepTensors::Clone() const {
-  return {observations.clone(), next_observations.clone(), rewards.clone(),
-          terminated.clone(),   truncated.clone(),         done.clone(),
+  return {observations.clone(),    next_observations.clone(), rewards.clone(),
+          terminated.clone(),      truncated.clone(),         done.clone(),
           episode_returns.clone(), episode_lengths.clone()};
 }
 
@@ -42,8 +42,8 @@ StepTensors ViewTensors(const StepBuffers& b) {
 StepTensors Step(VectorEnv& env, const torch::Tensor& actions) {
   const int64_t n = env.num_envs(), a = env.action_dim();
   if (env.action_space().is_discrete() && !actions.is_floating_point()) {
-    RLAB_CHECK(actions.numel() == n, "{}: actions have shape {}; expected [{}] indices",
-               env.name(), actions.sizes(), n);
+    RLAB_CHECK(actions.numel() == n, "{}: actions have shape {}; expected [{}] indices", env.name(),
+               actions.sizes(), n);
     const torch::Tensor idx = actions.to(torch::kCPU, torch::kInt64).contiguous();
     return ViewTensors(env.Step(std::span<const int64_t>(idx.data_ptr<int64_t>(), n)));
   }

@@ -98,11 +98,11 @@ void VectorEnv::Reward(std::span<const float> obs, std::span<const float> action
   const int64_t b = static_cast<int64_t>(rewards.size());
   const int64_t d = obs_dim();
   const int64_t a = action_dim();
-  RLAB_CHECK(static_cast<int64_t>(obs.size()) == b * d &&
-                 static_cast<int64_t>(next_obs.size()) == b * d,
-             "{}: Reward needs obs and next_obs of [B, {}] for B = {} rewards; got {} and {} "
-             "values",
-             name_, d, b, obs.size(), next_obs.size());
+  RLAB_CHECK(
+      static_cast<int64_t>(obs.size()) == b * d && static_cast<int64_t>(next_obs.size()) == b * d,
+      "{}: Reward needs obs and next_obs of [B, {}] for B = {} rewards; got {} and {} "
+      "values",
+      name_, d, b, obs.size(), next_obs.size());
   RLAB_CHECK(static_cast<int64_t>(actions.size()) == b * a,
              "{}: Reward needs actions of [B, {}] for B = {} rewards; got {} values", name_, a, b,
              actions.size());

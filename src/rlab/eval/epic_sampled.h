@@ -32,7 +32,7 @@
 #include <cstdint>
 
 #include "rlab/eval/epic_samples.h"
-#include "rlab/reward/reward_fn.h"
+#include "rlab/reward/signal/reward_fn.h"
 
 namespace rlab::eval {
 

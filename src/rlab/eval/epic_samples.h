@@ -7,7 +7,8 @@
 //   - a continuous environment from the registry, driven by a uniformly random policy: the
 //     coverage distribution is the transitions of its rollouts, D_S the states they visit
 //     (drawn from separate rollouts) and D_A the uniform distribution over actions;
-//   - a finite MDP, with states and actions as index rows (see rlab/reward/tabular_reward.h):
+//   - a finite MDP, with states and actions as index rows (see
+//     rlab/reward/signal/tabular_reward.h):
 //     transitions drawn from a given coverage distribution [S, A, S] and states and actions
 //     from given D_S and D_A, so the result can be checked against the exact distances.
 // Every draw comes from rlab::Rng streams derived from the seed: the same seed gives the same

@@ -21,7 +21,7 @@ std::string GaoFormName(GaoForm form);
 struct GaoFit {
   GaoForm form = GaoForm::kRl;
   double alpha = 0, beta = 0;
-  double rmse = 0;       // root mean squared error of the fit over all points
+  double rmse = 0;  // root mean squared error of the fit over all points
   int64_t points = 0;
   // The d at which the fitted gain peaks (inf where it never turns down: beta <= 0).
   double d_at_peak() const;

@@ -13,9 +13,9 @@
 #include "rlab/eval/regret.h"
 #include "rlab/eval/starc.h"
 #include "rlab/eval/tabular_specs.h"
-#include "rlab/reward/learned_reward_file.h"
-#include "rlab/reward/reward_specs.h"
-#include "rlab/reward/tabular_reward.h"
+#include "rlab/reward/signal/learned_reward_file.h"
+#include "rlab/reward/signal/reward_specs.h"
+#include "rlab/reward/signal/tabular_reward.h"
 
 namespace rlab::eval {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "rlab/reward/rm_batch.h"
+#include "rlab/reward/model/rm_batch.h"
 
 namespace rlab::eval {
 

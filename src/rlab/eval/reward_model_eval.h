@@ -8,9 +8,9 @@
 #include <functional>
 #include <vector>
 
-#include "rlab/data/text/preference_tokens.h"
+#include "rlab/text/preference_tokens.h"
 #include "rlab/eval/reward_model_metrics.h"
-#include "rlab/reward/rm_objective.h"
+#include "rlab/reward/model/rm_objective.h"
 
 namespace rlab::eval {
 

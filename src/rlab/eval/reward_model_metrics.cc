@@ -43,7 +43,8 @@ double Ece(const std::vector<double>& logits, int bins) {
   }
   double ece = 0.0;
   for (int b = 0; b < bins; ++b) {
-    if (count[b] > 0) ece += std::abs(right[b] - confidence[b]) / static_cast<double>(logits.size());
+    if (count[b] > 0)
+      ece += std::abs(right[b] - confidence[b]) / static_cast<double>(logits.size());
   }
   return ece;
 }
@@ -160,13 +161,18 @@ std::string RewardModelReport::Table() const {
   const auto row = [&](std::string_view name, std::string value) {
     out += fmt::format("  {:<26} {}\n", name, value);
   };
-  const auto pct = [](double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.2f}%", 100 * v); };
-  const auto num = [](double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.4f}", v); };
+  const auto pct = [](double v) {
+    return std::isnan(v) ? std::string("-") : fmt::format("{:.2f}%", 100 * v);
+  };
+  const auto num = [](double v) {
+    return std::isnan(v) ? std::string("-") : fmt::format("{:.4f}", v);
+  };
   row("records", fmt::format("{} ({} ties, {} comparisons)", records, ties, comparisons));
   row("accuracy", pct(accuracy));
   row("comparison accuracy", pct(comparison_accuracy));
   if (best_of_n_records > 0) {
-    row("best-of-N accuracy", fmt::format("{} ({} records)", pct(best_of_n_accuracy), best_of_n_records));
+    row("best-of-N accuracy",
+        fmt::format("{} ({} records)", pct(best_of_n_accuracy), best_of_n_records));
   }
   row("expected calibration error", num(ece));
   if (!subsets.empty()) row("RewardBench-weighted score", pct(rewardbench_score));

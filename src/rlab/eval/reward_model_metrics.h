@@ -28,7 +28,7 @@ namespace rlab::eval {
 struct RecordJudgement {
   std::vector<double> logits;  // logit of P(chosen > rejected_k), one per rejected response
   bool tie = false;
-  std::string subset;          // empty: no subset
+  std::string subset;  // empty: no subset
 };
 
 struct RewardModelReport {
@@ -36,7 +36,7 @@ struct RewardModelReport {
   double accuracy = 0, comparison_accuracy = 0, best_of_n_accuracy = 0;
   double ece = 0;
   double tie_mean_abs_logit = 0, non_tie_mean_abs_logit = 0;
-  std::map<std::string, double> margin_quantiles;  // "p05" ... "p95", plus "mean"
+  std::map<std::string, double> margin_quantiles;             // "p05" ... "p95", plus "mean"
   std::map<std::string, std::pair<double, int64_t>> subsets;  // accuracy, records
   double rewardbench_score = 0;  // sections weighted equally (= accuracy without subsets)
   nlohmann::json ToJson() const;

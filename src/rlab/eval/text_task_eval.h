@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "rlab/data/text/text_task.h"
+#include "rlab/text/text_task.h"
 #include "rlab/models/generation/generate.h"
-#include "rlab/models/tokenizer/tokenizer.h"
+#include "rlab/text/tokenizer/tokenizer.h"
 #include "rlab/models/transformer/transformer.h"
 
 namespace rlab::eval {

@@ -15,8 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kFields = {"step", "first", "second", "label",
-                                                     "teacher"};
+constexpr std::array<std::string_view, 5> kFields = {"step", "first", "second", "label", "teacher"};
 
 // A problem with one line, raised while parsing and turned into a "file:line: ..." message.
 struct LineError {

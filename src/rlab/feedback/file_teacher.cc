@@ -29,8 +29,7 @@ FileTeacher::FileTeacher(const std::filesystem::path& path, const KnownSegment& 
              path.string());
   for (size_t i = 0; i < records_.size(); ++i) {
     const FeedbackRecord& r = records_[i];
-    const std::pair<int64_t, int64_t> key{std::min(r.first, r.second),
-                                          std::max(r.first, r.second)};
+    const std::pair<int64_t, int64_t> key{std::min(r.first, r.second), std::max(r.first, r.second)};
     auto [it, inserted] = by_pair_.emplace(key, i);
     if (!inserted) {
       const FeedbackRecord& before = records_[it->second];
@@ -38,8 +37,8 @@ FileTeacher::FileTeacher(const std::filesystem::path& path, const KnownSegment& 
                  "{}:{}: field 'label': segments {} and {} were already labelled at line {} with "
                  "a different answer ({} there, {} here as seen from ({}, {})); keep one of the "
                  "two lines",
-                 path.string(), r.line, r.first, r.second, before.line,
-                 LabelText(Oriented(before)), LabelText(Oriented(r)), key.first, key.second);
+                 path.string(), r.line, r.first, r.second, before.line, LabelText(Oriented(before)),
+                 LabelText(Oriented(r)), key.first, key.second);
     }
   }
 }

@@ -11,8 +11,8 @@ int64_t QuerySchedule::BatchSize(int64_t base_batch, int64_t step, int64_t total
   RLAB_CHECK(base_batch >= 0, "query schedule: base batch must be >= 0, got {}", base_batch);
   RLAB_CHECK(total_steps >= 1 && step >= 0 && step <= total_steps,
              "query schedule: step must be in [0, total_steps = {}], got {}", total_steps, step);
-  return static_cast<int64_t>(std::floor(static_cast<double>(base_batch) *
-                                         Fraction(step, total_steps)));
+  return static_cast<int64_t>(
+      std::floor(static_cast<double>(base_batch) * Fraction(step, total_steps)));
 }
 
 int64_t ClampToBudget(int64_t batch, int64_t asked, int64_t budget) {
@@ -48,10 +48,10 @@ class HyperbolicSchedule final : public QuerySchedule {
 
 template <class T>
 void Add(QueryScheduleRegistry& r, std::string name, std::string help) {
-  r.Register({std::move(name), std::move(help), {},
-              [](const SpecArgs&) -> std::unique_ptr<QuerySchedule> {
-                return std::make_unique<T>();
-              }});
+  r.Register(
+      {std::move(name), std::move(help), {}, [](const SpecArgs&) -> std::unique_ptr<QuerySchedule> {
+         return std::make_unique<T>();
+       }});
 }
 
 }  // namespace

@@ -36,8 +36,10 @@ MemberProbabilities MemberProbabilities::FromTensor(const torch::Tensor& probs,
 }
 
 QuerySelector::QuerySelector(int64_t pool_factor) : pool_factor_(pool_factor) {
-  RLAB_CHECK(pool_factor >= 1, "query selector: pool (k, candidates per asked query) must be >= 1, "
-             "got {}", pool_factor);
+  RLAB_CHECK(pool_factor >= 1,
+             "query selector: pool (k, candidates per asked query) must be >= 1, "
+             "got {}",
+             pool_factor);
 }
 
 int64_t QuerySelector::PoolSize(int64_t batch) const {
@@ -154,7 +156,8 @@ class EntropySelector final : public QuerySelector {
 };
 
 void RegisterAll(QuerySelectorRegistry& r) {
-  r.Register({"uniform", "queries drawn uniformly (no reward model needed)",
+  r.Register({"uniform",
+              "queries drawn uniformly (no reward model needed)",
               {{"pool", "1", "candidates per asked query (k)"}},
               [](const SpecArgs& a) -> std::unique_ptr<QuerySelector> {
                 return std::make_unique<UniformSelector>(a.Get<int64_t>("pool"));

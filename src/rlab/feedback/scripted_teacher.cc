@@ -20,8 +20,10 @@ double Sum(std::span<const double> rewards) {
 }  // namespace
 
 void ScriptedTeacherOptions::Validate() const {
-  RLAB_CHECK(std::isfinite(beta), "scripted teacher: beta must be finite (<= 0 for a "
-             "deterministic teacher), got {}", beta);
+  RLAB_CHECK(std::isfinite(beta),
+             "scripted teacher: beta must be finite (<= 0 for a "
+             "deterministic teacher), got {}",
+             beta);
   RLAB_CHECK(gamma > 0.0 && gamma <= 1.0,
              "scripted teacher: gamma (myopia) must be in (0, 1], got {}", gamma);
   RLAB_CHECK(eps_mistake >= 0.0 && eps_mistake <= 1.0,

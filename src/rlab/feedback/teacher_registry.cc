@@ -17,8 +17,9 @@ std::string Text(double v) { return fmt::format("{}", v); }
 // The keys of a scripted teacher, defaulting to `preset`'s values.
 std::vector<KeyDoc> ScriptedKeys(const ScriptedTeacherOptions& preset) {
   return {
-      {"beta", Text(preset.beta), "rationality; P(2nd) = sigmoid(beta (R2 - R1)); <= 0 is "
-                                  "deterministic"},
+      {"beta", Text(preset.beta),
+       "rationality; P(2nd) = sigmoid(beta (R2 - R1)); <= 0 is "
+       "deterministic"},
       {"gamma", Text(preset.gamma), "myopia: step k of H weighs gamma^(H-1-k); 1 = far-sighted"},
       {"eps_mistake", Text(preset.eps_mistake), "probability of flipping the label"},
       {"eps_skip", Text(preset.eps_skip),

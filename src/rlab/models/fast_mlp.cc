@@ -8,8 +8,8 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
-#include "rlab/models/blas.h"
-#include "rlab/models/fast_math.h"
+#include "rlab/models/kernels/blas.h"
+#include "rlab/models/kernels/fast_math.h"
 
 namespace rlab::models {
 
@@ -87,7 +87,8 @@ void FastMlp::InitFanInUniform(Rng& rng) {
       w[i] = static_cast<float>(rng.Uniform(-bound, bound));
     }
     float* b = bias(l);
-    for (int64_t i = 0; i < widths_[l + 1]; ++i) b[i] = static_cast<float>(rng.Uniform(-bound, bound));
+    for (int64_t i = 0; i < widths_[l + 1]; ++i)
+      b[i] = static_cast<float>(rng.Uniform(-bound, bound));
   }
 }
 
@@ -140,8 +141,8 @@ void FastMlp::Backward(MlpTape& tape, const float* grad_out, float* grad_input,
   const int64_t layers = num_layers(), batch = tape.batch;
   RLAB_CHECK(static_cast<int64_t>(tape.layers.size()) == layers + 1 && batch >= 1,
              "MLP backward needs the tape of a forward pass through the same network");
-  std::vector<float>* g = &tape.grad_a;      // dL/d(output of layer l), [B, d_{l+1}]
-  std::vector<float>* g_in = &tape.grad_b;   // dL/d(input of layer l), [B, d_l]
+  std::vector<float>* g = &tape.grad_a;     // dL/d(output of layer l), [B, d_{l+1}]
+  std::vector<float>* g_in = &tape.grad_b;  // dL/d(input of layer l), [B, d_l]
   g->assign(grad_out, grad_out + batch * widths_.back());
   for (int64_t l = layers - 1; l >= 0; --l) {
     const int64_t in = widths_[l], out = widths_[l + 1];

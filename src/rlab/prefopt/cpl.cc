@@ -36,10 +36,10 @@ class PolicyCplAgent final : public CplAgent {
       : c_(c),
         n_(env.num_envs()),
         discrete_(env.action_space().is_discrete()),
-        policy_(discrete_ ? MakeCategoricalCplPolicy(env.obs_dim(), env.action_space().n(),
-                                                     c.hidden)
-                          : MakeGaussianCplPolicy(env.obs_dim(), env.action_space(), c.hidden,
-                                                  c.init_std)),
+        policy_(
+            discrete_
+                ? MakeCategoricalCplPolicy(env.obs_dim(), env.action_space().n(), c.hidden)
+                : MakeGaussianCplPolicy(env.obs_dim(), env.action_space(), c.hidden, c.init_std)),
         tracker_(n_),
         act_rng_(DeriveSeed(seed, "actions")),
         batch_rng_(DeriveSeed(seed, "cpl-batches")) {
@@ -93,7 +93,7 @@ class PolicyCplAgent final : public CplAgent {
     if (absorbing.defined()) taken = taken.masked_fill(absorbing, 0.0);
     const torch::Tensor discount =
         torch::pow(torch::full({h}, c_.gamma), torch::arange(h, torch::kFloat));  // [H]
-    return c_.alpha * (taken * discount).sum(1);  // [N]
+    return c_.alpha * (taken * discount).sum(1);                                  // [N]
   }
 
   MetricList TrainOnPreferences(const reward::PreferencePairs& pairs) override {
@@ -107,12 +107,12 @@ class PolicyCplAgent final : public CplAgent {
       const torch::Tensor s1 = SegmentScores(b.first.obs, b.first.actions, b.first.absorbing);
       const torch::Tensor s2 = SegmentScores(b.second.obs, b.second.actions, b.second.absorbing);
       const torch::Tensor second = b.labels.to(torch::kFloat);  // weight of "second preferred"
-      torch::Tensor loss = ((1 - second) * CplLoss(s1, s2, c_.lambda) +
-                            second * CplLoss(s2, s1, c_.lambda))
-                               .mean();
+      torch::Tensor loss =
+          ((1 - second) * CplLoss(s1, s2, c_.lambda) + second * CplLoss(s2, s1, c_.lambda)).mean();
       if (c_.bc_weight > 0) {
         // -log pi of the preferred segment's actions (both segments of a tie, half each).
-        const torch::Tensor bc = ((1 - second) * s1 + second * s2) / (c_.alpha * b.first.obs.size(1));
+        const torch::Tensor bc =
+            ((1 - second) * s1 + second * s2) / (c_.alpha * b.first.obs.size(1));
         loss = loss - c_.bc_weight * bc.mean();
       }
       optimizer_->zero_grad();
@@ -128,8 +128,9 @@ class PolicyCplAgent final : public CplAgent {
     const torch::Tensor decided = pairs.labels != 0.5f;
     const torch::Tensor right = ((s2 > s1) == (pairs.labels > 0.5f)) & decided;
     const double counted = decided.sum().item<double>();
-    return {{"cpl/loss", loss_sum / c_.steps_per_round},
-            {"cpl/train_accuracy", counted > 0 ? right.sum().item<double>() / counted : std::nan("")}};
+    return {
+        {"cpl/loss", loss_sum / c_.steps_per_round},
+        {"cpl/train_accuracy", counted > 0 ? right.sum().item<double>() / counted : std::nan("")}};
   }
 
  private:

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "rlab/core/metrics.h"
-#include "rlab/reward/ensemble_reward_model.h"
+#include "rlab/reward/model/ensemble_reward_model.h"
 #include "rlab/rl/agent.h"
 
 namespace rlab::prefopt {
@@ -43,7 +43,7 @@ struct CplConfig {
   int64_t batch_size = 64;
   int64_t steps_per_round = 200;  // gradient steps after each feedback round
   int64_t num_envs = 4;
-  int64_t num_steps = 128;        // steps per environment per Iterate (behaviour collection)
+  int64_t num_steps = 128;  // steps per environment per Iterate (behaviour collection)
 
   template <class V>
   void Fields(V& v) {

@@ -9,8 +9,8 @@ namespace {
 
 class CplPbrlAgent final : public rl::PbrlAgent {
  public:
-  CplPbrlAgent(std::shared_ptr<envs::VectorEnv> env, std::unique_ptr<CplAgent> agent,
-               double gamma, int64_t first_round)
+  CplPbrlAgent(std::shared_ptr<envs::VectorEnv> env, std::unique_ptr<CplAgent> agent, double gamma,
+               int64_t first_round)
       : rl::PbrlAgent(std::move(env), std::move(agent)), gamma_(gamma), first_round_(first_round) {}
 
   bool learns_reward_model() const override { return false; }
@@ -29,7 +29,8 @@ class CplPbrlAgent final : public rl::PbrlAgent {
 }  // namespace
 
 rl::PbrlAgentRegistry::Entry CplPbrlAgentEntry() {
-  return {"cpl", "Contrastive Preference Learning: no reward model; settings in cpl.*",
+  return {"cpl",
+          "Contrastive Preference Learning: no reward model; settings in cpl.*",
           {},
           [](const SpecArgs&, const rl::PbrlAgentOptions& o) -> std::unique_ptr<rl::PbrlAgent> {
             envs::RegisterBuiltins();

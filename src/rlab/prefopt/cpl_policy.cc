@@ -51,8 +51,7 @@ class GaussianModuleImpl : public torch::nn::Module {
   GaussianModuleImpl(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
                      double init_std)
       : mean(register_module("mean", models::Mlp(obs_dim, hidden, action_dim, "tanh"))),
-        log_std(register_parameter("log_std",
-                                   torch::full({action_dim}, std::log(init_std)))) {}
+        log_std(register_parameter("log_std", torch::full({action_dim}, std::log(init_std)))) {}
   models::Mlp mean;
   torch::Tensor log_std;  // [A], in units of the box's half-width
 };

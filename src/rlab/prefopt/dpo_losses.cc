@@ -39,7 +39,9 @@ class ReferenceLoss : public DpoLoss {
                                               const torch::Tensor& rejected_ratio,
                                               const PreferenceLogps& logps)>;
   ReferenceLoss(std::string description, double beta, bool length_average, Formula formula)
-      : description_(std::move(description)), beta_(beta), average_(length_average),
+      : description_(std::move(description)),
+        beta_(beta),
+        average_(length_average),
         formula_(std::move(formula)) {
     RLAB_CHECK(beta > 0, "DPO loss: beta must be > 0, got {}", beta);
   }
@@ -161,7 +163,9 @@ void RegisterDpoLosses() {
   const KeyDoc beta{"beta", "0.1", "strength of the KL regularisation (inverse temperature)"};
   const KeyDoc smoothing{"label_smoothing", "0", "probability that a label is wrong"};
   using Ratio = const torch::Tensor&;
-  r.Register({"sigmoid", "DPO's logistic loss (conservative with label_smoothing)", {beta, smoothing},
+  r.Register({"sigmoid",
+              "DPO's logistic loss (conservative with label_smoothing)",
+              {beta, smoothing},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
                 RLAB_CHECK(eps >= 0 && eps < 0.5, "sigmoid: label_smoothing must be in [0, 0.5)");
@@ -171,7 +175,9 @@ void RegisterDpoLosses() {
                       return SmoothedLogistic(b * (c - r), eps);
                     });
               }});
-  r.Register({"robust", "robust DPO: unbiased under label noise eps", {beta, smoothing},
+  r.Register({"robust",
+              "robust DPO: unbiased under label noise eps",
+              {beta, smoothing},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
                 RLAB_CHECK(eps >= 0 && eps < 0.5, "robust: label_smoothing must be in [0, 0.5)");
@@ -183,7 +189,9 @@ void RegisterDpoLosses() {
                              (1 - 2 * eps);
                     });
               }});
-  r.Register({"hinge", "SLiC's hinge: max(0, 1 - beta h)", {beta},
+  r.Register({"hinge",
+              "SLiC's hinge: max(0, 1 - beta h)",
+              {beta},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 const double b = a.Get<double>("beta");
                 return std::make_unique<ReferenceLoss>(
@@ -192,7 +200,9 @@ void RegisterDpoLosses() {
                       return torch::relu(1 - b * (c - r));
                     });
               }});
-  r.Register({"ipo", "IPO: (h - 1/(2 beta))^2 on length-averaged log-probs", {beta},
+  r.Register({"ipo",
+              "IPO: (h - 1/(2 beta))^2 on length-averaged log-probs",
+              {beta},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 const double b = a.Get<double>("beta");
                 return std::make_unique<ReferenceLoss>(
@@ -201,7 +211,8 @@ void RegisterDpoLosses() {
                       return (c - r - 1 / (2 * b)).pow(2);
                     });
               }});
-  r.Register({"rpo", "DPO plus alpha times the chosen completion's per-token NLL",
+  r.Register({"rpo",
+              "DPO plus alpha times the chosen completion's per-token NLL",
               {beta, {"alpha", "1", "weight of the negative log-likelihood term"}},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 const double b = a.Get<double>("beta"), alpha = a.Get<double>("alpha");
@@ -213,7 +224,9 @@ void RegisterDpoLosses() {
                              alpha * PerToken(p.chosen, p.chosen_tokens);
                     });
               }});
-  r.Register({"apo_zero", "anchored: raise the chosen likelihood, lower the rejected one", {beta},
+  r.Register({"apo_zero",
+              "anchored: raise the chosen likelihood, lower the rejected one",
+              {beta},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 const double b = a.Get<double>("beta");
                 return std::make_unique<ReferenceLoss>(
@@ -222,13 +235,15 @@ void RegisterDpoLosses() {
                       return (1 - torch::sigmoid(b * c)) + torch::sigmoid(b * r);
                     });
               }});
-  r.Register({"simpo", "reference-free, length-normalised, with a target margin gamma",
+  r.Register({"simpo",
+              "reference-free, length-normalised, with a target margin gamma",
               {{"beta", "2", "reward scale"}, {"gamma", "0.5", "target reward margin"}, smoothing},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 return std::make_unique<SimPo>(a.Get<double>("beta"), a.Get<double>("gamma"),
                                                a.Get<double>("label_smoothing"));
               }});
-  r.Register({"orpo", "reference-free: chosen NLL minus beta log sigmoid(log odds ratio)",
+  r.Register({"orpo",
+              "reference-free: chosen NLL minus beta log sigmoid(log odds ratio)",
               {beta},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 return std::make_unique<OrPo>(a.Get<double>("beta"));

@@ -39,8 +39,8 @@
 namespace rlab::prefopt {
 
 struct PreferenceLogps {
-  torch::Tensor chosen, rejected;          // [B] summed completion log-probs under the policy
-  torch::Tensor ref_chosen, ref_rejected;  // [B] under the reference (unused by simpo, orpo)
+  torch::Tensor chosen, rejected;                // [B] summed completion log-probs under the policy
+  torch::Tensor ref_chosen, ref_rejected;        // [B] under the reference (unused by simpo, orpo)
   torch::Tensor chosen_tokens, rejected_tokens;  // [B] completion lengths in tokens
 };
 

@@ -26,9 +26,9 @@ struct KtoInputs {
 };
 
 struct KtoOutput {
-  torch::Tensor loss;                    // scalar
-  torch::Tensor reference_point;         // z, scalar, detached
-  torch::Tensor rewards;                 // [B] beta r, detached
+  torch::Tensor loss;             // scalar
+  torch::Tensor reference_point;  // z, scalar, detached
+  torch::Tensor rewards;          // [B] beta r, detached
 };
 
 KtoOutput KtoLoss(const KtoInputs& inputs, const KtoOptions& options);

@@ -13,9 +13,7 @@ namespace {
 
 class UnpairedObjective : public PolicyObjective {
  public:
-  explicit UnpairedObjective(const KtoOptions& options) : options_(options) {
-    options_.Validate();
-  }
+  explicit UnpairedObjective(const KtoOptions& options) : options_(options) { options_.Validate(); }
   PolicyLossFamily family() const override { return PolicyLossFamily::kUnpaired; }
   bool NeedsReference() const override { return true; }
   std::string Describe() const override {
@@ -30,17 +28,17 @@ class UnpairedObjective : public PolicyObjective {
     std::vector<uint8_t> labels;
     for (const PolicyUnit* u : units) labels.push_back(u->desirable ? 1 : 0);
     const torch::Tensor desirable = torch::tensor(labels, torch::kBool);  // [B]
-    const KtoOutput out = KtoLoss({PickRows(s.logps, own), PickRows(s.ref_logps, own), desirable,
-                                   PickRows(s.logps, mismatched),
-                                   PickRows(s.ref_logps, mismatched)},
-                                  options_);
-    return {out.loss,
-            {{"rewards/chosen", MeanOrNan(out.rewards.masked_select(desirable))},
-             {"rewards/rejected", MeanOrNan(out.rewards.masked_select(~desirable))},
-             {"logps/chosen", MeanOrNan(PickRows(s.logps, own).detach().masked_select(desirable))},
-             {"logps/rejected",
-              MeanOrNan(PickRows(s.logps, own).detach().masked_select(~desirable))},
-             {"reference_point", out.reference_point.item<double>()}}};
+    const KtoOutput out =
+        KtoLoss({PickRows(s.logps, own), PickRows(s.ref_logps, own), desirable,
+                 PickRows(s.logps, mismatched), PickRows(s.ref_logps, mismatched)},
+                options_);
+    return {
+        out.loss,
+        {{"rewards/chosen", MeanOrNan(out.rewards.masked_select(desirable))},
+         {"rewards/rejected", MeanOrNan(out.rewards.masked_select(~desirable))},
+         {"logps/chosen", MeanOrNan(PickRows(s.logps, own).detach().masked_select(desirable))},
+         {"logps/rejected", MeanOrNan(PickRows(s.logps, own).detach().masked_select(~desirable))},
+         {"reference_point", out.reference_point.item<double>()}}};
   }
 
  private:

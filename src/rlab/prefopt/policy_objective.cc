@@ -105,8 +105,10 @@ std::unique_ptr<PolicyObjective> MakePolicyObjective(const PolicyObjectiveOption
     if (!PolicyObjectives().Contains(name)) continue;
     std::unique_ptr<PolicyObjective> alone =
         PolicyObjectives().Create(WithRunDefaults(t, PolicyObjectives().Get(name).keys, o));
-    RLAB_CHECK(o.loss_type.size() == 1, "loss_type {} cannot be combined with other losses: it "
-               "trains on {} data", name, FamilyName(alone->family()));
+    RLAB_CHECK(o.loss_type.size() == 1,
+               "loss_type {} cannot be combined with other losses: it "
+               "trains on {} data",
+               name, FamilyName(alone->family()));
     return alone;
   }
   return std::make_unique<PairwiseObjective>(o);

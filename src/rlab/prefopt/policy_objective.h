@@ -50,9 +50,10 @@ struct PolicyObjectiveOptions {
 
   template <class V>
   void Fields(V& v) {
-    v("loss_type", loss_type, "losses (TRL's names): sigmoid, robust, hinge, ipo, rpo, "
-                              "apo_zero, simpo, orpo (combinable), or kto, or pro; each may "
-                              "carry options, e.g. simpo(gamma=0.5)");
+    v("loss_type", loss_type,
+      "losses (TRL's names): sigmoid, robust, hinge, ipo, rpo, "
+      "apo_zero, simpo, orpo (combinable), or kto, or pro; each may "
+      "carry options, e.g. simpo(gamma=0.5)");
     v("loss_weights", loss_weights, "one weight per loss_type (empty: all 1)");
     v("beta", beta, "beta of every loss that does not set its own");
     v("label_smoothing", label_smoothing, "label smoothing (conservative / robust DPO)");

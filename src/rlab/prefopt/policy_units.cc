@@ -58,8 +58,10 @@ PolicyTrainingSet UnpairedUnits(const std::vector<data::SftExample>& completions
                                 const std::vector<bool>& desirable, int64_t max_length) {
   RLAB_CHECK(completions.size() == desirable.size(), "unpaired units: {} completions, {} labels",
              completions.size(), desirable.size());
-  RLAB_CHECK(completions.size() >= 2, "unpaired feedback needs at least two completions for "
-             "KTO's reference point, got {}", completions.size());
+  RLAB_CHECK(completions.size() >= 2,
+             "unpaired feedback needs at least two completions for "
+             "KTO's reference point, got {}",
+             completions.size());
   PolicyTrainingSet set;
   set.sequences = completions;
   const auto n = static_cast<int64_t>(completions.size());

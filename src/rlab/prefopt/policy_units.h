@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "rlab/data/text/policy_preferences.h"
-#include "rlab/data/text/sft_dataset.h"
+#include "rlab/text/policy_preferences.h"
+#include "rlab/text/sft_dataset.h"
 
 namespace rlab::prefopt {
 

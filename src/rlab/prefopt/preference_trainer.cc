@@ -6,7 +6,7 @@
 
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/metric_window.h"
-#include "rlab/models/fused_adamw.h"
+#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/prefopt/sequence_logps.h"
 
 namespace rlab::prefopt {

@@ -2,10 +2,10 @@
 // through one PolicyObjective (policy_objective.h). A step gathers the sequences of each
 // micro-batch's units into one right-padded batch, scores them with the policy in one forward
 // pass (summed completion log-probs, sequence_logps.h), hands them with the reference's
-// log-probs to the objective, and takes one AdamW step (models/lm_optim.h) on the mean of the
+// log-probs to the objective, and takes one AdamW step (models/optim/lm_optim.h) on the mean of the
 // micro-batches' losses. The reference enters only through its log-probs, computed once per
 // sequence by the caller (zeros for reference-free objectives), so the trainer holds no second
-// model. It reads no files and logs nothing: pipeline/dpo.h does those.
+// model. It reads no files and logs nothing: pipeline/lm/dpo.h does those.
 #pragma once
 
 #include <torch/types.h>
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "rlab/core/metrics.h"
-#include "rlab/models/lm_optim.h"
+#include "rlab/models/optim/lm_optim.h"
 #include "rlab/models/transformer/transformer.h"
 #include "rlab/prefopt/policy_objective.h"
 #include "rlab/prefopt/policy_units.h"
@@ -47,11 +47,10 @@ struct PreferenceData {
   torch::Tensor ref_logps;  // [S] float64; zeros when the objective needs no reference
 };
 
-
 struct PreferenceStep {
   std::vector<MetricList> micro_batches;  // the objective's figures, one list per micro-batch
-  double loss = 0.0;                        // mean over the micro-batches
-  double grad_norm = 0.0;                   // before clipping; 0 when clipping is off
+  double loss = 0.0;                      // mean over the micro-batches
+  double grad_norm = 0.0;                 // before clipping; 0 when clipping is off
   double learning_rate = 0.0;
   int64_t units = 0;          // units trained on
   int64_t padded_tokens = 0;  // token slots of the policy's batches, padding included

@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
-#include "rlab/reward/preference_losses.h"
+#include "rlab/reward/model/preference_losses.h"
 
 namespace rlab::prefopt {
 

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "rlab/data/text/token_batch.h"
+#include "rlab/text/token_batch.h"
 #include "rlab/models/transformer/token_logprobs.h"
 
 namespace rlab::prefopt {

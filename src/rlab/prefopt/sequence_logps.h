@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "rlab/data/text/sft_dataset.h"
+#include "rlab/text/sft_dataset.h"
 #include "rlab/models/transformer/transformer.h"
 
 namespace rlab::prefopt {
@@ -19,8 +19,7 @@ struct BatchLogps {
   torch::Tensor tokens;  // [rows] float
   int64_t padded_tokens = 0;
 };
-BatchLogps SequenceLogps(models::Transformer& model,
-                         const std::vector<data::SftExample>& sequences,
+BatchLogps SequenceLogps(models::Transformer& model, const std::vector<data::SftExample>& sequences,
                          const std::vector<int64_t>& rows, int64_t pad);
 
 }  // namespace rlab::prefopt

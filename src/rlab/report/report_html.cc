@@ -67,9 +67,8 @@ std::pair<std::string, bool> Cell(const nlohmann::json& v) {
 }
 
 void RunsTable(const std::vector<RunData>& runs, std::string& out) {
-  out +=
-      "<section id=\"runs\"><h2>Runs</h2>\n<table>\n<tr><th>run</th><th>pipeline</th>"
-      "<th>status</th><th>metric lines</th><th>last step</th><th>directory</th></tr>\n";
+  out += "<section id=\"runs\"><h2>Runs</h2>\n<table>\n<tr><th>run</th><th>pipeline</th>"
+         "<th>status</th><th>metric lines</th><th>last step</th><th>directory</th></tr>\n";
   for (const RunData& run : runs) {
     const double last = LastStep(run);
     out += fmt::format(

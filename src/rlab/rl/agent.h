@@ -20,13 +20,13 @@ class Rng;
 namespace rlab::rl {
 
 struct EpisodeRecord {
-  double true_return = 0;      // undiscounted return under the environment's reward
-  double trained_return = 0;   // under the reward the agent trains on
+  double true_return = 0;     // undiscounted return under the environment's reward
+  double trained_return = 0;  // under the reward the agent trains on
   int64_t length = 0;
 };
 
 struct IterationReport {
-  int64_t env_steps = 0;  // environment steps taken (summed over the vector)
+  int64_t env_steps = 0;                // environment steps taken (summed over the vector)
   std::vector<EpisodeRecord> episodes;  // episodes that ended during the iteration
   MetricList update_metrics;            // losses and diagnostics of the update, if any
 };
@@ -50,9 +50,8 @@ class Agent {
   // their targets and their optimiser state after unsupervised pre-training. Agents without
   // a replay buffer (PPO) reject both. ResetCritics replaces optimiser state: register the
   // agent with a fresh CheckpointState (AddTo) after it.
-  using RelabelFn = std::function<torch::Tensor(const torch::Tensor& obs,
-                                                const torch::Tensor& actions,
-                                                const torch::Tensor& next_obs)>;
+  using RelabelFn = std::function<torch::Tensor(
+      const torch::Tensor& obs, const torch::Tensor& actions, const torch::Tensor& next_obs)>;
   virtual void RelabelReplay(const RelabelFn& fn);
   virtual void ResetCritics();
 };

@@ -12,7 +12,7 @@ ControlAgentRegistry& ControlAgents() {
 
 void RegisterControlAgents() {
   ControlAgentRegistry& r = ControlAgents();
-  if (r.Contains("ppo")) return;
+  if (!RegisterOnce(r)) return;
   r.Register(PpoAgentEntry());
   r.Register(SacAgentEntry());
 }

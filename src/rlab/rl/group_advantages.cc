@@ -16,8 +16,7 @@ class FormulaAdvantage : public GroupAdvantage {
  public:
   using Formula = std::function<torch::Tensor(const torch::Tensor& grouped)>;  // [P, G]
   FormulaAdvantage(std::string description, int64_t min_group, Formula formula)
-      : description_(std::move(description)), min_group_(min_group),
-        formula_(std::move(formula)) {}
+      : description_(std::move(description)), min_group_(min_group), formula_(std::move(formula)) {}
   torch::Tensor operator()(const torch::Tensor& rewards, int64_t group_size) const override {
     RLAB_CHECK(group_size >= min_group_, "{}: needs groups of at least {} completions, got {}",
                description_, min_group_, group_size);
@@ -33,14 +32,11 @@ class FormulaAdvantage : public GroupAdvantage {
 
 std::unique_ptr<GroupAdvantage> Make(std::string description, int64_t min_group,
                                      FormulaAdvantage::Formula formula) {
-  return std::make_unique<FormulaAdvantage>(std::move(description), min_group,
-                                            std::move(formula));
+  return std::make_unique<FormulaAdvantage>(std::move(description), min_group, std::move(formula));
 }
 
 // [P, 1]: true where every reward of the group is the same.
-torch::Tensor ZeroSpread(const torch::Tensor& g) {
-  return (g.amax(1, true) == g.amin(1, true));
-}
+torch::Tensor ZeroSpread(const torch::Tensor& g) { return (g.amax(1, true) == g.amin(1, true)); }
 
 torch::Tensor Grpo(const torch::Tensor& g, bool scale, double eps) {
   torch::Tensor a = g - g.mean(1, true);
@@ -125,42 +121,39 @@ void RegisterGroupAdvantages() {
                               scale ? 2 : 1,
                               [scale, eps](const torch::Tensor& g) { return Grpo(g, scale, eps); });
                 }});
-  reg.Register({"rloo", "r - mean of the other completions of the prompt (Ahmadian et al., "
+  reg.Register({"rloo",
+                "r - mean of the other completions of the prompt (Ahmadian et al., "
                 "arXiv:2402.14740)",
                 {},
                 [](const SpecArgs&) { return Make("rloo", 2, Rloo); }});
-  reg.Register({"reinforce_pp",
-                "(r - batch mean) / batch std, REINFORCE++ (Hu, arXiv:2501.03262)",
-                {{"group_baseline", "false", "subtract the group mean first (REINFORCE++-baseline)"},
-                 {"eps", "1e-8", "added to the standard deviation"}},
-                [](const SpecArgs& a) {
-                  const bool baseline = a.Get<bool>("group_baseline");
-                  const double eps = a.Get<double>("eps");
-                  RLAB_CHECK(eps >= 0, "reinforce_pp: eps must be >= 0, got {}", eps);
-                  return Make(fmt::format("reinforce_pp(group_baseline={}, eps={})", baseline,
-                                          eps),
-                              1, [baseline, eps](const torch::Tensor& g) {
-                                return ReinforcePp(g, baseline, eps);
-                              });
-                }});
-  reg.Register({"bnpo",
-                "(r - p) / Beta density at p, Beta fitted to the batch's success rates (Xiao "
-                "et al., arXiv:2506.02864)",
-                {{"min_reward", "0", "lowest possible reward"},
-                 {"max_reward", "1", "highest possible reward"},
-                 {"max_weight", "1e6", "cap on 1 / density"}},
-                [](const SpecArgs& a) {
-                  const double lo = a.Get<double>("min_reward"), hi = a.Get<double>("max_reward");
-                  const double cap = a.Get<double>("max_weight");
-                  RLAB_CHECK(lo < hi, "bnpo: min_reward ({}) must be below max_reward ({})", lo,
-                             hi);
-                  RLAB_CHECK(cap > 0, "bnpo: max_weight must be > 0, got {}", cap);
-                  return Make(fmt::format("bnpo(min_reward={}, max_reward={}, max_weight={})",
-                                          lo, hi, cap),
-                              1, [lo, hi, cap](const torch::Tensor& g) {
-                                return Bnpo(g, lo, hi, cap);
-                              });
-                }});
+  reg.Register(
+      {"reinforce_pp",
+       "(r - batch mean) / batch std, REINFORCE++ (Hu, arXiv:2501.03262)",
+       {{"group_baseline", "false", "subtract the group mean first (REINFORCE++-baseline)"},
+        {"eps", "1e-8", "added to the standard deviation"}},
+       [](const SpecArgs& a) {
+         const bool baseline = a.Get<bool>("group_baseline");
+         const double eps = a.Get<double>("eps");
+         RLAB_CHECK(eps >= 0, "reinforce_pp: eps must be >= 0, got {}", eps);
+         return Make(
+             fmt::format("reinforce_pp(group_baseline={}, eps={})", baseline, eps), 1,
+             [baseline, eps](const torch::Tensor& g) { return ReinforcePp(g, baseline, eps); });
+       }});
+  reg.Register(
+      {"bnpo",
+       "(r - p) / Beta density at p, Beta fitted to the batch's success rates (Xiao "
+       "et al., arXiv:2506.02864)",
+       {{"min_reward", "0", "lowest possible reward"},
+        {"max_reward", "1", "highest possible reward"},
+        {"max_weight", "1e6", "cap on 1 / density"}},
+       [](const SpecArgs& a) {
+         const double lo = a.Get<double>("min_reward"), hi = a.Get<double>("max_reward");
+         const double cap = a.Get<double>("max_weight");
+         RLAB_CHECK(lo < hi, "bnpo: min_reward ({}) must be below max_reward ({})", lo, hi);
+         RLAB_CHECK(cap > 0, "bnpo: max_weight must be > 0, got {}", cap);
+         return Make(fmt::format("bnpo(min_reward={}, max_reward={}, max_weight={})", lo, hi, cap),
+                     1, [lo, hi, cap](const torch::Tensor& g) { return Bnpo(g, lo, hi, cap); });
+       }});
 }
 
 std::unique_ptr<GroupAdvantage> MakeGroupAdvantage(std::string_view spec) {

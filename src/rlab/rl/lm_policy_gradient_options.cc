@@ -1,9 +1,9 @@
 #include "rlab/rl/lm_policy_gradient_options.h"
 
 #include "rlab/core/check.h"
-#include "rlab/reward/constrained_sources.h"
-#include "rlab/reward/kl_controller.h"
-#include "rlab/reward/reward_transforms.h"
+#include "rlab/reward/signal/constrained_sources.h"
+#include "rlab/reward/signal/kl_controller.h"
+#include "rlab/reward/signal/reward_transforms.h"
 #include "rlab/rl/group_advantages.h"
 
 namespace rlab::rl {
@@ -54,7 +54,8 @@ void LmPolicyGradientOptions::Validate() const {
                                reward::LagrangeSettings{lagrange_lr, 0.0, max_multiplier});
     RLAB_CHECK(!reward::MakeRewardTransform(reward_transform)->NeedsReference(),
                "reward_transform {} compares with the reference's reward, which constraints "
-               "do not define; use identity, centre, standardise or clip", reward_transform);
+               "do not define; use identity, centre, standardise or clip",
+               reward_transform);
   }
   RLAB_CHECK(reward_weights.empty() || reward_weights.size() == reward.size(),
              "reward_weights has {} entries for {} reward sources", reward_weights.size(),

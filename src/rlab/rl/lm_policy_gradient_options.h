@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "rlab/models/generation/generate.h"
-#include "rlab/reward/kl_estimators.h"
+#include "rlab/reward/signal/kl_estimators.h"
 #include "rlab/rl/lm_rl_algorithm.h"
 #include "rlab/rl/policy_gradient_loss.h"
 
@@ -42,32 +42,40 @@ struct LmPolicyGradientOptions {
 
   template <class V>
   void Fields(V& v) {
-    v("algo", algo, "grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo, ppo or bon (best-of-N, "
-                      "no training)");
-    v("advantage", advantage, "advantage estimator spec overriding the algo's, e.g. "
-                              "grpo(scale_rewards=false)");
+    v("algo", algo,
+      "grpo, dr_grpo, dapo, rloo, reinforce_pp, bnpo, ppo or bon (best-of-N, "
+      "no training)");
+    v("advantage", advantage,
+      "advantage estimator spec overriding the algo's, e.g. "
+      "grpo(scale_rewards=false)");
     v("loss_aggregation", loss_aggregation, "grpo, dr_grpo or dapo (empty: the algo's)");
-    v("reward", reward, "reward sources: task, exact_match, format(regex=..), "
-                        "model(path=DIR, aggregate=mean|wco|uwo(lambda=..))");
+    v("reward", reward,
+      "reward sources: task, exact_match, format(regex=..), "
+      "model(path=DIR, aggregate=mean|wco|uwo(lambda=..))");
     v("reward_weights", reward_weights, "one weight per reward source (empty: all 1)");
-    v("constraints", constraints, "a role per reward source instead of fixed weights: objective, "
-                                  "at_least(threshold=..), at_most(threshold=..), "
-                                  "equal(threshold=..) (Lagrange multipliers, Moskovitz et al.)");
+    v("constraints", constraints,
+      "a role per reward source instead of fixed weights: objective, "
+      "at_least(threshold=..), at_most(threshold=..), "
+      "equal(threshold=..) (Lagrange multipliers, Moskovitz et al.)");
     v("lagrange_lr", lagrange_lr, "constraints: step size of the multipliers' dual ascent");
     v("max_multiplier", max_multiplier, "constraints: cap of each multiplier");
-    v("reward_transform", reward_transform, "identity, centre, standardise, clip(low,high), "
-                                            "log_sigmoid, par (the last two against the "
-                                            "reference policy's sample for the prompt)");
-    v("kl_controller", kl_controller, "KL coefficient: fixed(beta=..) or "
-                                      "adaptive(beta=.., target=.., horizon=..)");
-    v("kl_penalty", kl_penalty, "loss: a per-token KL term in the loss (GRPO); reward: the "
-                                "sequence's KL subtracted from its reward (PPO-style RLHF)");
+    v("reward_transform", reward_transform,
+      "identity, centre, standardise, clip(low,high), "
+      "log_sigmoid, par (the last two against the "
+      "reference policy's sample for the prompt)");
+    v("kl_controller", kl_controller,
+      "KL coefficient: fixed(beta=..) or "
+      "adaptive(beta=.., target=.., horizon=..)");
+    v("kl_penalty", kl_penalty,
+      "loss: a per-token KL term in the loss (GRPO); reward: the "
+      "sequence's KL subtracted from its reward (PPO-style RLHF)");
     v("kl_estimator", kl_estimator, "k1, k2 or k3 (empty: k3 in the loss, k1 in the reward)");
     v("group_size", group_size, "completions sampled per prompt");
     v("temperature", temperature, "sampling temperature of the rollouts");
     v("max_new_tokens", max_new_tokens, "completion limit (0 = the task's longest + 1)");
-    v("updates_per_batch", updates_per_batch, "optimiser steps on each batch of rollouts "
-                                              "(1 = on-policy; more makes the clip matter)");
+    v("updates_per_batch", updates_per_batch,
+      "optimiser steps on each batch of rollouts "
+      "(1 = on-policy; more makes the clip matter)");
     v("gamma", gamma, "ppo: discount over completion tokens");
     v("gae_lambda", gae_lambda, "ppo: GAE lambda");
     v("vf_coef", vf_coef, "ppo: weight of the critic's value loss");

@@ -8,9 +8,9 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
-#include "rlab/models/fused_adamw.h"
+#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/generation/completion_logprobs.h"
-#include "rlab/reward/kl_estimators.h"
+#include "rlab/reward/signal/kl_estimators.h"
 #include "rlab/rl/lm_ppo.h"
 
 namespace rlab::rl {
@@ -35,15 +35,15 @@ struct LmPolicyGradientTrainer::Rollouts {
 
 // A batch scored: rewards, the KL to the reference and the advantages.
 struct LmPolicyGradientTrainer::Scored {
-  torch::Tensor mask;          // [B, N] float, 1 on completion tokens
-  torch::Tensor ref_logp;      // [B, N] under the reference
+  torch::Tensor mask;      // [B, N] float, 1 on completion tokens
+  torch::Tensor ref_logp;  // [B, N] under the reference
   reward::TextRewards rewards;
-  torch::Tensor sequence_kl;   // [B]
-  torch::Tensor advantages;    // [B], or [B, N] with a critic
-  torch::Tensor old_values;    // [B, N] with a critic
-  torch::Tensor returns;       // [B, N] with a critic
+  torch::Tensor sequence_kl;  // [B]
+  torch::Tensor advantages;   // [B], or [B, N] with a critic
+  torch::Tensor old_values;   // [B, N] with a critic
+  torch::Tensor returns;      // [B, N] with a critic
   GroupRewardStats stats;
-  double gold = 0.0;           // the task's own metric, whatever the training reward is
+  double gold = 0.0;  // the task's own metric, whatever the training reward is
 };
 
 LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& options,
@@ -51,11 +51,14 @@ LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& 
                                                  LmPolicyGradientOptimisation optimisation,
                                                  models::GenerationOptions generation,
                                                  uint64_t seed)
-    : options_(options), models_(std::move(models)), optimisation_(std::move(optimisation)),
-      generation_(options.RolloutGeneration(std::move(generation))), seed_(seed) {
-  RLAB_CHECK(models_.policy && models_.reference && models_.task && models_.tokenizer &&
-                 models_.rewards,
-             "the rl trainer needs a policy, a reference, a task, a tokenizer and rewards");
+    : options_(options),
+      models_(std::move(models)),
+      optimisation_(std::move(optimisation)),
+      generation_(options.RolloutGeneration(std::move(generation))),
+      seed_(seed) {
+  RLAB_CHECK(
+      models_.policy && models_.reference && models_.task && models_.tokenizer && models_.rewards,
+      "the rl trainer needs a policy, a reference, a task, a tokenizer and rewards");
   RLAB_CHECK(optimisation_.build && optimisation_.schedule && optimisation_.prompts_per_step >= 1,
              "the rl trainer needs an optimiser, a schedule and prompts_per_step >= 1");
   options_.Validate();
@@ -64,9 +67,9 @@ LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& 
   transform_ = reward::MakeRewardTransform(options_.reward_transform);
   kl_ = reward::MakeKlController(options_.kl_controller);
   if (!options_.constraints.empty()) {
-    constrained_.emplace(options_.constraints, options_.reward_weights,
-                         reward::LagrangeSettings{options_.lagrange_lr, 0.0,
-                                                  options_.max_multiplier});
+    constrained_.emplace(
+        options_.constraints, options_.reward_weights,
+        reward::LagrangeSettings{options_.lagrange_lr, 0.0, options_.max_multiplier});
   }
   loss_settings_.epsilon_low = options_.epsilon_low;
   loss_settings_.epsilon_high = options_.EpsilonHigh(*algorithm_);
@@ -178,8 +181,7 @@ LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const Rollouts& r
 }
 
 LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
-  RLAB_CHECK(algorithm_->trains, "algo {} does not train; it has no iterations",
-             algorithm_->name);
+  RLAB_CHECK(algorithm_->trains, "algo {} does not train; it has no iterations", algorithm_->name);
   models::Transformer& policy = models_.policy;
   auto t0 = RolloutClock::now();
   policy->eval();  // no dropout in sampling

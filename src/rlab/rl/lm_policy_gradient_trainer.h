@@ -3,11 +3,11 @@
 // registry (rl/lm_rl_algorithm.h). Each Iterate() is one rollout batch and its updates:
 //   1. `prompts_per_step` prompts from the task's train split, `group_size` completions each
 //      (KV-cached generation at the options' temperature), rows grouped by prompt;
-//   2. rewards from the reward source (reward/text_reward_source.h), combined by Lagrange
+//   2. rewards from the reward source (reward/signal/text_reward_source.h), combined by Lagrange
 //      multipliers where constraints are given, and processed by the reward transform (with
 //      the reference policy's sample of each prompt as r_ref where the transform needs one);
 //   3. the KL to the frozen reference, in the loss (GRPO) or in the reward (PPO-style RLHF),
-//      with a fixed or adaptive coefficient (reward/kl_controller.h);
+//      with a fixed or adaptive coefficient (reward/signal/kl_controller.h);
 //   4. advantages: the algorithm's group estimator (rl/group_advantages.h), or for a critic
 //      GAE over per-token rewards (rl/lm_ppo.h);
 //   5. `updates_per_batch` optimiser steps on the clipped token-level loss
@@ -32,15 +32,15 @@
 
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/metrics.h"
-#include "rlab/data/text/text_task.h"
+#include "rlab/text/text_task.h"
 #include "rlab/models/generation/generate.h"
-#include "rlab/models/tokenizer/tokenizer.h"
+#include "rlab/text/tokenizer/tokenizer.h"
 #include "rlab/models/transformer/sequence_reward_model.h"
 #include "rlab/models/transformer/transformer.h"
-#include "rlab/reward/constrained_sources.h"
-#include "rlab/reward/kl_controller.h"
-#include "rlab/reward/reward_transforms.h"
-#include "rlab/reward/text_reward_source.h"
+#include "rlab/reward/signal/constrained_sources.h"
+#include "rlab/reward/signal/kl_controller.h"
+#include "rlab/reward/signal/reward_transforms.h"
+#include "rlab/reward/signal/text_reward_source.h"
 #include "rlab/rl/group_advantages.h"
 #include "rlab/rl/lm_policy_gradient_options.h"
 #include "rlab/rl/lm_rl_algorithm.h"

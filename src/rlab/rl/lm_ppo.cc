@@ -30,8 +30,8 @@ torch::Tensor TokenRewards(const torch::Tensor& score, const torch::Tensor& mask
              "token rewards: score must be [B] and mask [B, N], got {} and {}", score.sizes(),
              mask.sizes());
   const torch::Tensor m = mask.to(torch::kFloat32);
-  torch::Tensor rewards = token_penalty.defined() ? token_penalty.to(torch::kFloat32) * m
-                                                  : torch::zeros_like(m);
+  torch::Tensor rewards =
+      token_penalty.defined() ? token_penalty.to(torch::kFloat32) * m : torch::zeros_like(m);
   if (m.size(1) == 0) return rewards;
   const torch::Tensor last = (m.sum(1) - 1).clamp_min(0).to(torch::kLong);
   // A row without completion tokens has nowhere to put its score; it stays 0.
@@ -42,10 +42,10 @@ torch::Tensor TokenRewards(const torch::Tensor& score, const torch::Tensor& mask
 
 TokenGae ComputeTokenGae(const torch::Tensor& rewards, const torch::Tensor& values,
                          const torch::Tensor& mask, double gamma, double lambda) {
-  RLAB_CHECK(rewards.dim() == 2 && rewards.sizes() == values.sizes() &&
-                 rewards.sizes() == mask.sizes(),
-             "token GAE: rewards, values and mask must be the same [B, N], got {}, {}, {}",
-             rewards.sizes(), values.sizes(), mask.sizes());
+  RLAB_CHECK(
+      rewards.dim() == 2 && rewards.sizes() == values.sizes() && rewards.sizes() == mask.sizes(),
+      "token GAE: rewards, values and mask must be the same [B, N], got {}, {}, {}",
+      rewards.sizes(), values.sizes(), mask.sizes());
   const int64_t b = rewards.size(0), n = rewards.size(1);
   const torch::Tensor m = mask.to(torch::kFloat32);
   // Time-major buffers for rl/gae.h; a row's steps past its last token are terminal zeros.

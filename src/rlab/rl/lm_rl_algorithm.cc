@@ -11,7 +11,7 @@ LmRlAlgorithmRegistry& LmRlAlgorithms() {
 
 void RegisterLmRlAlgorithms() {
   LmRlAlgorithmRegistry& reg = LmRlAlgorithms();
-  if (reg.Contains("grpo")) return;
+  if (!RegisterOnce(reg)) return;
   reg.Register(GrpoAlgorithm());
   reg.Register(DrGrpoAlgorithm());
   reg.Register(DapoAlgorithm());
@@ -28,11 +28,10 @@ std::unique_ptr<LmRlAlgorithm> MakeLmRlAlgorithm(std::string_view spec) {
 }
 
 void CheckGroupSize(const LmRlAlgorithm& algorithm, int64_t group_size) {
-  RLAB_CHECK(group_size >= algorithm.MinGroupSize(),
-             "group_size must be >= {} for algo {} ({}), got {}", algorithm.MinGroupSize(),
-             algorithm.name,
-             algorithm.group_baseline ? "a group baseline needs two samples" : "one sample",
-             group_size);
+  RLAB_CHECK(
+      group_size >= algorithm.MinGroupSize(), "group_size must be >= {} for algo {} ({}), got {}",
+      algorithm.MinGroupSize(), algorithm.name,
+      algorithm.group_baseline ? "a group baseline needs two samples" : "one sample", group_size);
 }
 
 LmRlAlgorithmRegistry::Entry FixedLmRlAlgorithm(std::string name, std::string help,

@@ -34,7 +34,7 @@ PbrlAgentRegistry& PbrlAgents() {
 
 void RegisterPbrlAgents() {
   PbrlAgentRegistry& r = PbrlAgents();
-  if (r.Contains("prefppo")) return;
+  if (!RegisterOnce(r)) return;
   r.Register(PrefPpoAgentEntry());
   r.Register(PebbleAgentEntry());
 }

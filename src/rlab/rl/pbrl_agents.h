@@ -20,7 +20,7 @@
 #include "rlab/core/metrics.h"
 #include "rlab/core/registry.h"
 #include "rlab/envs/vector_env.h"
-#include "rlab/reward/ensemble_reward_model.h"
+#include "rlab/reward/model/ensemble_reward_model.h"
 #include "rlab/rl/agent.h"
 #include "rlab/rl/pebble_config.h"
 #include "rlab/rl/ppo.h"
@@ -37,8 +37,8 @@ namespace rlab::rl {
 
 // The pbrl config's sections an entry reads (each entry reads its own).
 struct PbrlAgentOptions {
-  std::string env;           // environment spec
-  int64_t total_steps = 0;   // environment steps of the run
+  std::string env;             // environment spec
+  int64_t total_steps = 0;     // environment steps of the run
   int64_t feedback_start = 0;  // feedback.start: the first round unless the agent says otherwise
   uint64_t run_seed = 0;
   int blas_threads = 0;

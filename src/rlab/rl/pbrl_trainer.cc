@@ -8,7 +8,7 @@
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
 #include "rlab/feedback/query_selection.h"
-#include "rlab/reward/reward_fn.h"
+#include "rlab/reward/signal/reward_fn.h"
 
 namespace rlab::rl {
 
@@ -26,7 +26,7 @@ namespace {
 // Room for every query of the budget, the selector's candidate pools and the evaluation's
 // fresh pairs.
 data::TrajectoryStoreOptions PbrlStoreOptions(const envs::VectorEnv& env,
-                                          const PbrlTrainerOptions& o) {
+                                              const PbrlTrainerOptions& o) {
   data::TrajectoryStoreOptions so;
   so.obs_dim = env.obs_dim();
   so.action_dim = env.action_dim();
@@ -56,9 +56,10 @@ PbrlTrainer::PbrlTrainer(std::unique_ptr<PbrlAgent> agent, const PbrlTrainerOpti
     : agent_(std::move(agent)),
       options_(options),
       store_(PbrlStoreOptions(*agent_->env(), options_)),
-      observed_(agent_->env(),
-                [this](std::span<const float> obs, std::span<const float> actions,
-                       const envs::StepBuffers& step) { store_.AddVectorStep(obs, actions, step); }),
+      observed_(
+          agent_->env(),
+          [this](std::span<const float> obs, std::span<const float> actions,
+                 const envs::StepBuffers& step) { store_.AddVectorStep(obs, actions, step); }),
       ensemble_(options_.reward_model.ModelOptions(agent_->env()->obs_dim(),
                                                    agent_->env()->action_dim())),
       reward_trainer_(ensemble_, options_.reward_model.TrainerOptions(),

@@ -1,14 +1,14 @@
 // The PbRL agent "pebble" (Lee, Smith, Abbeel, "PEBBLE: Feedback-Efficient Interactive
 // Reinforcement Learning via Relabeling Experience and Unsupervised Pre-training",
 // arXiv:2106.05091): SAC takes sac.learning_starts steps of random actions, then trains on the
-// k-nearest-neighbour state-entropy reward (reward/state_entropy.h) until
+// k-nearest-neighbour state-entropy reward (reward/signal/state_entropy.h) until
 // pebble.pretrain_steps; the first feedback round then ends pre-training and resets the
 // critics, and from then on the whole replay buffer is relabelled with the learned reward
 // after every reward update.
 #include <torch/torch.h>
 
 #include "rlab/core/time_split.h"
-#include "rlab/reward/state_entropy.h"
+#include "rlab/reward/signal/state_entropy.h"
 #include "rlab/rl/control_agents.h"
 #include "rlab/rl/pbrl_agents.h"
 
@@ -37,11 +37,10 @@ class PebbleAgent final : public PbrlAgent {
     if (before / every == step / every) return;
     const TimeSplit::Measure measure(timing_, "state_entropy");
     const reward::StateEntropyOptions entropy{.k = config_.entropy_k};
-    agent().RelabelReplay(
-        [&](const torch::Tensor&, const torch::Tensor&, const torch::Tensor& n) {
-          return n.size(0) > entropy.k ? reward::StateEntropyRewards(n, entropy)
-                                       : torch::zeros({n.size(0)}, torch::kDouble);
-        });
+    agent().RelabelReplay([&](const torch::Tensor&, const torch::Tensor&, const torch::Tensor& n) {
+      return n.size(0) > entropy.k ? reward::StateEntropyRewards(n, entropy)
+                                   : torch::zeros({n.size(0)}, torch::kDouble);
+    });
   }
 
   void AfterRewardUpdate(const Agent::RelabelFn& learned_reward) override {

@@ -13,18 +13,17 @@ namespace rlab::rl {
 namespace {
 
 void CheckShapes(const PolicyLossInputs& in) {
-  RLAB_CHECK(in.logp.defined() && in.logp.dim() == 2,
-             "policy loss: logp must be [B, T], got {}",
+  RLAB_CHECK(in.logp.defined() && in.logp.dim() == 2, "policy loss: logp must be [B, T], got {}",
              in.logp.defined() ? fmt::format("{}", in.logp.sizes()) : "nothing");
   const auto bt = in.logp.sizes();
   RLAB_CHECK(in.old_logp.defined() && in.old_logp.sizes() == bt,
              "policy loss: old_logp must be [B, T] = {}", bt);
   RLAB_CHECK(in.mask.defined() && in.mask.sizes() == bt, "policy loss: mask must be [B, T] = {}",
              bt);
-  RLAB_CHECK(in.advantages.defined() &&
-                 (in.advantages.sizes() == bt ||
-                  (in.advantages.dim() == 1 && in.advantages.size(0) == bt[0])),
-             "policy loss: advantages must be [B] or [B, T] with [B, T] = {}", bt);
+  RLAB_CHECK(
+      in.advantages.defined() && (in.advantages.sizes() == bt ||
+                                  (in.advantages.dim() == 1 && in.advantages.size(0) == bt[0])),
+      "policy loss: advantages must be [B] or [B, T] with [B, T] = {}", bt);
   RLAB_CHECK(!in.ref_logp.defined() || in.ref_logp.sizes() == bt,
              "policy loss: ref_logp must be [B, T] = {}", bt);
 }
@@ -58,8 +57,8 @@ void PolicyLossSettings::Validate() const {
              "policy loss: epsilon_low must be in [0, 1), got {}", epsilon_low);
   RLAB_CHECK(epsilon_high >= 0, "policy loss: epsilon_high must be >= 0, got {}", epsilon_high);
   RLAB_CHECK(std::isfinite(beta) && beta >= 0, "policy loss: beta must be >= 0, got {}", beta);
-  RLAB_CHECK(max_completion_length >= 0,
-             "policy loss: max_completion_length must be >= 0, got {}", max_completion_length);
+  RLAB_CHECK(max_completion_length >= 0, "policy loss: max_completion_length must be >= 0, got {}",
+             max_completion_length);
 }
 
 PolicyLossOutput PolicyGradientLoss(const PolicyLossInputs& in, const PolicyLossSettings& s) {
@@ -68,13 +67,13 @@ PolicyLossOutput PolicyGradientLoss(const PolicyLossInputs& in, const PolicyLoss
   RLAB_CHECK(s.beta == 0 || in.ref_logp.defined(),
              "policy loss: beta = {} needs the reference policy's log-probs (ref_logp)", s.beta);
   const int64_t b = in.logp.size(0), t = in.logp.size(1);
-  const torch::Tensor m = in.mask.to(in.logp.dtype());                        // [B, T]
-  const torch::Tensor a = (in.advantages.dim() == 1 ? in.advantages.unsqueeze(1)
-                                                    : in.advantages).detach();  // [B, 1|T]
+  const torch::Tensor m = in.mask.to(in.logp.dtype());  // [B, T]
+  const torch::Tensor a =
+      (in.advantages.dim() == 1 ? in.advantages.unsqueeze(1) : in.advantages).detach();  // [B, 1|T]
   const torch::Tensor log_ratio = in.logp - in.old_logp.detach();
-  const torch::Tensor ratio = torch::exp(log_ratio);                          // [B, T]
+  const torch::Tensor ratio = torch::exp(log_ratio);  // [B, T]
   const torch::Tensor clipped = ratio.clamp(1 - s.epsilon_low, 1 + s.epsilon_high);
-  torch::Tensor per_token = -torch::min(ratio * a, clipped * a);              // [B, T]
+  torch::Tensor per_token = -torch::min(ratio * a, clipped * a);  // [B, T]
 
   PolicyLossOutput out;
   if (in.ref_logp.defined()) {
@@ -92,9 +91,7 @@ PolicyLossOutput PolicyGradientLoss(const PolicyLossInputs& in, const PolicyLoss
       out.loss = (per_token * m).sum() / static_cast<double>(b * len);
       break;
     }
-    case LossAggregation::kDapo:
-      out.loss = (per_token * m).sum() / m.sum().clamp_min(1);
-      break;
+    case LossAggregation::kDapo: out.loss = (per_token * m).sum() / m.sum().clamp_min(1); break;
   }
 
   // Statistics, without gradient. The clip is active (gradient 0) only on the side where

@@ -7,7 +7,7 @@
 // token (Shao et al., "DeepSeekMath", arXiv:2402.03300), with DAPO's decoupled "clip-higher"
 // bounds eps_low < eps_high (Yu et al., "DAPO: An Open-Source LLM Reinforcement Learning
 // System at Scale", arXiv:2503.14476), and GRPO's KL term to the reference policy, KL_bt the
-// k3 estimator of reward/kl_estimators.h by default. The loss is aggregated over the mask of
+// k3 estimator of reward/signal/kl_estimators.h by default. The loss is aggregated over the mask of
 // completion tokens m_bt in one of the ways TRL's GRPOTrainer names loss_type:
 //   grpo     (1/B) sum_b [sum_t m l / sum_t m]   each sequence's token mean, then the mean
 //                                              over sequences (DeepSeekMath)
@@ -26,7 +26,7 @@
 #include <string>
 #include <string_view>
 
-#include "rlab/reward/kl_estimators.h"
+#include "rlab/reward/signal/kl_estimators.h"
 
 namespace rlab::rl {
 
@@ -54,13 +54,13 @@ struct PolicyLossInputs {
 };
 
 struct PolicyLossOutput {
-  torch::Tensor loss;           // scalar, differentiable in logp
+  torch::Tensor loss;  // scalar, differentiable in logp
   // Token means over the mask, as TRL logs them: the share of tokens whose ratio is clipped
   // where that removes the gradient, below 1 - eps_low with A < 0 ("low") or above
   // 1 + eps_high with A > 0 ("high"), and their sum.
   double clip_ratio = 0, clip_ratio_low = 0, clip_ratio_high = 0;
-  std::optional<double> kl;     // mean per-token KL to the reference, where ref_logp is given
-  double approx_kl = 0;         // mean per-token k3 between the old and the current policy
+  std::optional<double> kl;  // mean per-token KL to the reference, where ref_logp is given
+  double approx_kl = 0;      // mean per-token k3 between the old and the current policy
 };
 
 PolicyLossOutput PolicyGradientLoss(const PolicyLossInputs& inputs,

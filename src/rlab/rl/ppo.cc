@@ -12,7 +12,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/models/fast_mlp.h"
 #include "rlab/rl/categorical_sample.h"
-#include "rlab/models/flat_adam.h"
+#include "rlab/models/optim/flat_adam.h"
 #include "rlab/rl/gae.h"
 #include "rlab/rl/ppo_loss.h"
 #include "rlab/rl/running_mean_std.h"
@@ -265,7 +265,8 @@ class PpoAgent final : public Agent {
     PpoLossStats sum;
     int64_t updates = 0;
     for (int64_t epoch = 0; epoch < s_.update_epochs; ++epoch) {
-      for (int64_t i = batch - 1; i > 0; --i) std::swap(order[i], order[shuffle_rng_.UniformInt(i + 1)]);
+      for (int64_t i = batch - 1; i > 0; --i)
+        std::swap(order[i], order[shuffle_rng_.UniformInt(i + 1)]);
       double epoch_kl = 0.0;
       for (int64_t start = 0; start + mb <= batch; start += mb) {
         for (int64_t k = 0; k < mb; ++k) {
@@ -285,9 +286,17 @@ class PpoAgent final : public Agent {
         const float* v = nullptr;
         pair_.Run([&] { out = actor_.Forward(mb_obs.data(), mb, actor_tape_); },
                   [&] { v = critic_.Forward(mb_obs.data(), mb, critic_tape_); });
-        PpoMinibatch m{mb,          width_,          discrete_,         out,
-                       log_std_.data_ptr<float>(),   v,                 mb_actions.data(),
-                       mb_logprobs.data(), mb_adv.data(), mb_returns.data(), mb_values.data()};
+        PpoMinibatch m{mb,
+                       width_,
+                       discrete_,
+                       out,
+                       log_std_.data_ptr<float>(),
+                       v,
+                       mb_actions.data(),
+                       mb_logprobs.data(),
+                       mb_adv.data(),
+                       mb_returns.data(),
+                       mb_values.data()};
         const PpoLossStats st = PpoLoss(m, loss_settings, g);
         pair_.Run(
             [&] {

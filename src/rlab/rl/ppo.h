@@ -46,13 +46,19 @@ struct PpoConfig {
   template <class V>
   void Fields(V& v) {
     v("num_envs", num_envs, "parallel environments (auto: 4 discrete, 1 continuous)");
-    v("num_steps", num_steps, "steps per environment per rollout (auto: 128 discrete, 2048 continuous)");
-    v("num_minibatches", num_minibatches, "minibatches per epoch (auto: 4 discrete, 32 continuous)");
+    v("num_steps", num_steps,
+      "steps per environment per rollout (auto: 128 discrete, 2048 continuous)");
+    v("num_minibatches", num_minibatches,
+      "minibatches per epoch (auto: 4 discrete, 32 continuous)");
     v("update_epochs", update_epochs, "epochs over each rollout (auto: 4 discrete, 10 continuous)");
-    v("learning_rate", learning_rate, "Adam learning rate (auto: 2.5e-4 discrete, 3e-4 continuous)");
+    v("learning_rate", learning_rate,
+      "Adam learning rate (auto: 2.5e-4 discrete, 3e-4 continuous)");
     v("ent_coef", ent_coef, "entropy bonus coefficient (auto: 0.01 discrete, 0 continuous)");
-    v("norm_obs", norm_obs, "running observation normalisation (auto: off discrete, on continuous)");
-    v("norm_reward", norm_reward, "scale rewards by the running std of the discounted return (auto: off discrete, on continuous)");
+    v("norm_obs", norm_obs,
+      "running observation normalisation (auto: off discrete, on continuous)");
+    v("norm_reward", norm_reward,
+      "scale rewards by the running std of the discounted return (auto: off discrete, on "
+      "continuous)");
     v("anneal_lr", anneal_lr, "decay the learning rate linearly to 0");
     v("gamma", gamma, "discount factor");
     v("gae_lambda", gae_lambda, "GAE lambda");
@@ -65,7 +71,8 @@ struct PpoConfig {
     v("hidden", hidden, "hidden widths of the actor and of the critic");
     v("activation", activation, "tanh or relu");
     v("adam_eps", adam_eps, "Adam epsilon");
-    v("bootstrap_truncated", bootstrap_truncated, "bootstrap time-limit truncations from the final observation");
+    v("bootstrap_truncated", bootstrap_truncated,
+      "bootstrap time-limit truncations from the final observation");
     v("clip_obs", clip_obs, "clip normalised observations to +-this");
     v("clip_reward", clip_reward, "clip normalised rewards to +-this");
   }
@@ -77,8 +84,8 @@ struct PpoSettings {
   int64_t num_envs, num_steps, num_minibatches, update_epochs;
   double learning_rate, ent_coef;
   bool norm_obs, norm_reward;
-  PpoConfig config;   // the rest
-  int64_t total_steps = 0;  // for learning-rate annealing
+  PpoConfig config;                // the rest
+  int64_t total_steps = 0;         // for learning-rate annealing
   bool parallel_networks = false;  // update actor and critic on two threads
   int64_t batch_size() const { return num_envs * num_steps; }
   int64_t minibatch_size() const { return batch_size() / num_minibatches; }

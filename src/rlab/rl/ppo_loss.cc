@@ -96,15 +96,16 @@ PpoLossStats PpoLoss(const PpoMinibatch& b, const PpoLossSettings& s, PpoLossGra
         const double d = a[j] - out[j];
         d_out[j] = static_cast<float>(d_logprob * d * inv_var[j]);
         // d log p / d log_std_j = d^2 / var - 1;  dH / d log_std_j = 1
-        g.d_log_std[j] += static_cast<float>(d_logprob * (d * d * inv_var[j] - 1.0) -
-                                             s.ent_coef * inv_m);
+        g.d_log_std[j] +=
+            static_cast<float>(d_logprob * (d * d * inv_var[j] - 1.0) - s.ent_coef * inv_m);
       }
     }
 
     const double v = b.values[i], ret = b.returns[i];
     double d_v;
     if (s.clip_vloss) {
-      const double v_clip = b.old_values[i] + std::clamp(v - b.old_values[i], -s.clip_coef, s.clip_coef);
+      const double v_clip =
+          b.old_values[i] + std::clamp(v - b.old_values[i], -s.clip_coef, s.clip_coef);
       const double unclipped = (v - ret) * (v - ret), clipped_sq = (v_clip - ret) * (v_clip - ret);
       st.v_loss += 0.5 * std::max(unclipped, clipped_sq) * inv_m;
       const bool inside = std::abs(v - b.old_values[i]) <= s.clip_coef;

@@ -30,7 +30,7 @@ struct PpoMinibatch {
   bool discrete = true;
   const float* policy_out = nullptr;
   const float* log_std = nullptr;
-  const float* values = nullptr;      // [M] the critic's current values
+  const float* values = nullptr;  // [M] the critic's current values
   const float* actions = nullptr;
   const float* old_logprobs = nullptr;  // [M]
   const float* advantages = nullptr;    // [M] (already normalised when that is on)
@@ -40,9 +40,9 @@ struct PpoMinibatch {
 
 struct PpoLossStats {
   double loss = 0, pg_loss = 0, v_loss = 0, entropy = 0;
-  double approx_kl = 0;  // mean((r - 1) - log r), Schulman's low-variance estimator
+  double approx_kl = 0;      // mean((r - 1) - log r), Schulman's low-variance estimator
   double old_approx_kl = 0;  // mean(-log r)
-  double clipfrac = 0;   // fraction of samples with |r - 1| > c
+  double clipfrac = 0;       // fraction of samples with |r - 1| > c
 };
 
 // dL/d(outputs): d_policy_out [M, K], d_values [M], d_log_std [K] (summed over the batch).

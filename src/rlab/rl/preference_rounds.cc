@@ -21,8 +21,7 @@ PairTeacher::PairTeacher(const std::string& spec) {
 
 feedback::TeacherLabel PairTeacher::Label(int64_t first, int64_t second,
                                           const feedback::SegmentQuery& query,
-                                          const feedback::TeacherContext& context,
-                                          Rng& rng) const {
+                                          const feedback::TeacherContext& context, Rng& rng) const {
   if (scripted_) return scripted_->Label(query, context, rng);
   if (auto label = file_->Lookup(first, second)) return *label;
   ++missing_;

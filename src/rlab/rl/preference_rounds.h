@@ -24,7 +24,7 @@
 #include "rlab/feedback/query_schedule.h"
 #include "rlab/feedback/query_selection.h"
 #include "rlab/feedback/teacher.h"
-#include "rlab/reward/ensemble_reward_model.h"
+#include "rlab/reward/model/ensemble_reward_model.h"
 
 namespace rlab::rl {
 

@@ -26,7 +26,8 @@ class PrefPpoAgent final : public PbrlAgent {
 }  // namespace
 
 PbrlAgentRegistry::Entry PrefPpoAgentEntry() {
-  return {"prefppo", "PPO on the learned reward (B-Pref's PrefPPO); settings in ppo.*",
+  return {"prefppo",
+          "PPO on the learned reward (B-Pref's PrefPPO); settings in ppo.*",
           {},
           [](const SpecArgs&, const PbrlAgentOptions& o) -> std::unique_ptr<PbrlAgent> {
             const ControlAgentOptions control{o.ppo, o.sac, o.total_steps, o.blas_threads};

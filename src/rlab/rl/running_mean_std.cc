@@ -23,8 +23,8 @@ RunningMeanStd::RunningMeanStd(int64_t dim)
       var_data_(var_.data_ptr<double>()) {}
 
 void RunningMeanStd::Update(std::span<const float> rows, int64_t batch) {
-  RLAB_CHECK(rows.size() == static_cast<size_t>(batch * dim_), "RunningMeanStd: rows must be [{}, {}]",
-             batch, dim_);
+  RLAB_CHECK(rows.size() == static_cast<size_t>(batch * dim_),
+             "RunningMeanStd: rows must be [{}, {}]", batch, dim_);
   if (batch == 0) return;
   const double count = count_.item<double>();
   const double total = count + static_cast<double>(batch);

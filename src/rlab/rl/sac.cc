@@ -13,7 +13,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/data/replay_buffer.h"
 #include "rlab/models/fast_mlp.h"
-#include "rlab/models/flat_adam.h"
+#include "rlab/models/optim/flat_adam.h"
 #include "rlab/rl/squashed_gaussian.h"
 
 namespace rlab::rl {
@@ -149,9 +149,9 @@ class SacAgent final : public Agent {
         pair_.Run([&] { q1_target_.SoftUpdateFrom(q1_, c_.tau); },
                   [&] { q2_target_.SoftUpdateFrom(q2_, c_.tau); });
       }
-      report.update_metrics = {{"qf1_loss", qf1_loss_},       {"qf2_loss", qf2_loss_},
-                               {"qf1_values", qf1_mean_},     {"actor_loss", actor_loss_},
-                               {"alpha", Alpha()},            {"alpha_loss", alpha_loss_}};
+      report.update_metrics = {{"qf1_loss", qf1_loss_},   {"qf2_loss", qf2_loss_},
+                               {"qf1_values", qf1_mean_}, {"actor_loss", actor_loss_},
+                               {"alpha", Alpha()},        {"alpha_loss", alpha_loss_}};
     }
     step_.fill_(step + 1);
     return report;
@@ -192,7 +192,8 @@ class SacAgent final : public Agent {
   void UpdateCritics() {
     const int64_t bs = batch_.size;
     const double alpha = Alpha();
-    // Soft Bellman target y = r + gamma (1 - terminated) (min_k Q'_k(s', a') - alpha log pi(a'|s')).
+    // Soft Bellman target
+    //   y = r + gamma (1 - terminated) (min_k Q'_k(s', a') - alpha log pi(a'|s')).
     const float* raw = actor_.Forward(batch_.next_obs.data(), bs, actor_tape_);
     SampleSquashed(raw, bs, squash_, sample_rng_, sample_);
     Concat(batch_.next_obs.data(), sample_.actions.data(), bs, obs_dim_, act_dim_, q_input_);
@@ -203,8 +204,8 @@ class SacAgent final : public Agent {
     target_.resize(bs);
     for (int64_t i = 0; i < bs; ++i) {
       const double next = std::min(t1[i], t2[i]) - alpha * sample_.logprobs[i];
-      target_[i] = static_cast<float>(batch_.rewards[i] +
-                                      (1.0 - batch_.terminated[i]) * c_.gamma * next);
+      target_[i] =
+          static_cast<float>(batch_.rewards[i] + (1.0 - batch_.terminated[i]) * c_.gamma * next);
     }
     Concat(batch_.obs.data(), batch_.actions.data(), bs, obs_dim_, act_dim_, q_input_);
     pair_.Run([&] { qf1_loss_ = FitQ(q1_, *q1_adam_, q_tape1_, grad1_, &qf1_mean_); },
@@ -305,8 +306,7 @@ class SacAgent final : public Agent {
 }  // namespace
 
 std::unique_ptr<Agent> MakeSacAgent(const SacConfig& config, const envs::VectorEnv& env,
-                                    int64_t total_steps, uint64_t seed,
-                                    bool parallel_networks) {
+                                    int64_t total_steps, uint64_t seed, bool parallel_networks) {
   return std::make_unique<SacAgent>(config, env, total_steps, seed, parallel_networks);
 }
 

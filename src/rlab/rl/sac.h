@@ -36,14 +36,16 @@ struct SacConfig {
   template <class V>
   void Fields(V& v) {
     v("num_envs", num_envs, "parallel environments");
-    v("buffer_size", buffer_size, "replay buffer capacity (transitions; at most the run's steps are kept)");
+    v("buffer_size", buffer_size,
+      "replay buffer capacity (transitions; at most the run's steps are kept)");
     v("gamma", gamma, "discount factor");
     v("tau", tau, "target network averaging rate");
     v("batch_size", batch_size, "transitions per gradient step");
     v("learning_starts", learning_starts, "steps of uniformly random actions before learning");
     v("policy_lr", policy_lr, "actor learning rate (Adam)");
     v("q_lr", q_lr, "critic and temperature learning rate (Adam)");
-    v("policy_frequency", policy_frequency, "steps between actor updates (each time this many are made)");
+    v("policy_frequency", policy_frequency,
+      "steps between actor updates (each time this many are made)");
     v("target_network_frequency", target_network_frequency, "steps between target updates");
     v("alpha", alpha, "entropy temperature when not tuned");
     v("autotune", autotune, "tune the temperature towards target_entropy (starting from 1)");

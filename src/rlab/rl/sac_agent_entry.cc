@@ -31,8 +31,8 @@ ControlAgentRegistry::Entry SacAgentEntry() {
           {},
           [](const SpecArgs&, const ControlAgentOptions& o,
              bool) -> std::unique_ptr<ControlAgentBuilder> {
-            return std::make_unique<SacAgentBuilder>(o.sac, o.total_steps,
-                                                UseTwoNetworkThreads(o.sac.hidden, o.blas_threads));
+            return std::make_unique<SacAgentBuilder>(
+                o.sac, o.total_steps, UseTwoNetworkThreads(o.sac.hidden, o.blas_threads));
           }};
 }
 

@@ -25,11 +25,11 @@ struct SquashSettings {
 // A batch of B reparameterised samples and what their gradients need.
 struct SquashedSample {
   int64_t batch = 0, dim = 0;
-  std::vector<float> actions;   // [B, A] in the environment's bounds
-  std::vector<float> logprobs;  // [B]
-  std::vector<float> noise;     // [B, A] eps
-  std::vector<float> std;       // [B, A]
-  std::vector<float> squashed;  // [B, A] tanh(x)
+  std::vector<float> actions;      // [B, A] in the environment's bounds
+  std::vector<float> logprobs;     // [B]
+  std::vector<float> noise;        // [B, A] eps
+  std::vector<float> std;          // [B, A]
+  std::vector<float> squashed;     // [B, A] tanh(x)
   std::vector<float> raw_log_std;  // [B, A] the network's log-std output before squashing
 };
 

@@ -33,8 +33,8 @@ void TrainingReward::Compute(std::span<const float> obs, std::span<const float> 
              r.numel(), n);
   const double* rd = r.data_ptr<double>();
   for (int64_t i = 0; i < n; ++i) {
-    RLAB_CHECK(std::isfinite(rd[i]), "reward {} returned {} for a transition",
-               fn_->Describe(), rd[i]);
+    RLAB_CHECK(std::isfinite(rd[i]), "reward {} returned {} for a transition", fn_->Describe(),
+               rd[i]);
     out[i] = static_cast<float>(rd[i]);
   }
 }

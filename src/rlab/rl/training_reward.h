@@ -7,7 +7,7 @@
 #include <span>
 #include <string>
 
-#include "rlab/reward/reward_fn.h"
+#include "rlab/reward/signal/reward_fn.h"
 
 namespace rlab::rl {
 

@@ -76,7 +76,8 @@ TEST_P(GenerateTest, FusedDecoderLogitsMatchTheFullForwardPass) {
     mask = torch::cat({mask, torch::tensor({1L, 0L, 1L}).unsqueeze(1)}, 1);
     const torch::Tensor full = model_(ids, mask).select(1, ids.size(1) - 1);  // [3, V]
     for (int64_t b : {0, 2}) {
-      EXPECT_LT((logits[b] - full[b]).abs().max().item<double>(), 1e-4 * (1 + full[b].abs().max().item<double>()))
+      EXPECT_LT((logits[b] - full[b]).abs().max().item<double>(),
+                1e-4 * (1 + full[b].abs().max().item<double>()))
           << "row " << b;
     }
   }
@@ -176,7 +177,9 @@ TEST(Generate, RejectsAnEmptyPrompt) {
   Transformer model(TinyLlama());
   GenerationOptions o;
   at::Generator g = MakeGenerator(1);
-  EXPECT_NE(rlab::testing::ErrorOf([&] { Generate(model, {{1, 2}, {}}, o, g); }).find("prompt 1 is empty"),
+  EXPECT_NE(rlab::testing::ErrorOf([&] {
+              Generate(model, {{1, 2}, {}}, o, g);
+            }).find("prompt 1 is empty"),
             std::string::npos);
 }
 

@@ -34,8 +34,8 @@ TEST(Sampling, TopKKeepsTheKLargestAndTies) {
 
 TEST(Sampling, TopPKeepsTheSmallestNucleus) {
   // Probabilities 0.5, 0.3, 0.15, 0.05 (as logs).
-  const torch::Tensor logits = Row({std::log(0.15f), std::log(0.5f), std::log(0.05f),
-                                    std::log(0.3f)});
+  const torch::Tensor logits =
+      Row({std::log(0.15f), std::log(0.5f), std::log(0.05f), std::log(0.3f)});
   SamplingOptions o;
   o.top_p = 0.7;  // 0.5 < 0.7, 0.5 + 0.3 >= 0.7: keep two
   EXPECT_EQ(Kept(TruncateLogits(logits, o)), (std::vector<bool>{false, true, false, true}));

@@ -139,9 +139,7 @@ std::string Mutate(std::string file, Rng& rng) {
         file.replace(0, 8, raw::LengthField(length));
         break;
       }
-      default:
-        file = EditJson(file, rng);
-        break;
+      default: file = EditJson(file, rng); break;
     }
   }
   return file;

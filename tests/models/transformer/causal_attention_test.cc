@@ -19,7 +19,7 @@ struct Grads {
 
 template <typename AttentionFn>
 Grads RunAttention(AttentionFn attention, const torch::Tensor& q0, const torch::Tensor& k0,
-          const torch::Tensor& v0, const torch::Tensor& upstream) {
+                   const torch::Tensor& v0, const torch::Tensor& upstream) {
   const torch::Tensor q = q0.clone().requires_grad_(true), k = k0.clone().requires_grad_(true),
                       v = v0.clone().requires_grad_(true);
   const torch::Tensor out = attention(q, k, v);
@@ -44,9 +44,9 @@ TEST_P(CausalAttentionTest, MatchesTheMaskedComputationAndItsGradients) {
   const torch::Tensor q = torch::randn({B, H, T, Dh}), k = torch::randn({B, H, T, Dh}),
                       v = torch::randn({B, H, T, Dh}), upstream = torch::randn({B, H, T, Dh});
   const double scale = 0.25;
-  const Grads fused = RunAttention(
-      [&](auto& a, auto& b, auto& c) { return CausalAttention(a, b, c, scale); }, q, k, v,
-      upstream);
+  const Grads fused =
+      RunAttention([&](auto& a, auto& b, auto& c) { return CausalAttention(a, b, c, scale); }, q, k,
+                   v, upstream);
   const Grads ref = RunAttention(
       [&](auto& a, auto& b, auto& c) { return Reference(a, b, c, scale); }, q, k, v, upstream);
   EXPECT_LT(MaxAbsDiff(fused.out, ref.out), 2e-5);

@@ -22,9 +22,9 @@ double MaxScaledDiff(const torch::Tensor& a, const torch::Tensor& b) {
 // The composition the fused softmax replaces.
 torch::Tensor ReferenceSoftmax(const torch::Tensor& scores, const torch::Tensor& allowed,
                                double scale) {
-  return torch::softmax((scores * scale).masked_fill(allowed.logical_not(),
-                                                     std::numeric_limits<float>::lowest()),
-                        -1);
+  return torch::softmax(
+      (scores * scale).masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest()),
+      -1);
 }
 
 TEST(GeluTanh, MatchesLibtorchValuesAndGradientsOverTheWholeRange) {
@@ -111,9 +111,9 @@ TEST(MaskedScaledSoftmax, AMaskBroadcastAlongItsRowsIsReadCorrectly) {
   // allowed [T, 1]: row t is all allowed or all masked, broadcast along the keys (stride 0).
   const torch::Tensor allowed = torch::tensor({1, 0, 1, 1, 0, 1}, torch::kBool).view({T, 1});
   const torch::Tensor scores = torch::randn({2, 3, T, S}) * 2;
-  EXPECT_LT(MaxAbsDiff(MaskedScaledSoftmax(scores, allowed, 0.7),
-                       ReferenceSoftmax(scores, allowed, 0.7)),
-            1e-6);
+  EXPECT_LT(
+      MaxAbsDiff(MaskedScaledSoftmax(scores, allowed, 0.7), ReferenceSoftmax(scores, allowed, 0.7)),
+      1e-6);
 }
 
 TEST(MaskedScaledSoftmax, DoublePrecisionTakesTheReferenceComposition) {

@@ -5,10 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rlab/models/lr_schedule.h"
+#include "rlab/models/optim/lr_schedule.h"
 #include "rlab/models/safetensors/writer.h"
-#include "rlab/models/tokenizer/byte_tokenizer.h"
-#include "rlab/models/tokenizer/tokenizer_files.h"
+#include "rlab/text/tokenizer/byte_tokenizer.h"
+#include "rlab/text/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/models/transformer/presets.h"
@@ -73,13 +73,14 @@ TEST(HfWeights, ShardedCheckpointLoads) {
   // Split the single file into two shards and an index, as Hugging Face does for big models.
   const auto tensors = HfTensorsForSave(model);
   std::map<std::string, torch::Tensor> first, second;
-  nlohmann::json index = {{"metadata", nlohmann::json::object()}, {"weight_map", nlohmann::json::object()}};
+  nlohmann::json index = {{"metadata", nlohmann::json::object()},
+                          {"weight_map", nlohmann::json::object()}};
   int i = 0;
   for (const auto& [name, t] : tensors) {
     const bool in_first = (i++ % 2) == 0;
     (in_first ? first : second)[name] = t;
-    index["weight_map"][name] = in_first ? "model-00001-of-00002.safetensors"
-                                         : "model-00002-of-00002.safetensors";
+    index["weight_map"][name] =
+        in_first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
   }
   WriteSafetensors(dir / "model-00001-of-00002.safetensors", first);
   WriteSafetensors(dir / "model-00002-of-00002.safetensors", second);

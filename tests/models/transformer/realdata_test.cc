@@ -18,10 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define SKIP_WITHOUT_MODEL()                                                      \
-  if (!fs::exists(testing::Stories260KDir() / "model.safetensors")) {             \
+#define SKIP_WITHOUT_MODEL()                                                       \
+  if (!fs::exists(testing::Stories260KDir() / "model.safetensors")) {              \
     GTEST_SKIP() << "stories260K is not in " << testing::Stories260KDir().string() \
-                 << "; this test needs ../shared/data";                          \
+                 << "; this test needs ../shared/data";                            \
   }
 
 constexpr int64_t kBos = 1;
@@ -183,7 +183,8 @@ TEST(TransformerRealData, Stories260KMatchesALoopForwardPass) {
   const TransformerConfig config = ReadTransformerConfig(testing::Stories260KDir() / "config.json");
   SafetensorsReadOptions options;
   options.to_float32 = true;
-  const SafetensorsContents contents = ReadSafetensors(testing::Stories260KDir() / "model.safetensors", options);
+  const SafetensorsContents contents =
+      ReadSafetensors(testing::Stories260KDir() / "model.safetensors", options);
   Transformer model = LoadHfTransformer(testing::Stories260KDir());
   model->eval();
 

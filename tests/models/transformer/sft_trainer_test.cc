@@ -34,7 +34,7 @@ Transformer TinyModel() {
   return Transformer(*FindPreset("tiny", 16));
 }
 
-SftTrainerOptions Options() {
+SftTrainerOptions SftTestOptions() {
   SftTrainerOptions o;
   o.optim.learning_rate = 1e-2;
   o.optim.warmup_ratio = 0.0;
@@ -43,7 +43,7 @@ SftTrainerOptions Options() {
 
 TEST(SftTrainer, MicroBatchesAccumulateToOneBatchOfAllTheirRows) {
   Transformer a = TinyModel(), b = TinyModel();
-  SftTrainer split(Options(), a, kPad, 5), whole(Options(), b, kPad, 5);
+  SftTrainer split(SftTestOptions(), a, kPad, 5), whole(SftTestOptions(), b, kPad, 5);
   const SftStep s = split.Step({Rows({0, 1}), Rows({2, 3})});
   const SftStep w = whole.Step({Rows({0, 1, 2, 3})});
   EXPECT_EQ(s.targets, 10.0);
@@ -60,7 +60,7 @@ TEST(SftTrainer, MicroBatchesAccumulateToOneBatchOfAllTheirRows) {
 
 TEST(SftTrainer, TrainingLowersTheLossAndFollowsTheSchedule) {
   Transformer model = TinyModel();
-  const SftTrainerOptions o = Options();
+  const SftTrainerOptions o = SftTestOptions();
   SftTrainer trainer(o, model, kPad, 20);
   const double before = trainer.HeldOutLoss(Examples(), 3);
   EXPECT_NEAR(before, std::log(16.0), 0.5);  // about uniform over the vocabulary at the start

@@ -60,7 +60,7 @@ TEST(Transformer, AFutureTokenNeverChangesEarlierLogits) {
     torch::Tensor b = a.clone();
     b.index_put_({0, 5}, 11);  // a different last token
     torch::Tensor c = a.clone();
-    c.index_put_({0, 3}, 30);  // a different middle token
+    c.index_put_({0, 3}, 30);                                         // a different middle token
     const torch::Tensor la = model(a), lb = model(b), lc = model(c);  // [1, 6, V]
     EXPECT_LT(MaxAbsDiff(la.slice(1, 0, 5), lb.slice(1, 0, 5)), 1e-6) << Describe(config);
     EXPECT_LT(MaxAbsDiff(la.slice(1, 0, 3), lc.slice(1, 0, 3)), 1e-6) << Describe(config);
@@ -136,8 +136,7 @@ TEST(Transformer, LeftPaddedPrefillThenCachedStepsMatchUnpadded) {
     }
     const torch::Tensor batch = torch::cat(outs, 1);  // [B, 7, V]
     const torch::Tensor row0 = model(torch::cat({prompt[0], steps[0]}).unsqueeze(0))[0];
-    const torch::Tensor row1 =
-        model(torch::cat({prompt[1].slice(0, 2), steps[1]}).unsqueeze(0))[0];
+    const torch::Tensor row1 = model(torch::cat({prompt[1].slice(0, 2), steps[1]}).unsqueeze(0))[0];
     EXPECT_LT(MaxAbsDiff(batch[0], row0), 1e-5) << Describe(config);
     EXPECT_LT(MaxAbsDiff(batch[1].slice(0, 2), row1), 1e-5) << Describe(config);
   }
@@ -159,8 +158,7 @@ TEST(Transformer, GroupedQueryAttentionEqualsRepeatedKeyValueHeads) {
     if (name.ends_with("k_proj.weight") || name.ends_with("v_proj.weight")) {
       // [Hkv * Dh, d] -> [H * Dh, d], each key/value head repeated `group` times in a row.
       const torch::Tensor heads = tensor.view({gqa_config.num_kv_heads, 1, Dh, d});
-      target.at(name).copy_(
-          heads.expand({gqa_config.num_kv_heads, group, Dh, d}).reshape({-1, d}));
+      target.at(name).copy_(heads.expand({gqa_config.num_kv_heads, group, Dh, d}).reshape({-1, d}));
     } else {
       target.at(name).copy_(tensor);
     }

@@ -18,7 +18,8 @@ torch::Tensor CompletionLogProbs(Transformer& model, const GenerationOutput& out
   const torch::Tensor attention = torch::cat({out.prompts.mask, out.mask}, 1);
   // Only the positions that predict a completion token go through the output layer: the
   // last prompt position and all but the last completion position.
-  const torch::Tensor hidden = model->Hidden(ids, attention).slice(1, prompt_len - 1, prompt_len + n - 1);
+  const torch::Tensor hidden =
+      model->Hidden(ids, attention).slice(1, prompt_len - 1, prompt_len + n - 1);
   torch::Tensor logits = model->Logits(hidden);
   if (temperature != 1.0) logits = logits / temperature;
   const torch::Tensor all = torch::log_softmax(logits, -1);

@@ -9,19 +9,17 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/shape_format.h"
-#include "rlab/models/blas.h"
+#include "rlab/models/kernels/blas.h"
 
 namespace rlab::models {
 
 namespace {
 
-const float* Data(const torch::Tensor& t) {
-  return t.defined() ? t.data_ptr<float>() : nullptr;
-}
+const float* Data(const torch::Tensor& t) { return t.defined() ? t.data_ptr<float>() : nullptr; }
 
 bool Usable(const torch::Tensor& t) {
-  return !t.defined() || (t.device().is_cpu() && t.scalar_type() == torch::kFloat32 &&
-                          t.is_contiguous());
+  return !t.defined() ||
+         (t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous());
 }
 
 float GeluTanh(float x) {
@@ -42,11 +40,13 @@ bool FusedDecoder::Supports(const Transformer& model) {
 }
 
 FusedDecoder::FusedDecoder(const Transformer& model, int64_t batch, int64_t max_length)
-    : c_(model->config()), batch_(batch), max_length_(max_length),
+    : c_(model->config()),
+      batch_(batch),
+      max_length_(max_length),
       kv_width_(model->config().num_kv_heads * model->config().head_dim()),
       gpt2_(model->config().arch == TransformerArch::kGpt2) {
   RLAB_CHECK(Supports(model), "fused decoder: the model's parameters must be contiguous "
-             "float32 tensors on the CPU");
+                              "float32 tensors on the CPU");
   RLAB_CHECK(batch >= 1 && max_length >= 1, "fused decoder: batch and max_length must be >= 1");
   RLAB_CHECK(!gpt2_ || max_length <= c_.max_positions,
              "fused decoder: {} positions exceed GPT-2's position table of {}", max_length,
@@ -59,9 +59,10 @@ FusedDecoder::FusedDecoder(const Transformer& model, int64_t batch, int64_t max_
   if (!gpt2_) {
     const int64_t half = c_.head_dim() / 2;
     // theta^(-2i / Dh) in float32, as the libtorch model computes it.
-    const torch::Tensor f = 1.0 / torch::pow(c_.rope_theta,
-                                             torch::arange(0, 2 * half, 2, torch::kInt64)
-                                                     .to(torch::kFloat32) / double(c_.head_dim()));
+    const torch::Tensor f =
+        1.0 /
+        torch::pow(c_.rope_theta, torch::arange(0, 2 * half, 2, torch::kInt64).to(torch::kFloat32) /
+                                      double(c_.head_dim()));
     inv_freq_.assign(f.data_ptr<float>(), f.data_ptr<float>() + half);
   }
   for (int64_t i = 0; i < c_.num_layers; ++i) {
@@ -110,11 +111,11 @@ FusedDecoder::FusedDecoder(const Transformer& model, int64_t batch, int64_t max_
 
 void FusedDecoder::LoadPrefill(const KvCache& cache, const torch::Tensor& prompt_mask) {
   const int64_t P = cache.Length();
-  RLAB_CHECK(P >= 1 && P <= max_length_ && prompt_mask.size(0) == batch_ &&
-                 prompt_mask.size(1) == P,
-             "fused decoder: prefill of {} positions and mask {} do not fit batch {} and "
-             "length {}",
-             P, prompt_mask.sizes(), batch_, max_length_);
+  RLAB_CHECK(
+      P >= 1 && P <= max_length_ && prompt_mask.size(0) == batch_ && prompt_mask.size(1) == P,
+      "fused decoder: prefill of {} positions and mask {} do not fit batch {} and "
+      "length {}",
+      P, prompt_mask.sizes(), batch_, max_length_);
   const int64_t Dh = c_.head_dim(), Hkv = c_.num_kv_heads;
   for (int64_t l = 0; l < c_.num_layers; ++l) {
     const torch::Tensor k = cache.keys[l].to(torch::kFloat32).contiguous();    // [B, Hkv, P, Dh]
@@ -140,8 +141,8 @@ void FusedDecoder::LoadPrefill(const KvCache& cache, const torch::Tensor& prompt
   length_ = P;
 }
 
-void FusedDecoder::Linear(const float* x, const float* w, const float* b, int64_t in,
-                          int64_t out, float* y, bool accumulate) {
+void FusedDecoder::Linear(const float* x, const float* w, const float* b, int64_t in, int64_t out,
+                          float* y, bool accumulate) {
   // y [B, out] = x [B, in] W^T + b, or y += x W^T + b when accumulating (a residual branch).
   if (b != nullptr) {
     for (int64_t r = 0; r < batch_; ++r) {
@@ -174,7 +175,8 @@ void FusedDecoder::Norm(const float* x, const float* w, const float* b, float* y
       double var = 0.0;
       for (int64_t i = 0; i < d; ++i) var += (xr[i] - mean) * (xr[i] - mean);
       const float inv = static_cast<float>(1.0 / std::sqrt(var / d + c_.norm_eps));
-      for (int64_t i = 0; i < d; ++i) yr[i] = (xr[i] - static_cast<float>(mean)) * inv * w[i] + b[i];
+      for (int64_t i = 0; i < d; ++i)
+        yr[i] = (xr[i] - static_cast<float>(mean)) * inv * w[i] + b[i];
     } else {
       // RMSNorm: x / sqrt(mean(x^2) + eps) * w.
       double ss = 0.0;
@@ -241,15 +243,18 @@ void FusedDecoder::Attend(int64_t layer) {
 
 void FusedDecoder::Step(std::span<const int64_t> ids, std::span<const uint8_t> real,
                         float* logits) {
-  RLAB_CHECK(static_cast<int64_t>(ids.size()) == batch_ && static_cast<int64_t>(real.size()) == batch_,
-             "fused decoder: expected {} ids, got {}", batch_, ids.size());
+  RLAB_CHECK(
+      static_cast<int64_t>(ids.size()) == batch_ && static_cast<int64_t>(real.size()) == batch_,
+      "fused decoder: expected {} ids, got {}", batch_, ids.size());
   RLAB_CHECK(length_ < max_length_, "fused decoder: all {} positions are used", max_length_);
   const int64_t d = c_.hidden_size, H = c_.num_heads, Hkv = c_.num_kv_heads, Dh = c_.head_dim();
   const int64_t slot = length_++;
   std::vector<int64_t> position(batch_);
   for (int64_t b = 0; b < batch_; ++b) {
-    RLAB_CHECK(ids[b] >= 0 && ids[b] < c_.vocab_size, "fused decoder: token id {} is outside "
-               "the vocabulary of {}", ids[b], c_.vocab_size);
+    RLAB_CHECK(ids[b] >= 0 && ids[b] < c_.vocab_size,
+               "fused decoder: token id {} is outside "
+               "the vocabulary of {}",
+               ids[b], c_.vocab_size);
     // As in the libtorch model: position ids count real tokens (a padding token repeats the
     // last position; nothing attends to it).
     position[b] = std::max<int64_t>(real_count_[b] + real[b] - 1, 0);

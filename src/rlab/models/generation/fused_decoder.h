@@ -40,8 +40,8 @@ class FusedDecoder {
  private:
   struct Layer {
     const float *norm1_w, *norm1_b, *norm2_w, *norm2_b;
-    const float *qkv_w, *qkv_b;                  // GPT-2: fused [3d, d]
-    const float *q_w, *k_w, *v_w;                // Llama
+    const float *qkv_w, *qkv_b;    // GPT-2: fused [3d, d]
+    const float *q_w, *k_w, *v_w;  // Llama
     const float *o_w, *o_b;
     const float *fc_w, *fc_b, *proj_w, *proj_b;  // GPT-2 MLP
     const float *gate_w, *up_w, *down_w;         // Llama MLP
@@ -60,8 +60,8 @@ class FusedDecoder {
   std::vector<float> inv_freq_;  // [Dh / 2], Llama
   std::vector<Layer> layers_;
   std::vector<float> keys_, values_;  // per layer [B, Hkv, max_length, Dh]
-  std::vector<uint8_t> valid_;         // [B, max_length]: the key at this slot is a real token
-  std::vector<int64_t> real_count_;    // [B] real tokens so far (the next position id)
+  std::vector<uint8_t> valid_;        // [B, max_length]: the key at this slot is a real token
+  std::vector<int64_t> real_count_;   // [B] real tokens so far (the next position id)
   std::vector<float> x_, h_, qkv_, q_, k_, v_, att_, up_, gate_, scores_;
 };
 

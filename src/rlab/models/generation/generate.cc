@@ -22,8 +22,10 @@ PaddedBatch LeftPad(const std::vector<std::vector<int64_t>>& rows, int64_t pad_t
   RLAB_CHECK(!rows.empty(), "generation: no prompts were given");
   int64_t T = 0;
   for (std::size_t b = 0; b < rows.size(); ++b) {
-    RLAB_CHECK(!rows[b].empty(), "generation: prompt {} is empty; start it with at least one "
-               "token (for example BOS)", b);
+    RLAB_CHECK(!rows[b].empty(),
+               "generation: prompt {} is empty; start it with at least one "
+               "token (for example BOS)",
+               b);
     T = std::max<int64_t>(T, static_cast<int64_t>(rows[b].size()));
   }
   const int64_t B = static_cast<int64_t>(rows.size());
@@ -76,8 +78,10 @@ GenerationOutput Generate(Transformer& model, const std::vector<std::vector<int6
   out.prompts = LeftPad(prompts, options.pad_token_id);
   const int64_t B = out.prompts.ids.size(0), N = options.max_new_tokens;
   const int64_t V = model->config().vocab_size;
-  RLAB_CHECK(options.pad_token_id < V, "generation: pad_token_id {} is outside the vocabulary "
-             "of {}", options.pad_token_id, V);
+  RLAB_CHECK(options.pad_token_id < V,
+             "generation: pad_token_id {} is outside the vocabulary "
+             "of {}",
+             options.pad_token_id, V);
   const bool fused = options.use_cache && options.fused && FusedDecoder::Supports(model);
 
   // Prefill: one pass over the prompts gives the first logits (and fills the cache).
@@ -86,7 +90,8 @@ GenerationOutput Generate(Transformer& model, const std::vector<std::vector<int6
   torch::Tensor all_mask = out.prompts.mask;  // [B, S]
   const torch::Tensor prompt_hidden = options.use_cache ? model->Hidden(all_ids, all_mask, &cache)
                                                         : model->Hidden(all_ids, all_mask);
-  torch::Tensor logits = model->Logits(prompt_hidden.select(1, prompt_hidden.size(1) - 1));  // [B, V]
+  torch::Tensor logits =
+      model->Logits(prompt_hidden.select(1, prompt_hidden.size(1) - 1));  // [B, V]
   std::optional<FusedDecoder> decoder;
   torch::Tensor fused_logits;  // [B, V], written by the fused decoder
   if (fused && N > 1) {

@@ -22,7 +22,8 @@ torch::Tensor TruncateLogits(const torch::Tensor& logits, const SamplingOptions&
   const double minus_inf = -std::numeric_limits<double>::infinity();
   torch::Tensor out = logits;
   if (options.top_k > 0 && options.top_k < V) {
-    const torch::Tensor kth = std::get<0>(out.topk(options.top_k, -1)).narrow(-1, options.top_k - 1, 1);  // [B, 1]
+    const torch::Tensor kth =
+        std::get<0>(out.topk(options.top_k, -1)).narrow(-1, options.top_k - 1, 1);  // [B, 1]
     out = out.masked_fill(out < kth, minus_inf);
   }
   if (options.top_p < 1.0) {
@@ -39,15 +40,15 @@ torch::Tensor TruncateLogits(const torch::Tensor& logits, const SamplingOptions&
 
 SampledTokens SampleNextTokens(const torch::Tensor& logits, const SamplingOptions& options,
                                at::Generator& generator) {
-  RLAB_CHECK(logits.dim() == 2, "sampling: logits must be [B, V], got {} dimensions",
-             logits.dim());
+  RLAB_CHECK(logits.dim() == 2, "sampling: logits must be [B, V], got {} dimensions", logits.dim());
   const torch::Tensor x = logits.to(torch::kFloat32);
   if (options.temperature <= 0.0) {
     const torch::Tensor ids = x.argmax(-1);  // [B]
-    const torch::Tensor logprobs = torch::log_softmax(x, -1).gather(-1, ids.unsqueeze(-1)).squeeze(-1);
+    const torch::Tensor logprobs =
+        torch::log_softmax(x, -1).gather(-1, ids.unsqueeze(-1)).squeeze(-1);
     return {ids, logprobs};
   }
-  const torch::Tensor scaled = x / options.temperature;           // [B, V]
+  const torch::Tensor scaled = x / options.temperature;             // [B, V]
   const torch::Tensor truncated = TruncateLogits(scaled, options);  // [B, V]
   const torch::Tensor ids =
       torch::multinomial(torch::softmax(truncated, -1), 1, /*replacement=*/false, generator)

@@ -18,7 +18,7 @@ struct SamplingOptions {
 };
 
 struct SampledTokens {
-  torch::Tensor ids;       // [B] int64
+  torch::Tensor ids;  // [B] int64
   // [B] log-probability of each chosen token under softmax(logits / temperature) (temperature
   // 1 when greedy), before top-k / top-p truncation: the policy's own probability, which is
   // what the RL objectives score a sampled completion by (as TRL does).

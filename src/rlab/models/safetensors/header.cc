@@ -184,17 +184,15 @@ void CheckTiling(std::vector<SafetensorsEntry>& entries, uint64_t data_size,
   const SafetensorsEntry* previous = nullptr;
   for (const SafetensorsEntry& entry : entries) {
     if (entry.begin < covered) {
-      RLAB_FAIL(
-          "{}: tensor '{}': data_offsets [{}, {}] overlap tensor '{}' at [{}, {}]; each "
-          "byte of the data section belongs to one tensor",
-          source, entry.name, entry.begin, entry.end, previous->name, previous->begin,
-          previous->end);
+      RLAB_FAIL("{}: tensor '{}': data_offsets [{}, {}] overlap tensor '{}' at [{}, {}]; each "
+                "byte of the data section belongs to one tensor",
+                source, entry.name, entry.begin, entry.end, previous->name, previous->begin,
+                previous->end);
     }
     if (entry.begin > covered) {
-      RLAB_FAIL(
-          "{}: tensor '{}': data_offsets [{}, {}] leave bytes [{}, {}) of the data section "
-          "unused; tensors must cover it contiguously",
-          source, entry.name, entry.begin, entry.end, covered, entry.begin);
+      RLAB_FAIL("{}: tensor '{}': data_offsets [{}, {}] leave bytes [{}, {}) of the data section "
+                "unused; tensors must cover it contiguously",
+                source, entry.name, entry.begin, entry.end, covered, entry.begin);
     }
     covered = entry.end;
     previous = &entry;
@@ -297,10 +295,9 @@ std::string EncodeSafetensorsHeader(const std::vector<SafetensorsEntry>& entries
   try {
     text = root.dump();
   } catch (const Ordered::type_error& e) {
-    RLAB_FAIL(
-        "cannot write a safetensors header: a tensor name or metadata string is not valid "
-        "UTF-8 ({})",
-        e.what());
+    RLAB_FAIL("cannot write a safetensors header: a tensor name or metadata string is not valid "
+              "UTF-8 ({})",
+              e.what());
   }
   text.append((8 - text.size() % 8) % 8, ' ');
   std::string encoded(kSafetensorsLengthBytes, '\0');

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "rlab/core/threads.h"
-#include "rlab/models/blas.h"
-#include "rlab/models/softmax_kernels.h"
+#include "rlab/models/kernels/blas.h"
+#include "rlab/models/kernels/softmax_kernels.h"
 #include "rlab/models/transformer/fused_activations.h"
-#include "rlab/models/two_core_split.h"
+#include "rlab/models/kernels/two_core_split.h"
 
 namespace rlab::models {
 namespace {
@@ -76,8 +76,7 @@ torch::Tensor HeadsInTokenOrder(const torch::Tensor& like, bool zero) {
 class CausalAttentionFunction : public torch::autograd::Function<CausalAttentionFunction> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& q_in,
-                               const torch::Tensor& k_in, const torch::Tensor& v_in,
-                               double scale) {
+                               const torch::Tensor& k_in, const torch::Tensor& v_in, double scale) {
     const torch::Tensor q = WithContiguousRows(q_in), k = WithContiguousRows(k_in),
                         v = WithContiguousRows(v_in);
     const int64_t B = q.size(0), H = q.size(1), T = q.size(2), Dh = q.size(3);
@@ -94,8 +93,7 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
       for (int64_t t0 = 0; t0 < T; t0 += kBlockRows) {
         const int64_t t1 = std::min(T, t0 + kBlockRows), rows = t1 - t0;
         float* block = ph + t0 * T;  // [rows, t1] with row stride T
-        Gemm(false, true, rows, t1, Dh, 1.0f, qh + t0 * qs.row, qs.row, kh, ks.row, 0.0f, block,
-             T);
+        Gemm(false, true, rows, t1, Dh, 1.0f, qh + t0 * qs.row, qs.row, kh, ks.row, 0.0f, block, T);
         for (int64_t r = 0; r < rows; ++r) {
           PrefixSoftmaxRow(block + r * T, t0 + r + 1, t1, f, block + r * T);
         }
@@ -135,8 +133,8 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
         for (int64_t r = 0; r < rows; ++r) {
           PrefixSoftmaxBackwardRow(block + r * T, ds + r * T, t0 + r + 1, t1, f, ds + r * T);
         }
-        Gemm(false, false, rows, Dh, t1, 1.0f, ds, T, ks[bh], ks.row, 0.0f,
-             dqs[bh] + t0 * dqs.row, dqs.row);  // dQ = dS K
+        Gemm(false, false, rows, Dh, t1, 1.0f, ds, T, ks[bh], ks.row, 0.0f, dqs[bh] + t0 * dqs.row,
+             dqs.row);  // dQ = dS K
         Gemm(true, false, t1, Dh, rows, 1.0f, ds, T, qb, qs.row, 1.0f, dks[bh],
              dks.row);  // dK += dS^T Q
         Gemm(true, false, t1, Dh, rows, 1.0f, block, T, g, gs.row, 1.0f, dvs[bh],

@@ -132,8 +132,7 @@ void TransformerConfig::Validate() const {
   RLAB_CHECK(arch == TransformerArch::kGpt2 || head_dim() % 2 == 0,
              "transformer config: rotary embeddings need an even head width, not {}", head_dim());
   RLAB_CHECK(norm_eps > 0, "transformer config: norm_eps must be positive, not {}", norm_eps);
-  RLAB_CHECK(rope_theta > 0, "transformer config: rope_theta must be positive, not {}",
-             rope_theta);
+  RLAB_CHECK(rope_theta > 0, "transformer config: rope_theta must be positive, not {}", rope_theta);
 }
 
 TransformerConfig ParseTransformerConfig(const nlohmann::json& json, std::string_view source) {

@@ -23,14 +23,14 @@ std::string_view ArchName(TransformerArch arch);  // "gpt2" or "llama", as in mo
 struct TransformerConfig {
   TransformerArch arch = TransformerArch::kLlama;
   int64_t vocab_size = 0;
-  int64_t hidden_size = 0;        // model width d (GPT-2: n_embd)
-  int64_t num_layers = 0;         // GPT-2: n_layer
-  int64_t num_heads = 0;          // query heads H (GPT-2: n_head)
-  int64_t num_kv_heads = 0;       // key/value heads; equal to num_heads for GPT-2
-  int64_t intermediate_size = 0;  // MLP width (GPT-2: n_inner, default 4 d)
-  int64_t max_positions = 0;      // GPT-2: n_positions (size of the position table)
-  double norm_eps = 1e-5;         // layer_norm_epsilon / rms_norm_eps
-  double rope_theta = 10000.0;    // Llama only
+  int64_t hidden_size = 0;          // model width d (GPT-2: n_embd)
+  int64_t num_layers = 0;           // GPT-2: n_layer
+  int64_t num_heads = 0;            // query heads H (GPT-2: n_head)
+  int64_t num_kv_heads = 0;         // key/value heads; equal to num_heads for GPT-2
+  int64_t intermediate_size = 0;    // MLP width (GPT-2: n_inner, default 4 d)
+  int64_t max_positions = 0;        // GPT-2: n_positions (size of the position table)
+  double norm_eps = 1e-5;           // layer_norm_epsilon / rms_norm_eps
+  double rope_theta = 10000.0;      // Llama only
   bool tie_word_embeddings = true;  // always true for GPT-2
 
   int64_t head_dim() const { return hidden_size / num_heads; }

@@ -5,9 +5,9 @@
 
 #include <limits>
 
-#include "rlab/models/gelu_kernels.h"
-#include "rlab/models/softmax_kernels.h"
-#include "rlab/models/two_core_split.h"
+#include "rlab/models/kernels/gelu_kernels.h"
+#include "rlab/models/kernels/softmax_kernels.h"
+#include "rlab/models/kernels/two_core_split.h"
 
 namespace rlab::models {
 namespace {
@@ -63,12 +63,10 @@ void ForEachRow(const torch::Tensor& like, const torch::Tensor& allowed, RowFn r
   });
 }
 
-class MaskedScaledSoftmaxFunction
-    : public torch::autograd::Function<MaskedScaledSoftmaxFunction> {
+class MaskedScaledSoftmaxFunction : public torch::autograd::Function<MaskedScaledSoftmaxFunction> {
  public:
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx,
-                               const torch::Tensor& scores, const torch::Tensor& allowed,
-                               double scale) {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& scores,
+                               const torch::Tensor& allowed, double scale) {
     const torch::Tensor s = scores.contiguous();
     // The mask's broadcast dimensions keep stride 0, but the kernel reads its rows as
     // contiguous bytes: a mask broadcast along the rows themselves is written out in full.

@@ -87,8 +87,10 @@ void LoadHfTensors(Transformer& model, const std::map<std::string, torch::Tensor
 }
 
 std::map<std::string, torch::Tensor> ReadHfWeights(const fs::path& dir) {
-  RLAB_CHECK(fs::is_directory(dir), "{}: not a directory; a model directory holds config.json "
-             "and model.safetensors", dir.string());
+  RLAB_CHECK(fs::is_directory(dir),
+             "{}: not a directory; a model directory holds config.json "
+             "and model.safetensors",
+             dir.string());
   SafetensorsReadOptions options;
   options.to_float32 = true;
   const fs::path single = dir / "model.safetensors";

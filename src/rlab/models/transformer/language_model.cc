@@ -4,8 +4,8 @@
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
-#include "rlab/models/tokenizer/byte_tokenizer.h"
-#include "rlab/models/tokenizer/tokenizer_files.h"
+#include "rlab/text/tokenizer/byte_tokenizer.h"
+#include "rlab/text/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
 #include "rlab/models/transformer/presets.h"
 
@@ -14,7 +14,8 @@ namespace rlab::models {
 namespace fs = std::filesystem;
 
 bool HasTokenizerFiles(const fs::path& dir) {
-  for (const char* name : {"tokenizer.json", "vocab.json", "encoder.json", "tokenizer_config.json"}) {
+  for (const char* name :
+       {"tokenizer.json", "vocab.json", "encoder.json", "tokenizer_config.json"}) {
     if (fs::exists(dir / name)) return true;
   }
   return false;

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "rlab/models/tokenizer/tokenizer.h"
+#include "rlab/text/tokenizer/tokenizer.h"
 #include "rlab/models/transformer/transformer.h"
 
 namespace rlab::models {

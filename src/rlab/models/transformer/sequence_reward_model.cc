@@ -73,7 +73,7 @@ torch::Tensor SequenceRewardModelImpl::Head(const torch::Tensor& hidden,
   }
   // The head is linear, so summing its outputs equals reading it at the summed hidden state.
   const torch::Tensor mask = attention_mask.to(hidden.dtype()).unsqueeze(-1);  // [B, T, 1]
-  return score((hidden * mask).sum(1));  // [B, num_labels]
+  return score((hidden * mask).sum(1));                                        // [B, num_labels]
 }
 
 torch::Tensor SequenceRewardModelImpl::Outputs(const torch::Tensor& ids,
@@ -104,8 +104,7 @@ ScorePooling ReadScorePooling(const fs::path& config_path) {
 
 }  // namespace
 
-SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir,
-                                            int64_t num_labels_for_fresh_head,
+SequenceRewardModel LoadSequenceRewardModel(const fs::path& dir, int64_t num_labels_for_fresh_head,
                                             ScorePooling pooling_for_fresh_head) {
   std::map<std::string, torch::Tensor> tensors = ReadHfWeights(dir);
   const TransformerConfig config = ReadTransformerConfig(dir / "config.json");

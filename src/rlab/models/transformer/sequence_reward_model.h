@@ -6,7 +6,7 @@
 // (LlamaForSequenceClassification / GPT2ForSequenceClassification: backbone names plus
 // "score.weight" [num_labels, d]); a causal-LM checkpoint loads as a backbone with a fresh head.
 // A scalar reward model has num_labels = 1; distributional and preference-embedding heads
-// (reward/rm_objective.h) read several outputs from the same place.
+// (reward/model/rm_objective.h) read several outputs from the same place.
 //
 // Score pooling `sum` is this project's option beside the convention: the head is applied at
 // every real token and the outputs are summed, so the reward is a sum of per-token terms (the

@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "rlab/core/checkpoint.h"
-#include "rlab/models/fused_adamw.h"
+#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/token_logprobs.h"
 
 namespace rlab::models {
@@ -41,8 +41,7 @@ SftStep SftTrainer::Step(const std::vector<data::TokenBatch>& micro_batches) {
   return s;
 }
 
-double SftTrainer::HeldOutLoss(const std::vector<data::SftExample>& examples,
-                               int64_t batch_size) {
+double SftTrainer::HeldOutLoss(const std::vector<data::SftExample>& examples, int64_t batch_size) {
   if (examples.empty()) return std::nan("");
   torch::NoGradGuard no_grad;
   double nll = 0.0, tokens = 0.0;

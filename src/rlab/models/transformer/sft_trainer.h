@@ -1,9 +1,10 @@
 // Supervised fine-tuning of a causal language model as a trainer: teacher forcing with the loss
 // on completion tokens only (TRL's SFTTrainer with a completion-only loss), AdamW with warm-up,
-// cosine decay, clipping and accumulation (models/lm_optim.h). A step takes the micro-batches of
+// cosine decay, clipping and accumulation (models/optim/lm_optim.h). A step takes the
+// micro-batches of
 // one optimiser step and divides each one's summed negative log-likelihood by the target tokens
 // of all of them, so that accumulation equals one large batch. It reads no files and logs
-// nothing: pipeline/sft.h draws the batches, logs, checkpoints and evaluates.
+// nothing: pipeline/lm/sft.h draws the batches, logs, checkpoints and evaluates.
 //
 // It lives beside the transformer because it is the language model's own objective
 // (token_logprobs.h) and is shared by every stage that fine-tunes on demonstrations.
@@ -13,9 +14,9 @@
 #include <memory>
 #include <vector>
 
-#include "rlab/data/text/sft_dataset.h"
-#include "rlab/data/text/token_batch.h"
-#include "rlab/models/lm_optim.h"
+#include "rlab/text/sft_dataset.h"
+#include "rlab/text/token_batch.h"
+#include "rlab/models/optim/lm_optim.h"
 #include "rlab/models/transformer/transformer.h"
 
 namespace rlab {
@@ -46,8 +47,7 @@ class SftTrainer {
  public:
   // Trains `model` in place; `pad` is the id after each row's end, `total_steps` sizes the
   // learning-rate schedule.
-  SftTrainer(const SftTrainerOptions& options, Transformer model, int64_t pad,
-             int64_t total_steps);
+  SftTrainer(const SftTrainerOptions& options, Transformer model, int64_t pad, int64_t total_steps);
 
   // One optimiser step over `micro_batches` (optim.grad_accum of them).
   SftStep Step(const std::vector<data::TokenBatch>& micro_batches);

@@ -21,8 +21,8 @@ void CheckShapes(const torch::Tensor& logits, const torch::Tensor& ids) {
 torch::Tensor NextTokenLogProbs(const torch::Tensor& logits, const torch::Tensor& ids) {
   CheckShapes(logits, ids);
   const int64_t T = ids.size(1);
-  const torch::Tensor predicted = logits.slice(1, 0, T - 1);  // [B, T-1, V]
-  const torch::Tensor targets = ids.slice(1, 1).unsqueeze(-1);  // [B, T-1, 1]
+  const torch::Tensor predicted = logits.slice(1, 0, T - 1);                 // [B, T-1, V]
+  const torch::Tensor targets = ids.slice(1, 1).unsqueeze(-1);               // [B, T-1, 1]
   return torch::log_softmax(predicted, -1).gather(-1, targets).squeeze(-1);  // [B, T-1]
 }
 

@@ -109,8 +109,7 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch:
   return Mlp(ln_2(h), h);
 }
 
-torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
-                                              const torch::Tensor& residual,
+torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x, const torch::Tensor& residual,
                                               const torch::Tensor& allowed,
                                               const torch::Tensor& cos, const torch::Tensor& sin,
                                               torch::Tensor* past_k, torch::Tensor* past_v) {
@@ -118,10 +117,11 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
   const int64_t H = config_.num_heads, Hkv = config_.num_kv_heads, Dh = config_.head_dim();
   torch::Tensor q, k, v;
   if (IsGpt2(config_)) {
-    const std::vector<torch::Tensor> qkv = LinearOverTokens(c_attn, x).chunk(3, -1);  // 3 x [B, T, d]
-    q = qkv[0].view({B, T, H, Dh}).transpose(1, 2);                 // [B, H, T, Dh]
-    k = qkv[1].view({B, T, H, Dh}).transpose(1, 2);                 // [B, H, T, Dh]
-    v = qkv[2].view({B, T, H, Dh}).transpose(1, 2);                 // [B, H, T, Dh]
+    const std::vector<torch::Tensor> qkv =
+        LinearOverTokens(c_attn, x).chunk(3, -1);    // 3 x [B, T, d]
+    q = qkv[0].view({B, T, H, Dh}).transpose(1, 2);  // [B, H, T, Dh]
+    k = qkv[1].view({B, T, H, Dh}).transpose(1, 2);  // [B, H, T, Dh]
+    v = qkv[2].view({B, T, H, Dh}).transpose(1, 2);  // [B, H, T, Dh]
   } else {
     q = LinearOverTokens(q_proj, x).view({B, T, H, Dh}).transpose(1, 2);    // [B, H, T, Dh]
     k = LinearOverTokens(k_proj, x).view({B, T, Hkv, Dh}).transpose(1, 2);  // [B, Hkv, T, Dh]
@@ -148,8 +148,8 @@ torch::Tensor TransformerBlockImpl::Attention(const torch::Tensor& x,
   // Scaled dot-product attention (Vaswani et al. 2017, arXiv:1706.03762).
   const double scale = 1.0 / std::sqrt(double(Dh));
   const torch::Tensor attended = allowed.defined()
-                                      ? MaskedAttention(q, k, v, allowed, scale)
-                                      : CausalAttention(q, k, v, scale);  // [B, H, T, Dh]
+                                     ? MaskedAttention(q, k, v, allowed, scale)
+                                     : CausalAttention(q, k, v, scale);  // [B, H, T, Dh]
   const torch::Tensor out = attended.transpose(1, 2).reshape({B, T, H * Dh});
   return LinearOverTokens(IsGpt2(config_) ? attn_c_proj : o_proj, out, residual);  // [B, T, d]
 }
@@ -181,8 +181,7 @@ TransformerImpl::TransformerImpl(const TransformerConfig& config) : config_(conf
   }
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < config.num_layers; ++i) layers->push_back(TransformerBlock(config));
-  final_norm = register_module("final_norm",
-                               TransformerNorm(d, config.norm_eps, !IsGpt2(config)));
+  final_norm = register_module("final_norm", TransformerNorm(d, config.norm_eps, !IsGpt2(config)));
   if (!config.tie_word_embeddings) {
     lm_head = register_module("lm_head", MakeLinear(d, config.vocab_size, false));
   }
@@ -234,10 +233,10 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
   const auto device = input_ids.device();
   torch::Tensor mask;  // [B, S] bool
   if (attention_mask.defined()) {
-    RLAB_CHECK(attention_mask.dim() == 2 && attention_mask.size(0) == B &&
-                   attention_mask.size(1) == S,
-               "transformer: attention_mask must be [B, cache length + T] = [{}, {}], got {}", B,
-               S, attention_mask.sizes());
+    RLAB_CHECK(
+        attention_mask.dim() == 2 && attention_mask.size(0) == B && attention_mask.size(1) == S,
+        "transformer: attention_mask must be [B, cache length + T] = [{}, {}], got {}", B, S,
+        attention_mask.sizes());
     mask = attention_mask.to(torch::kBool);
   } else {
     mask = torch::ones({B, S}, torch::TensorOptions().dtype(torch::kBool).device(device));
@@ -283,7 +282,7 @@ torch::Tensor TransformerImpl::Hidden(const torch::Tensor& input_ids,
                                  : h + positions->weight.slice(0, past, S).unsqueeze(0);
   } else {
     const torch::Tensor freqs = pos.to(torch::kFloat32).unsqueeze(-1) * inv_freq_;  // [B, T, Dh/2]
-    const torch::Tensor angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);      // [B, 1, T, Dh]
+    const torch::Tensor angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);       // [B, 1, T, Dh]
     cos = angles.cos().to(h.scalar_type());
     sin = angles.sin().to(h.scalar_type());
   }

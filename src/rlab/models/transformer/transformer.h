@@ -55,8 +55,8 @@ class TransformerBlockImpl : public torch::nn::Module {
   // cos/sin [B, 1, T, Dh] for rotary embeddings (undefined for GPT-2). Appends this layer's
   // keys and values to *past_k / *past_v when they are given.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed,
-                        const torch::Tensor& cos, const torch::Tensor& sin,
-                        torch::Tensor* past_k, torch::Tensor* past_v);
+                        const torch::Tensor& cos, const torch::Tensor& sin, torch::Tensor* past_k,
+                        torch::Tensor* past_v);
 
   // GPT-2 names (c_attn holds Q, K and V stacked along the output dimension).
   TransformerNorm ln_1{nullptr}, ln_2{nullptr};

@@ -6,9 +6,8 @@
 namespace rlab::rl {
 
 LmRlAlgorithmRegistry::Entry ReinforcePpAlgorithm() {
-  return FixedLmRlAlgorithm(
-      "reinforce_pp", "batch-normalised advantages (Hu, arXiv:2501.03262)",
-      {.advantage = "reinforce_pp", .aggregation = LossAggregation::kDapo});
+  return FixedLmRlAlgorithm("reinforce_pp", "batch-normalised advantages (Hu, arXiv:2501.03262)",
+                            {.advantage = "reinforce_pp", .aggregation = LossAggregation::kDapo});
 }
 
 }  // namespace rlab::rl

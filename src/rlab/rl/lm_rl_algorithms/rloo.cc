@@ -6,9 +6,8 @@
 namespace rlab::rl {
 
 LmRlAlgorithmRegistry::Entry RlooAlgorithm() {
-  return FixedLmRlAlgorithm(
-      "rloo", "leave-one-out baseline (Ahmadian et al., arXiv:2402.14740)",
-      {.advantage = "rloo", .aggregation = LossAggregation::kGrpo});
+  return FixedLmRlAlgorithm("rloo", "leave-one-out baseline (Ahmadian et al., arXiv:2402.14740)",
+                            {.advantage = "rloo", .aggregation = LossAggregation::kGrpo});
 }
 
 }  // namespace rlab::rl

@@ -1,0 +1,46 @@
+// eval-rm: judges a trained reward model (one model or an ensemble's mean) on held-out
+// preference data, the way RewardBench does (eval/reward_model_metrics.h): accuracy,
+// per-subset accuracy and RewardBench's weighted score, best-of-N accuracy, ties, expected
+// calibration error and the margin distribution; a table on the terminal and the same
+// figures in summary.json (with each ensemble member's accuracy).
+//
+//   rlab eval-rm --model runs/<train-rm>/reward_model --data test.jsonl
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "rlab/pipeline/run/pipeline.h"
+#include "rlab/pipeline/run/run_options.h"
+
+namespace rlab::pipeline {
+
+struct EvalRmConfig {
+  std::string model;  // a reward-model directory (train-rm's reward_model/, or an ensemble)
+  std::string data;   // a .jsonl / .json file or task:SPEC
+  int64_t task_pairs = 500;
+  double label_noise = 0.0;
+  std::string chat_template = "auto";
+  int64_t max_length = 256;
+  std::string truncation = "drop";
+  int64_t batch_size = 64;
+  RunOptions run;
+
+  template <class V>
+  void Fields(V& v) {
+    v("model", model, "reward-model directory (train-rm's <run>/reward_model)");
+    v("data", data, "preference data: a .jsonl/.json file, or task:SPEC (gold-labelled pairs)");
+    v("task_pairs", task_pairs, "pairs drawn from a task");
+    v("label_noise", label_noise, "task pairs: share of labels flipped");
+    v("chat_template", chat_template, "chatml, llama3, plain, or auto (from the tokenizer)");
+    v("max_length", max_length, "tokens per prompt + response sequence");
+    v("truncation", truncation, "longer records: drop or keep_end (counted in the summary)");
+    v("batch_size", batch_size, "records scored at once");
+    v("run", run, "run directory, seed, threads");
+  }
+  void Validate() const;
+};
+
+PipelineRegistry::Entry EvalRmEntry();
+
+}  // namespace rlab::pipeline

@@ -1,0 +1,67 @@
+// What a running pipeline is handed: its directory, seed, metrics log, and the checkpoint
+// and resume protocol, so that every pipeline resumes the same way.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "rlab/core/checkpoint.h"
+#include "rlab/core/metrics.h"
+#include "rlab/core/rng.h"
+#include "rlab/core/run_dir.h"
+#include "rlab/pipeline/run/run_options.h"
+
+namespace rlab::pipeline {
+
+class RunContext {
+ public:
+  RunContext(RunDir dir, RunOptions options, bool resuming);
+
+  const RunDir& dir() const { return dir_; }
+  const RunOptions& options() const { return options_; }
+  bool resuming() const { return resuming_; }
+  uint64_t SeedFor(std::string_view stream) const { return DeriveSeed(options_.seed, stream); }
+  MetricsLogger& metrics() { return metrics_; }
+
+  // When resuming: loads the latest checkpoint into `state`, drops metric lines logged after
+  // it, and returns its counters. Returns nullopt for a fresh run (or a run killed before
+  // its first checkpoint, whose metrics are then discarded).
+  std::optional<nlohmann::json> Restore(const CheckpointState& state);
+
+  // Whether a loop whose step counter moved from `before` to `after` passed a multiple of
+  // log_every (checkpoint_every). Loops that advance one step at a time use the one-argument
+  // forms; loops that advance in chunks (a PPO rollout is hundreds of steps) the two-argument
+  // ones, so that no cadence is skipped.
+  bool LogDue(int64_t before, int64_t after) const {
+    return Crossed(before, after, options_.log_every);
+  }
+  bool CheckpointDue(int64_t before, int64_t after) const {
+    return Crossed(before, after, options_.checkpoint_every);
+  }
+  bool LogDue(int64_t step) const { return LogDue(step - 1, step); }
+  bool CheckpointDue(int64_t step) const { return CheckpointDue(step - 1, step); }
+  // Saves a checkpoint; `counters` must hold "step". Wall time so far is added.
+  void Checkpoint(const CheckpointState& state, nlohmann::json counters);
+
+  // Seconds of work in this run, including the sessions before a resume.
+  double wall_seconds() const;
+
+ private:
+  static bool Crossed(int64_t before, int64_t after, int64_t every) {
+    return every > 0 && after > before && before / every != after / every;
+  }
+
+  RunDir dir_;
+  RunOptions options_;
+  bool resuming_;
+  MetricsLogger metrics_;
+  CheckpointManager checkpoints_;
+  double wall_before_ = 0.0;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace rlab::pipeline

@@ -1,0 +1,48 @@
+// Where the rewards of generated text come from in RL for language models: a weighted sum of
+// sources, each a spec,
+//   exact_match, format(regex=...), task(spec=...)   rule-based (verifiable_rewards.h)
+//   model(path=DIR, aggregate=mean|wco|uwo(lambda=..), max_length=512)
+//                                                    a reward model or ensemble
+//                                                    (text_reward_model.h); an ensemble's
+//                                                    members are combined by an aggregation of
+//                                                    ensemble_aggregation.h
+// Every source's own rewards are kept beside the total, and a reward model's per-member
+// rewards too, so that a run can log them and the overoptimisation lab can compare them.
+#pragma once
+
+#include <torch/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rlab::reward {
+
+struct TextRewards {
+  torch::Tensor total;                                       // [N] float32
+  std::vector<std::pair<std::string, torch::Tensor>> parts;  // per source, [N]
+  torch::Tensor members;  // [K, N] of the first reward-model source; undefined without one
+};
+
+class TextRewardSource {
+ public:
+  // `specs` and `weights` (empty: all 1) of equal length.
+  TextRewardSource(const std::vector<std::string>& specs, std::vector<double> weights);
+  ~TextRewardSource();
+  TextRewardSource(TextRewardSource&&) noexcept;
+
+  // `answers` are the prompts' reference answers where a source needs them (exact_match).
+  TextRewards Score(const std::vector<std::string>& prompts,
+                    const std::vector<std::string>& completions,
+                    const std::vector<std::optional<std::string>>& answers = {}) const;
+  std::string Describe() const;
+
+ private:
+  struct Source;
+  std::vector<std::unique_ptr<Source>> sources_;
+  std::vector<double> weights_;
+};
+
+}  // namespace rlab::reward

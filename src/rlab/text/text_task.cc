@@ -1,0 +1,60 @@
+#include "rlab/text/text_task.h"
+
+#include <fmt/format.h>
+
+#include "rlab/text/arithmetic_task.h"
+#include "rlab/text/keyword_task.h"
+
+namespace rlab::data {
+
+namespace {
+std::string Text(double v) { return fmt::format("{}", v); }
+}  // namespace
+
+TextTaskRegistry& TextTasks() {
+  static TextTaskRegistry registry("text task");
+  return registry;
+}
+
+void RegisterTextTasks() {
+  TextTaskRegistry& r = TextTasks();
+  if (!RegisterOnce(r)) return;
+  r.Register({"arithmetic",
+              "prompts A<op>B= answered by the exact result (exact-match reward)",
+              {{"digits", "2", "operand digits"},
+               {"ops", "+", "operators to draw from: any of + - *"},
+               {"test_share_percent", "10", "operand pairs held out for the test split"},
+               {"demo_error_percent", "0",
+                "share of SFT demonstrations answered one too high (a flawed demonstrator)"}},
+              [](const SpecArgs& a) -> std::unique_ptr<TextTask> {
+                ArithmeticOptions o;
+                o.digits = a.Get<int>("digits");
+                o.ops = a.Get<std::string>("ops");
+                o.test_share_percent = a.Get<int>("test_share_percent");
+                o.demo_error_percent = a.Get<int>("demo_error_percent");
+                return std::make_unique<ArithmeticTask>(o);
+              }});
+  const KeywordOptions k;
+  r.Register({"keywords",
+              "topic prompts answered by short sentences, scored by a hidden function of topic "
+              "words, repetition and length",
+              {{"ideal_words", std::to_string(k.ideal_words), "longer sentences are penalised"},
+               {"repeat_penalty", Text(k.repeat_penalty), "per repeated word"},
+               {"length_penalty", Text(k.length_penalty), "per word beyond ideal"},
+               {"topic_rate", Text(k.topic_rate), "demonstrations: share of topic words"}},
+              [](const SpecArgs& a) -> std::unique_ptr<TextTask> {
+                KeywordOptions o;
+                o.ideal_words = a.Get<int>("ideal_words");
+                o.repeat_penalty = a.Get<double>("repeat_penalty");
+                o.length_penalty = a.Get<double>("length_penalty");
+                o.topic_rate = a.Get<double>("topic_rate");
+                return std::make_unique<KeywordTask>(o);
+              }});
+}
+
+std::unique_ptr<TextTask> MakeTextTask(std::string_view spec) {
+  RegisterTextTasks();
+  return TextTasks().Create(spec);
+}
+
+}  // namespace rlab::data

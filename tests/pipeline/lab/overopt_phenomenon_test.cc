@@ -1,0 +1,53 @@
+// Learning test of the overoptimisation lab (fixed seed): GRPO against a single proxy reward
+// model, trained on gold-labelled pairs with 25% of the labels flipped, first raises the gold
+// reward of the SFT policy and then, past a peak, lowers it again while the proxy reward goes on
+// rising: reward hacking, as Gao et al. (arXiv:2210.10760) measured it. The configuration is
+// examples/overopt.yaml with one proxy member, no best-of-N and a higher learning rate, so that
+// the turn comes within 60 steps.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "rlab/core/io.h"
+#include "rlab/pipeline/run/runner.h"
+#include "pipeline/run_files.h"
+#include "test_support.h"
+
+namespace rlab::pipeline {
+namespace {
+
+TEST(OveroptPhenomenon, ProxyRisesWhileGoldFallsAfterItsPeak) {
+  testing::ScratchDir dir("overopt_phenomenon");
+  const auto run =
+      testing::RunExampleConfig("overopt.yaml", dir,
+                                {"proxy.members=1", "best_of_n.n=[]", "rl.steps=60",
+                                 "rl.learning_rate=6e-5", "rl.eval_every=10", "defences=[single]"});
+  const nlohmann::json s = testing::RunSummary(run);
+  std::printf("summary: %s\n", s.dump().c_str());
+  std::vector<nlohmann::json> points;
+  ForEachJsonl(run / "curves.jsonl", [&](const nlohmann::json& l) { points.push_back(l); });
+  for (const auto& p : points) std::printf("curve: %s\n", p.dump().c_str());
+  ASSERT_EQ(points.size(), 7u);  // steps 0, 10, ..., 60
+
+  // Optimisation helps at first: the gold reward peaks above the SFT policy's ...
+  const double start = s["gold_start"], peak = s["gold_peak"], final = s["gold_final"];
+  EXPECT_GT(peak, start + 0.2) << s.dump();
+  // ... strictly before the end, and falls clearly below its peak by the end ...
+  const int64_t at_peak = s["defences"]["single"]["at_peak"];
+  EXPECT_LT(at_peak, 60);
+  EXPECT_LT(final, peak - 0.3) << s.dump();
+  // ... while the proxy keeps rising: above its value at the gold peak at every later point.
+  const double proxy_at_peak = s["proxy_at_peak"];
+  for (const auto& p : points) {
+    if (p["at"].get<int64_t>() > at_peak) {
+      EXPECT_GT(p["proxy"].get<double>(), proxy_at_peak) << p.dump();
+    }
+  }
+  EXPECT_GT(s["proxy_final"].get<double>(), s["defences"]["single"]["proxy_start"].get<double>());
+  EXPECT_GT(s["kl_final"].get<double>(), s["kl_at_peak"].get<double>());
+}
+
+}  // namespace
+}  // namespace rlab::pipeline
