@@ -31,7 +31,8 @@ endfunction()
 # build (see RLAB_UNITY_BUILD). A test file compiled on its own spends about 20 s loading the
 # precompiled header and instantiating libtorch's templates; a bundle of twenty spends that
 # once. rlab_finish_tests() makes the executables after every test folder has been read.
-# NAME only documents the file; each case registers with CTest as <area>.<Suite>.<Case>.
+# NAME only documents the file; a unit executable registers with CTest as <area>.unit (all its
+# cases in one process), every other case as <area>.<Suite>.<Case>.
 function(rlab_add_test)
   cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;LABELS;DEPS" ${ARGN})
   file(RELATIVE_PATH folder "${PROJECT_SOURCE_DIR}/tests" "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -70,10 +71,19 @@ function(rlab_finish_tests)
       RLAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
       RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}")
     rlab_use_pch(test_${bundle})
-    gtest_discover_tests(test_${bundle}
-      TEST_PREFIX "${AREA}."
-      DISCOVERY_TIMEOUT 60
-      PROPERTIES LABELS "${LABELS}" TIMEOUT ${TIMEOUT})
+    if(LABELS STREQUAL "unit")
+      # A unit case takes milliseconds and starting its process about a second (libtorch, the
+      # test data), so each unit executable runs all its cases in one process; --gtest_brief
+      # prints only the failures. Slow cases stay one CTest test each, so they spread over the
+      # cores.
+      add_test(NAME ${AREA}.unit COMMAND test_${bundle} --gtest_brief=1)
+      set_tests_properties(${AREA}.unit PROPERTIES LABELS unit TIMEOUT 1800)
+    else()
+      gtest_discover_tests(test_${bundle}
+        TEST_PREFIX "${AREA}."
+        DISCOVERY_TIMEOUT 60
+        PROPERTIES LABELS "${LABELS}" TIMEOUT ${TIMEOUT})
+    endif()
   endforeach()
 endfunction()
 

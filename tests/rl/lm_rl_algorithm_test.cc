@@ -16,7 +16,7 @@ namespace {
 
 struct AlgorithmDefaults {
   std::string advantage;
-  LossAggregation aggregation;
+  std::string aggregation;
   double epsilon_high;
   int64_t min_group;
   bool critic;
@@ -25,14 +25,14 @@ struct AlgorithmDefaults {
 
 const std::map<std::string, AlgorithmDefaults>& AlgorithmTable() {
   static const std::map<std::string, AlgorithmDefaults> table = {
-      {"grpo", {"grpo", LossAggregation::kGrpo, -1, 2, false, true}},
-      {"dr_grpo", {"grpo(scale_rewards=false)", LossAggregation::kDrGrpo, -1, 2, false, true}},
-      {"dapo", {"grpo", LossAggregation::kDapo, 0.28, 2, false, true}},
-      {"rloo", {"rloo", LossAggregation::kGrpo, -1, 2, false, true}},
-      {"reinforce_pp", {"reinforce_pp", LossAggregation::kDapo, -1, 2, false, true}},
-      {"bnpo", {"bnpo", LossAggregation::kGrpo, -1, 2, false, true}},
-      {"ppo", {"grpo", LossAggregation::kDapo, -1, 1, true, true}},
-      {"bon", {"grpo", LossAggregation::kGrpo, -1, 1, false, false}},
+      {"grpo", {"grpo", "grpo", -1, 2, false, true}},
+      {"dr_grpo", {"grpo(scale_rewards=false)", "dr_grpo", -1, 2, false, true}},
+      {"dapo", {"grpo", "dapo", 0.28, 2, false, true}},
+      {"rloo", {"rloo", "grpo", -1, 2, false, true}},
+      {"reinforce_pp", {"reinforce_pp", "dapo", -1, 2, false, true}},
+      {"bnpo", {"bnpo", "grpo", -1, 2, false, true}},
+      {"ppo", {"grpo", "dapo", -1, 1, true, true}},
+      {"bon", {"grpo", "grpo", -1, 1, false, false}},
   };
   return table;
 }
@@ -62,13 +62,13 @@ TEST(LmRlAlgorithms, OptionsTakeTheAlgorithmsDefaultsUnlessGiven) {
   o.algo = "dapo";
   const auto dapo = MakeLmRlAlgorithm(o.algo);
   EXPECT_EQ(o.EpsilonHigh(*dapo), 0.28);
-  EXPECT_EQ(o.Aggregation(*dapo), LossAggregation::kDapo);
+  EXPECT_EQ(o.AggregationSpec(*dapo), "dapo");
   EXPECT_EQ(o.AdvantageSpec(*dapo), "grpo");
   o.epsilon_high = 0.3;
   o.loss_aggregation = "dr_grpo";
   o.advantage = "rloo";
   EXPECT_EQ(o.EpsilonHigh(*dapo), 0.3);
-  EXPECT_EQ(o.Aggregation(*dapo), LossAggregation::kDrGrpo);
+  EXPECT_EQ(o.AggregationSpec(*dapo), "dr_grpo");
   EXPECT_EQ(o.AdvantageSpec(*dapo), "rloo");
   o.epsilon_low = 0.1;
   EXPECT_EQ(o.EpsilonHigh(*MakeLmRlAlgorithm("grpo")), 0.3);

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
+#include "rlab/rl/loss_aggregations.h"
 #include "rlab/rl/policy_gradient_loss.h"
 #include "test_support.h"
 #include "numeric_support.h"
@@ -56,16 +59,16 @@ double Expected(const PolicyLossSettings& s, bool with_ref) {
       counts[b] += 1;
     }
   }
-  switch (s.aggregation) {
-    case LossAggregation::kGrpo: return (sums[0] / counts[0] + sums[1] / counts[1]) / kB;
-    case LossAggregation::kDrGrpo:
-      return (sums[0] + sums[1]) / (kB * (s.max_completion_length ? s.max_completion_length : kT));
-    case LossAggregation::kDapo: return (sums[0] + sums[1]) / (counts[0] + counts[1]);
+  if (s.aggregation == "grpo") return (sums[0] / counts[0] + sums[1] / counts[1]) / kB;
+  if (s.aggregation == "dr_grpo") {
+    return (sums[0] + sums[1]) / (kB * (s.max_completion_length ? s.max_completion_length : kT));
   }
+  if (s.aggregation == "dapo") return (sums[0] + sums[1]) / (counts[0] + counts[1]);
+  ADD_FAILURE() << "no reference formula for the loss aggregation " << s.aggregation;
   return 0;
 }
 
-PolicyLossSettings Settings(LossAggregation agg, double beta = 0.0) {
+PolicyLossSettings Settings(const std::string& agg, double beta = 0.0) {
   PolicyLossSettings s;
   s.epsilon_low = 0.2;
   s.epsilon_high = 0.28;
@@ -74,49 +77,48 @@ PolicyLossSettings Settings(LossAggregation agg, double beta = 0.0) {
   return s;
 }
 
-const LossAggregation kAll[] = {LossAggregation::kGrpo, LossAggregation::kDrGrpo,
-                                LossAggregation::kDapo};
+// Every registered aggregation must have its reference formula above.
+std::vector<std::string> AllAggregations() {
+  RegisterLossAggregations();
+  return LossAggregations().List();
+}
 
 TEST(PolicyGradientLoss, AggregationsMatchTheTokenFormulas) {
-  for (LossAggregation agg : kAll) {
+  for (const std::string& agg : AllAggregations()) {
     for (double beta : {0.0, 0.04}) {
       const PolicyLossSettings s = Settings(agg, beta);
       const PolicyLossOutput out = PolicyGradientLoss(Inputs(beta > 0), s);
-      EXPECT_NEAR(out.loss.item<double>(), Expected(s, beta > 0), 1e-14)
-          << LossAggregationName(agg) << " beta " << beta;
+      EXPECT_NEAR(out.loss.item<double>(), Expected(s, beta > 0), 1e-14) << agg << " beta " << beta;
     }
   }
-  PolicyLossSettings dr = Settings(LossAggregation::kDrGrpo);
+  PolicyLossSettings dr = Settings("dr_grpo");
   dr.max_completion_length = 5;
   EXPECT_NEAR(PolicyGradientLoss(Inputs(false), dr).loss.item<double>(), Expected(dr, false),
               1e-14);
   // The dapo number by hand: tokens -1.28 (clipped high), -e^-0.05, 0.4 (clipped low), 0.5,
   // 0.5 e^0.2, over 5 tokens.
   const double dapo = (-1.28 - std::exp(-0.05) + 0.4 + 0.5 + 0.5 * std::exp(0.2)) / 5;
-  EXPECT_NEAR(
-      PolicyGradientLoss(Inputs(false), Settings(LossAggregation::kDapo)).loss.item<double>(), dapo,
-      1e-14);
+  EXPECT_NEAR(PolicyGradientLoss(Inputs(false), Settings("dapo")).loss.item<double>(), dapo, 1e-14);
 }
 
 TEST(PolicyGradientLoss, AtRatioOneTheLossIsMinusTheMeanAdvantage) {
   PolicyLossInputs in = Inputs(false);
   in.old_logp = in.logp.clone();
   // Sequence 0 has 2 tokens with A = 1, sequence 1 has 3 with A = -0.5.
-  EXPECT_NEAR(PolicyGradientLoss(in, Settings(LossAggregation::kDapo)).loss.item<double>(),
+  EXPECT_NEAR(PolicyGradientLoss(in, Settings("dapo")).loss.item<double>(),
               -(2 * 1.0 - 3 * 0.5) / 5, 1e-15);
-  EXPECT_NEAR(PolicyGradientLoss(in, Settings(LossAggregation::kGrpo)).loss.item<double>(),
-              -(1.0 - 0.5) / 2, 1e-15);
-  PolicyLossSettings dr = Settings(LossAggregation::kDrGrpo);
+  EXPECT_NEAR(PolicyGradientLoss(in, Settings("grpo")).loss.item<double>(), -(1.0 - 0.5) / 2,
+              1e-15);
+  PolicyLossSettings dr = Settings("dr_grpo");
   dr.max_completion_length = 4;
   EXPECT_NEAR(PolicyGradientLoss(in, dr).loss.item<double>(), -(2 * 1.0 - 3 * 0.5) / 8, 1e-15);
-  const PolicyLossOutput out = PolicyGradientLoss(in, Settings(LossAggregation::kDapo));
+  const PolicyLossOutput out = PolicyGradientLoss(in, Settings("dapo"));
   EXPECT_EQ(out.clip_ratio, 0.0);
   EXPECT_NEAR(out.approx_kl, 0.0, 1e-15);
 }
 
 TEST(PolicyGradientLoss, StatisticsCountClippedTokensAndKl) {
-  const PolicyLossOutput out =
-      PolicyGradientLoss(Inputs(true), Settings(LossAggregation::kDapo, 0.04));
+  const PolicyLossOutput out = PolicyGradientLoss(Inputs(true), Settings("dapo", 0.04));
   // Token (0,0): ratio 1.35 > 1.28 with A > 0; token (1,0): ratio 0.74 < 0.8 with A < 0.
   EXPECT_NEAR(out.clip_ratio_high, 0.2, 1e-15);
   EXPECT_NEAR(out.clip_ratio_low, 0.2, 1e-15);
@@ -133,29 +135,26 @@ TEST(PolicyGradientLoss, StatisticsCountClippedTokensAndKl) {
   ASSERT_TRUE(out.kl.has_value());
   EXPECT_NEAR(*out.kl, kl, 1e-15);
   EXPECT_NEAR(out.approx_kl, approx, 1e-15);
-  EXPECT_FALSE(PolicyGradientLoss(Inputs(false), Settings(LossAggregation::kDapo)).kl);
+  EXPECT_FALSE(PolicyGradientLoss(Inputs(false), Settings("dapo")).kl);
   // With symmetric clipping at 0.2, token (1,2) (ratio 1.22, A < 0) is outside the range but
   // keeps its gradient, so it is not counted; (0,0) still is.
-  PolicyLossSettings sym = Settings(LossAggregation::kDapo);
+  PolicyLossSettings sym = Settings("dapo");
   sym.epsilon_high = 0.2;
   EXPECT_NEAR(PolicyGradientLoss(Inputs(false), sym).clip_ratio_high, 0.2, 1e-15);
 }
 
 TEST(PolicyGradientLoss, PerTokenAdvantagesEqualBroadcastOnes) {
   PolicyLossInputs in = Inputs(true);
-  const double per_seq =
-      PolicyGradientLoss(in, Settings(LossAggregation::kGrpo, 0.1)).loss.item<double>();
+  const double per_seq = PolicyGradientLoss(in, Settings("grpo", 0.1)).loss.item<double>();
   in.advantages = in.advantages.unsqueeze(1).expand({kB, kT}).clone();
-  EXPECT_NEAR(PolicyGradientLoss(in, Settings(LossAggregation::kGrpo, 0.1)).loss.item<double>(),
-              per_seq, 1e-15);
+  EXPECT_NEAR(PolicyGradientLoss(in, Settings("grpo", 0.1)).loss.item<double>(), per_seq, 1e-15);
   // A boolean mask works like the 0/1 one.
   in.mask = in.mask > 0.5;
-  EXPECT_NEAR(PolicyGradientLoss(in, Settings(LossAggregation::kGrpo, 0.1)).loss.item<double>(),
-              per_seq, 1e-15);
+  EXPECT_NEAR(PolicyGradientLoss(in, Settings("grpo", 0.1)).loss.item<double>(), per_seq, 1e-15);
 }
 
 TEST(PolicyGradientLoss, GradientMatchesFiniteDifferences) {
-  for (LossAggregation agg : kAll) {
+  for (const std::string& agg : AllAggregations()) {
     const PolicyLossSettings s = Settings(agg, 0.04);
     PolicyLossInputs in = Inputs(true);
     in.logp.requires_grad_(true);
@@ -170,8 +169,7 @@ TEST(PolicyGradientLoss, GradientMatchesFiniteDifferences) {
         const double numeric = (PolicyGradientLoss(plus, s).loss.item<double>() -
                                 PolicyGradientLoss(minus, s).loss.item<double>()) /
                                (2 * h);
-        EXPECT_NEAR(grad[b][t].item<double>(), numeric, 1e-8)
-            << LossAggregationName(agg) << " token " << b << "," << t;
+        EXPECT_NEAR(grad[b][t].item<double>(), numeric, 1e-8) << agg << " token " << b << "," << t;
       }
     }
     // Clipped tokens get only the KL term's gradient; padding gets none.
@@ -181,21 +179,22 @@ TEST(PolicyGradientLoss, GradientMatchesFiniteDifferences) {
 
 TEST(PolicyGradientLoss, BadInputsFail) {
   EXPECT_NE(testing::ErrorOf([] {
-              PolicyGradientLoss(Inputs(false), Settings(LossAggregation::kDapo, 0.04));
+              PolicyGradientLoss(Inputs(false), Settings("dapo", 0.04));
             }).find("ref_logp"),
             std::string::npos);
   PolicyLossInputs in = Inputs(false);
   in.mask = torch::ones({kB, kT + 1}, kDouble);
-  EXPECT_NE(testing::ErrorOf([&] {
-              PolicyGradientLoss(in, Settings(LossAggregation::kDapo));
-            }).find("mask"),
+  EXPECT_NE(testing::ErrorOf([&] { PolicyGradientLoss(in, Settings("dapo")); }).find("mask"),
             std::string::npos);
-  PolicyLossSettings bad = Settings(LossAggregation::kDapo);
+  PolicyLossSettings bad = Settings("dapo");
   bad.epsilon_low = 1.0;
   EXPECT_NE(testing::ErrorOf([&] { PolicyGradientLoss(Inputs(false), bad); }).find("epsilon_low"),
             std::string::npos);
-  EXPECT_EQ(ParseLossAggregation("dr_grpo"), LossAggregation::kDrGrpo);
-  EXPECT_NE(testing::ErrorOf([] { ParseLossAggregation("bnpo"); }).find("dapo"), std::string::npos);
+  EXPECT_EQ(MakeLossAggregation("dr_grpo")->Describe(), "dr_grpo");
+  EXPECT_NE(testing::ErrorOf([] { MakeLossAggregation("bnpo"); }).find("dapo"), std::string::npos);
+  bad = Settings("bnpo");
+  EXPECT_NE(testing::ErrorOf([&] { PolicyGradientLoss(Inputs(false), bad); }).find("dr_grpo"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "rlab/reward/signal/kl_controller.h"
 #include "rlab/reward/signal/reward_transforms.h"
 #include "rlab/rl/group_advantages.h"
+#include "rlab/rl/loss_aggregations.h"
 
 namespace rlab::rl {
 
@@ -12,8 +13,8 @@ std::string LmPolicyGradientOptions::AdvantageSpec(const LmRlAlgorithm& algorith
   return advantage.empty() ? algorithm.advantage : advantage;
 }
 
-LossAggregation LmPolicyGradientOptions::Aggregation(const LmRlAlgorithm& algorithm) const {
-  return loss_aggregation.empty() ? algorithm.aggregation : ParseLossAggregation(loss_aggregation);
+std::string LmPolicyGradientOptions::AggregationSpec(const LmRlAlgorithm& algorithm) const {
+  return loss_aggregation.empty() ? algorithm.aggregation : loss_aggregation;
 }
 
 double LmPolicyGradientOptions::EpsilonHigh(const LmRlAlgorithm& algorithm) const {
@@ -38,7 +39,7 @@ models::GenerationOptions LmPolicyGradientOptions::RolloutGeneration(
 void LmPolicyGradientOptions::Validate() const {
   const auto algorithm = MakeLmRlAlgorithm(algo);
   MakeGroupAdvantage(AdvantageSpec(*algorithm));
-  Aggregation(*algorithm);
+  MakeLossAggregation(AggregationSpec(*algorithm));
   reward::MakeRewardTransform(reward_transform);
   reward::MakeKlController(kl_controller);
   RLAB_CHECK(kl_penalty == "loss" || kl_penalty == "reward",

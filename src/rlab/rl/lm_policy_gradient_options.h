@@ -48,7 +48,8 @@ struct LmPolicyGradientOptions {
     v("advantage", advantage,
       "advantage estimator spec overriding the algo's, e.g. "
       "grpo(scale_rewards=false)");
-    v("loss_aggregation", loss_aggregation, "grpo, dr_grpo or dapo (empty: the algo's)");
+    v("loss_aggregation", loss_aggregation,
+      "loss aggregation: grpo, dr_grpo or dapo (empty: the algo's)");
     v("reward", reward,
       "reward sources: task, exact_match, format(regex=..), "
       "model(path=DIR, aggregate=mean|wco|uwo(lambda=..))");
@@ -87,7 +88,7 @@ struct LmPolicyGradientOptions {
 
   // The settings in effect: the options where given, else the algorithm's defaults.
   std::string AdvantageSpec(const LmRlAlgorithm& algorithm) const;
-  LossAggregation Aggregation(const LmRlAlgorithm& algorithm) const;
+  std::string AggregationSpec(const LmRlAlgorithm& algorithm) const;
   double EpsilonHigh(const LmRlAlgorithm& algorithm) const;
   bool KlInReward() const { return kl_penalty == "reward"; }
   reward::KlEstimator Estimator() const;

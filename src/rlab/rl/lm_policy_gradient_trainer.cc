@@ -74,7 +74,7 @@ LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& 
   loss_settings_.epsilon_low = options_.epsilon_low;
   loss_settings_.epsilon_high = options_.EpsilonHigh(*algorithm_);
   loss_settings_.kl_estimator = options_.Estimator();
-  loss_settings_.aggregation = options_.Aggregation(*algorithm_);
+  loss_settings_.aggregation = options_.AggregationSpec(*algorithm_);
   loss_settings_.max_completion_length = generation_.max_new_tokens;
 
   // PPO's critic: a value head on a copy of the starting policy, trained with it by one

@@ -21,12 +21,12 @@ namespace rlab::rl {
 
 struct LmRlAlgorithm {
   std::string name;
-  std::string advantage = "grpo";  // the default advantage estimator's spec
-  LossAggregation aggregation = LossAggregation::kGrpo;
-  double epsilon_high = -1;    // the default upper clip range; < 0: epsilon_low
-  bool group_baseline = true;  // advantages compare completions of one prompt
-  bool trains_critic = false;  // a value model trained with the policy (GAE advantages)
-  bool trains = true;          // false: sampling only (best-of-N)
+  std::string advantage = "grpo";    // the default advantage estimator's spec
+  std::string aggregation = "grpo";  // the default loss aggregation's spec (loss_aggregations.h)
+  double epsilon_high = -1;          // the default upper clip range; < 0: epsilon_low
+  bool group_baseline = true;        // advantages compare completions of one prompt
+  bool trains_critic = false;        // a value model trained with the policy (GAE advantages)
+  bool trains = true;                // false: sampling only (best-of-N)
 
   // group_size must be at least this: a group baseline needs two samples.
   int64_t MinGroupSize() const { return group_baseline ? 2 : 1; }

@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/shape_format.h"
+#include "rlab/rl/loss_aggregations.h"
 
 namespace rlab::rl {
 
@@ -36,22 +37,6 @@ double MaskedMean(const torch::Tensor& values, const torch::Tensor& m) {
 
 }  // namespace
 
-LossAggregation ParseLossAggregation(std::string_view name) {
-  if (name == "grpo") return LossAggregation::kGrpo;
-  if (name == "dr_grpo") return LossAggregation::kDrGrpo;
-  if (name == "dapo") return LossAggregation::kDapo;
-  RLAB_FAIL("unknown loss aggregation '{}'; valid names: dapo, dr_grpo, grpo", name);
-}
-
-std::string LossAggregationName(LossAggregation aggregation) {
-  switch (aggregation) {
-    case LossAggregation::kGrpo: return "grpo";
-    case LossAggregation::kDrGrpo: return "dr_grpo";
-    case LossAggregation::kDapo: return "dapo";
-  }
-  RLAB_FAIL("unknown loss aggregation {}", static_cast<int>(aggregation));
-}
-
 void PolicyLossSettings::Validate() const {
   RLAB_CHECK(epsilon_low >= 0 && epsilon_low < 1,
              "policy loss: epsilon_low must be in [0, 1), got {}", epsilon_low);
@@ -66,7 +51,6 @@ PolicyLossOutput PolicyGradientLoss(const PolicyLossInputs& in, const PolicyLoss
   CheckShapes(in);
   RLAB_CHECK(s.beta == 0 || in.ref_logp.defined(),
              "policy loss: beta = {} needs the reference policy's log-probs (ref_logp)", s.beta);
-  const int64_t b = in.logp.size(0), t = in.logp.size(1);
   const torch::Tensor m = in.mask.to(in.logp.dtype());  // [B, T]
   const torch::Tensor a =
       (in.advantages.dim() == 1 ? in.advantages.unsqueeze(1) : in.advantages).detach();  // [B, 1|T]
@@ -82,17 +66,7 @@ PolicyLossOutput PolicyGradientLoss(const PolicyLossInputs& in, const PolicyLoss
     out.kl = MaskedMean(kl, m);
   }
 
-  switch (s.aggregation) {
-    case LossAggregation::kGrpo:
-      out.loss = ((per_token * m).sum(1) / m.sum(1).clamp_min(1)).mean();
-      break;
-    case LossAggregation::kDrGrpo: {
-      const int64_t len = s.max_completion_length > 0 ? s.max_completion_length : t;
-      out.loss = (per_token * m).sum() / static_cast<double>(b * len);
-      break;
-    }
-    case LossAggregation::kDapo: out.loss = (per_token * m).sum() / m.sum().clamp_min(1); break;
-  }
+  out.loss = MakeLossAggregation(s.aggregation)->Reduce(per_token, m, s.max_completion_length);
 
   // Statistics, without gradient. The clip is active (gradient 0) only on the side where
   // the advantage pushes the ratio further out.

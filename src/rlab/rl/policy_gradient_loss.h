@@ -8,14 +8,8 @@
 // bounds eps_low < eps_high (Yu et al., "DAPO: An Open-Source LLM Reinforcement Learning
 // System at Scale", arXiv:2503.14476), and GRPO's KL term to the reference policy, KL_bt the
 // k3 estimator of reward/signal/kl_estimators.h by default. The loss is aggregated over the mask of
-// completion tokens m_bt in one of the ways TRL's GRPOTrainer names loss_type:
-//   grpo     (1/B) sum_b [sum_t m l / sum_t m]   each sequence's token mean, then the mean
-//                                              over sequences (DeepSeekMath)
-//   dr_grpo  sum_bt m l / (B * L)               a constant normaliser, L the maximum
-//                                              completion length (Liu et al., "Understanding
-//                                              R1-Zero-Like Training", arXiv:2503.20783),
-//                                              which removes GRPO's length bias
-//   dapo     sum_bt m l / sum_bt m              one token-level mean over the batch (DAPO)
+// completion tokens m_bt by an entry of the loss-aggregation registry (rl/loss_aggregations.h:
+// grpo, dr_grpo, dapo, TRL's loss_type names).
 // Entropy needs the logits and is left to the caller.
 #pragma once
 
@@ -30,18 +24,13 @@
 
 namespace rlab::rl {
 
-enum class LossAggregation { kGrpo, kDrGrpo, kDapo };
-// "grpo", "dr_grpo" or "dapo".
-LossAggregation ParseLossAggregation(std::string_view name);
-std::string LossAggregationName(LossAggregation aggregation);
-
 struct PolicyLossSettings {
   double epsilon_low = 0.2;
   double epsilon_high = 0.2;  // DAPO uses 0.28
   double beta = 0.0;          // KL coefficient; > 0 needs ref_logp (DeepSeekMath used 0.04)
   reward::KlEstimator kl_estimator = reward::KlEstimator::kK3;
-  LossAggregation aggregation = LossAggregation::kDapo;
-  int64_t max_completion_length = 0;  // L of dr_grpo; 0 takes T, the width of the batch
+  std::string aggregation = "dapo";   // a spec of the loss-aggregation registry
+  int64_t max_completion_length = 0;  // L of a constant normaliser; 0 takes T, the batch width
   void Validate() const;
 };
 

@@ -8,7 +8,7 @@ namespace rlab::rl {
 LmRlAlgorithmRegistry::Entry BnpoAlgorithm() {
   return FixedLmRlAlgorithm(
       "bnpo", "Beta-normalised advantages for binary rewards (Xiao et al., arXiv:2506.02864)",
-      {.advantage = "bnpo", .aggregation = LossAggregation::kGrpo});
+      {.advantage = "bnpo", .aggregation = "grpo"});
 }
 
 }  // namespace rlab::rl

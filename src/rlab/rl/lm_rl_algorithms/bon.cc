@@ -8,13 +8,11 @@
 namespace rlab::rl {
 
 LmRlAlgorithmRegistry::Entry BestOfNAlgorithm() {
-  return FixedLmRlAlgorithm("bon",
-                            "best-of-N sampling with N = group_size, no training (Nakano et al., "
-                            "arXiv:2112.09332)",
-                            {.advantage = "grpo",
-                             .aggregation = LossAggregation::kGrpo,
-                             .group_baseline = false,
-                             .trains = false});
+  return FixedLmRlAlgorithm(
+      "bon",
+      "best-of-N sampling with N = group_size, no training (Nakano et al., "
+      "arXiv:2112.09332)",
+      {.advantage = "grpo", .aggregation = "grpo", .group_baseline = false, .trains = false});
 }
 
 }  // namespace rlab::rl

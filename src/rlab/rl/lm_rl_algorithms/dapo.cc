@@ -9,7 +9,7 @@ LmRlAlgorithmRegistry::Entry DapoAlgorithm() {
   return FixedLmRlAlgorithm(
       "dapo",
       "group advantages, token-level mean, clip-higher eps 0.28 (Yu et al., arXiv:2503.14476)",
-      {.advantage = "grpo", .aggregation = LossAggregation::kDapo, .epsilon_high = 0.28});
+      {.advantage = "grpo", .aggregation = "dapo", .epsilon_high = 0.28});
 }
 
 }  // namespace rlab::rl

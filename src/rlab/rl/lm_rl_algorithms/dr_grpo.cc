@@ -10,7 +10,7 @@ LmRlAlgorithmRegistry::Entry DrGrpoAlgorithm() {
   return FixedLmRlAlgorithm(
       "dr_grpo",
       "unscaled group advantages, constant-length normaliser (Liu et al., arXiv:2503.20783)",
-      {.advantage = "grpo(scale_rewards=false)", .aggregation = LossAggregation::kDrGrpo});
+      {.advantage = "grpo(scale_rewards=false)", .aggregation = "dr_grpo"});
 }
 
 }  // namespace rlab::rl

@@ -8,7 +8,7 @@ namespace rlab::rl {
 LmRlAlgorithmRegistry::Entry GrpoAlgorithm() {
   return FixedLmRlAlgorithm(
       "grpo", "group-normalised advantages, per-sequence loss mean (Shao et al., arXiv:2402.03300)",
-      {.advantage = "grpo", .aggregation = LossAggregation::kGrpo});
+      {.advantage = "grpo", .aggregation = "grpo"});
 }
 
 }  // namespace rlab::rl

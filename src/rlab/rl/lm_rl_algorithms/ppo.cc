@@ -12,10 +12,7 @@ LmRlAlgorithmRegistry::Entry PpoAlgorithm() {
       "ppo",
       "a critic, per-token rewards, GAE, clipped policy and value losses (Ouyang et al., "
       "arXiv:2203.02155); group_size may be 1",
-      {.advantage = "grpo",
-       .aggregation = LossAggregation::kDapo,
-       .group_baseline = false,
-       .trains_critic = true});
+      {.advantage = "grpo", .aggregation = "dapo", .group_baseline = false, .trains_critic = true});
 }
 
 }  // namespace rlab::rl

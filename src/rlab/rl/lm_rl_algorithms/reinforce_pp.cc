@@ -7,7 +7,7 @@ namespace rlab::rl {
 
 LmRlAlgorithmRegistry::Entry ReinforcePpAlgorithm() {
   return FixedLmRlAlgorithm("reinforce_pp", "batch-normalised advantages (Hu, arXiv:2501.03262)",
-                            {.advantage = "reinforce_pp", .aggregation = LossAggregation::kDapo});
+                            {.advantage = "reinforce_pp", .aggregation = "dapo"});
 }
 
 }  // namespace rlab::rl

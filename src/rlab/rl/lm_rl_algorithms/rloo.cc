@@ -7,7 +7,7 @@ namespace rlab::rl {
 
 LmRlAlgorithmRegistry::Entry RlooAlgorithm() {
   return FixedLmRlAlgorithm("rloo", "leave-one-out baseline (Ahmadian et al., arXiv:2402.14740)",
-                            {.advantage = "rloo", .aggregation = LossAggregation::kGrpo});
+                            {.advantage = "rloo", .aggregation = "grpo"});
 }
 
 }  // namespace rlab::rl
