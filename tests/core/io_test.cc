@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+#include <cstdlib>
+
 #include "file_size_limit.h"
 #include "rlab/core/check.h"
 #include "test_support.h"
@@ -126,6 +129,67 @@ TEST(Io, ReadingADirectoryIsAnErrorNotAnEmptyFile) {
                                ErrorOf([&] { JsonlReader reader(dir / "sub"); })}) {
     EXPECT_NE(e.find((dir / "sub").string() + "': it is a directory"), std::string::npos) << e;
   }
+}
+
+// The temporary files a killed atomic write of `name` left in `dir`.
+std::vector<std::string> LeftTemporaryFiles(const fs::path& dir, const std::string& name) {
+  std::vector<std::string> contents;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().starts_with("." + name + ".tmp.")) {
+      contents.push_back(ReadText(e.path()));
+    }
+  }
+  return contents;
+}
+
+// A directory that a "threadsafe" death test's child, which runs the test body again, finds
+// too: named without a process id, emptied when made.
+fs::path DeathTestDir(const std::string& name) {
+  const fs::path dir = fs::path(RLAB_BINARY_DIR) / "test-scratch" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// The fault-injection point of the kill tests. Each death test re-runs this test binary
+// ("threadsafe" style), so the variable is read fresh by a process that has renamed nothing
+// yet; the files it starts from are written without the atomic writer for the same reason.
+TEST(Io, FaultKillsTheProcessBeforeTheNthRenameOntoTheNamedFile) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const fs::path dir = DeathTestDir("io-kill-before");
+  WriteText(dir / "latest.json", "old");
+  EXPECT_EXIT(
+      {
+        ::setenv("RLAB_FAULT_KILL_BEFORE_RENAME", "latest.json:2", 1);
+        WriteFileAtomic(dir / "other.json", "not counted");
+        WriteFileAtomic(dir / "latest.json", "first");
+        WriteFileAtomic(dir / "latest.json", "second");
+        std::exit(0);
+      },
+      ::testing::KilledBySignal(SIGKILL), "");
+  // Killed with the second write complete on disk beside the file it was to replace.
+  EXPECT_EQ(ReadText(dir / "latest.json"), "first");
+  EXPECT_EQ(ReadText(dir / "other.json"), "not counted");
+  EXPECT_EQ(LeftTemporaryFiles(dir, "latest.json"), std::vector<std::string>{"second"});
+  fs::remove_all(dir);
+}
+
+TEST(Io, FaultKillsTheProcessAfterTheNthRenameOntoAFileMatchingAGlob) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const fs::path dir = DeathTestDir("io-kill-after");
+  EXPECT_EXIT(
+      {
+        ::setenv("RLAB_FAULT_KILL_AFTER_RENAME", "step-*.pt:1", 1);
+        WriteFileAtomic(dir / "latest.json", "not counted");
+        WriteFileAtomic(dir / "step-000000010.pt", "checkpoint");
+        WriteFileAtomic(dir / "latest.json", "never written");
+        std::exit(0);
+      },
+      ::testing::KilledBySignal(SIGKILL), "");
+  EXPECT_EQ(ReadText(dir / "step-000000010.pt"), "checkpoint");
+  EXPECT_EQ(ReadText(dir / "latest.json"), "not counted");
+  EXPECT_TRUE(LeftTemporaryFiles(dir, "step-000000010.pt").empty());
+  fs::remove_all(dir);
 }
 
 }  // namespace

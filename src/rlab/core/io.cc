@@ -1,16 +1,22 @@
 #include "rlab/core/io.h"
 
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "rlab/core/check.h"
+#include "rlab/core/json_text.h"
 
 namespace rlab {
 
@@ -44,15 +50,67 @@ void CheckNotADirectory(const fs::path& path) {
              path.string());
 }
 
+// Fault-injection point for the kill tests (tests/pipeline/run/kill_support.h). A process
+// started with
+//   RLAB_FAULT_KILL_BEFORE_RENAME=<file name>:<n>
+// sends itself SIGKILL right before its n-th atomic rename onto a file of that name (a glob:
+// `step-*.pt` is any checkpoint), when the temporary file is complete and on disk and the old
+// file still in place; RLAB_FAULT_KILL_AFTER_RENAME=<file name>:<n> right after that rename
+// is durable. So a test can kill a run at an exact moment (before its first checkpoint,
+// between a checkpoint and latest.json, between summary.json's temporary write and its
+// rename) instead of racing it. Each variable is read once, at the process's first rename.
+class RenameFault {
+ public:
+  explicit RenameFault(const char* variable) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') return;
+    const std::string_view text(value);
+    const size_t colon = text.rfind(':');
+    const char* count_end = text.data() + text.size();
+    const bool parsed =
+        colon != std::string_view::npos && colon > 0 &&
+        std::from_chars(text.data() + colon + 1, count_end, occurrence_).ptr == count_end;
+    RLAB_CHECK(parsed && occurrence_ >= 1,
+               "{}='{}': expected <file name>:<n>, n >= 1 (for example latest.json:2)", variable,
+               text);
+    pattern_ = std::string(text.substr(0, colon));
+  }
+
+  // Kills the process when `path` is the n-th renamed file whose name matches.
+  void At(const fs::path& path) {
+    if (occurrence_ == 0 || ::fnmatch(pattern_.c_str(), path.filename().c_str(), 0) != 0) return;
+    if (++matches_ != occurrence_) return;
+    ::kill(::getpid(), SIGKILL);
+    while (true) ::pause();  // SIGKILL to oneself arrives before kill() returns
+  }
+
+ private:
+  std::string pattern_;
+  int64_t occurrence_ = 0;  // 0: no fault
+  std::atomic<int64_t> matches_{0};
+};
+
+RenameFault& KillBeforeRename() {
+  static RenameFault fault("RLAB_FAULT_KILL_BEFORE_RENAME");
+  return fault;
+}
+
+RenameFault& KillAfterRename() {
+  static RenameFault fault("RLAB_FAULT_KILL_AFTER_RENAME");
+  return fault;
+}
+
 // Renames the finished temporary file over `path` and makes the rename durable; the
 // temporary file is removed when the rename fails.
 void RenameIntoPlace(const fs::path& tmp, const fs::path& path) {
+  KillBeforeRename().At(path);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string rename_error = Errno();
     RemoveQuietly(tmp);
     RLAB_FAIL("cannot replace '{}': {}", path.string(), rename_error);
   }
   SyncDirectory(path);
+  KillAfterRename().At(path);
 }
 
 }  // namespace
@@ -106,12 +164,7 @@ std::string ReadFile(const fs::path& path) {
 }
 
 nlohmann::json ReadJsonFile(const fs::path& path) {
-  const std::string text = ReadFile(path);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    RLAB_FAIL("{}: not valid JSON (byte {}): {}", path.string(), e.byte, e.what());
-  }
+  return ParseJsonDocument(ReadFile(path), path.string());
 }
 
 JsonlReader::JsonlReader(const fs::path& path) : path_(path) {
@@ -143,13 +196,7 @@ bool JsonlReader::Next(nlohmann::json& out) {
     ++line_;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    try {
-      out = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      // e.byte is the 1-based column within the line.
-      RLAB_FAIL("{}:{}: malformed JSON at column {}: {}", path_.string(), line_, e.byte,
-                std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
-    }
+    out = ParseJsonLine(line, Where());
     RLAB_CHECK(out.is_object(), "{}:{}: expected a JSON object per line, got {}", path_.string(),
                line_, out.type_name());
     return true;
