@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
+#include <limits>
+
 #include "rlab/core/checkpoint.h"
 #include "rlab/models/transformer/presets.h"
 #include "rlab/prefopt/sequence_logps.h"
@@ -93,6 +96,36 @@ TEST(PreferenceTrainer, CheckpointStateTakesTheTrainerBackToWhereItWasSaved) {
   trainer.Resume(state.Load(dir / "state.pt")["step"].get<int64_t>());
   EXPECT_EQ(trainer.step(), 1);
   EXPECT_EQ(trainer.Step(data, {{3, 2, 1, 0}}).loss, next);
+}
+
+TEST(PreferenceTrainer, ADivergingRunStopsAtTheFirstNonFiniteStepNamingItsSettings) {
+  models::Transformer policy = TinyPolicy();
+  const PreferenceData data = Pairs(policy);
+  PreferenceTrainerOptions o = Options();
+  o.optim.learning_rate = 1e30;  // the first update leaves weights near 1e30: the next step is NaN
+  PreferenceTrainer trainer(o, policy, MakePolicyObjective(o.objective), kPad, 5);
+  const std::string error = testing::ErrorOf([&] {
+    for (int i = 0; i < 5; ++i) trainer.Step(data, {{0, 1, 2, 3}});
+  });
+  EXPECT_TRUE(testing::Contains(error, "training diverged at step 2")) << error;
+  EXPECT_TRUE(testing::Contains(error, "optim.learning_rate (now 1e+30) or beta (now 0.1)"))
+      << error;
+  EXPECT_EQ(trainer.step(), 1);
+}
+
+TEST(PreferenceTrainerOptions, InfiniteOrNanBetaAndLearningRateAreRefused) {
+  for (const double bad : {std::numeric_limits<double>::infinity(), std::nan("")}) {
+    PreferenceTrainerOptions o;
+    o.objective.beta = bad;
+    EXPECT_TRUE(
+        testing::Contains(testing::ErrorOf([&] { o.Validate(); }), "beta must be > 0 and finite"))
+        << bad;
+    o = PreferenceTrainerOptions();
+    o.optim.learning_rate = bad;
+    EXPECT_TRUE(testing::Contains(testing::ErrorOf([&] { o.Validate(); }),
+                                  "optim.learning_rate must be > 0 and finite"))
+        << bad;
+  }
 }
 
 }  // namespace

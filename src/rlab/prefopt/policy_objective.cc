@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "rlab/core/check.h"
 #include "rlab/core/spec.h"
 #include "rlab/prefopt/dpo_losses.h"
@@ -72,7 +74,7 @@ class PairwiseObjective : public PolicyObjective {
 }  // namespace
 
 void PolicyObjectiveOptions::Validate() const {
-  RLAB_CHECK(beta > 0, "beta must be > 0, got {}", beta);
+  RLAB_CHECK(beta > 0 && std::isfinite(beta), "beta must be > 0 and finite, got {}", beta);
   RLAB_CHECK(label_smoothing >= 0 && label_smoothing < 0.5,
              "label_smoothing must be in [0, 0.5), got {}", label_smoothing);
   MakePolicyObjective(*this);

@@ -6,6 +6,7 @@
 
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/metric_window.h"
+#include "rlab/models/optim/finite_step.h"
 #include "rlab/models/optim/fused_adamw.h"
 #include "rlab/prefopt/sequence_logps.h"
 
@@ -70,6 +71,9 @@ PreferenceStep PreferenceTrainer::Step(const PreferenceData& data,
   if (options_.optim.max_grad_norm > 0) {
     s.grad_norm = models::ClipGradientNorm(policy_->parameters(), options_.optim.max_grad_norm);
   }
+  models::CheckFiniteStep(s.loss, s.grad_norm, step_ + 1,
+                          fmt::format("optim.learning_rate (now {}) or beta (now {})",
+                                      options_.optim.learning_rate, options_.objective.beta));
   optimizer_->step();
   ++step_;
   return s;

@@ -8,6 +8,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
+#include "rlab/models/optim/finite_step.h"
 #include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/generation/completion_logprobs.h"
 #include "rlab/reward/signal/kl_estimators.h"
@@ -220,6 +221,10 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
     optimizer_->step();
   }
   const double train_seconds = RolloutSecondsSince(t0);
+  const double loss_value = last.loss.item<double>();
+  models::CheckFiniteStep(
+      loss_value, grad_norm, step_ + 1,
+      fmt::format("optim.learning_rate (this step's rate is {})", learning_rate));
   const double mean_kl = s.sequence_kl.mean().item<double>();
   kl_->Update(mean_kl, static_cast<int64_t>(r.prompts.size()));
   MetricList constraint_metrics;
@@ -244,7 +249,7 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
                 {"clip_ratio", last.clip_ratio},
                 {"approx_kl", last.approx_kl},
                 {"grad_norm", grad_norm},
-                {"loss", last.loss.item<double>()},
+                {"loss", loss_value},
                 {"learning_rate", learning_rate},
                 {"gold_" + models_.task->MetricName(), s.gold},
                 {"completion_tokens", static_cast<double>(r.tokens) / r.prompts.size()},

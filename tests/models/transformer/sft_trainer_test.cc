@@ -7,9 +7,11 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 #include "rlab/models/transformer/presets.h"
 #include "sft_example_support.h"
+#include "test_support.h"
 
 namespace rlab::models {
 namespace {
@@ -72,6 +74,30 @@ TEST(SftTrainer, TrainingLowersTheLossAndFollowsTheSchedule) {
   EXPECT_EQ(trainer.step(), 20);
   EXPECT_LT(trainer.HeldOutLoss(Examples(), 3), 0.8 * before);
   EXPECT_TRUE(std::isnan(trainer.HeldOutLoss({}, 3)));
+}
+
+TEST(SftTrainer, ADivergingRunStopsAtTheFirstNonFiniteStepNamingTheLearningRate) {
+  Transformer model = TinyModel();
+  SftTrainerOptions o = SftTestOptions();
+  o.optim.learning_rate = 1e30;  // the first update leaves weights near 1e30: the next step is NaN
+  SftTrainer trainer(o, model, kPad, 5);
+  const std::string error = rlab::testing::ErrorOf([&] {
+    for (int i = 0; i < 5; ++i) trainer.Step({Rows({0, 1, 2, 3})});
+  });
+  EXPECT_TRUE(rlab::testing::Contains(error, "training diverged at step 2")) << error;
+  EXPECT_TRUE(rlab::testing::Contains(error, "Lower optim.learning_rate (now 1e+30)")) << error;
+  EXPECT_EQ(trainer.step(), 1);  // the diverged step was not applied
+  for (const auto& p : model->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+}
+
+TEST(SftTrainerOptions, InfiniteOrNanLearningRatesAreRefused) {
+  for (const double rate : {std::numeric_limits<double>::infinity(), std::nan("")}) {
+    SftTrainerOptions o;
+    o.optim.learning_rate = rate;
+    EXPECT_TRUE(rlab::testing::Contains(rlab::testing::ErrorOf([&] { o.Validate(); }),
+                                        "optim.learning_rate must be > 0 and finite"))
+        << rate;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 #include "test_support.h"
 
@@ -78,6 +79,9 @@ TEST(FeatureRewardTrainerOptions, BadSettingsAreRefused) {
   FeatureRewardTrainerOptions o;
   o.lr = 0;
   EXPECT_NE(testing::ErrorOf([&] { o.Validate(); }).find("lr must be > 0"), std::string::npos);
+  o.lr = std::numeric_limits<double>::infinity();
+  EXPECT_NE(testing::ErrorOf([&] { o.Validate(); }).find("lr must be > 0 and finite, got inf"),
+            std::string::npos);
 }
 
 }  // namespace

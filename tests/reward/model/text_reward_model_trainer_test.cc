@@ -138,6 +138,19 @@ TEST(TextRewardModelTrainer, RestoredTrainerContinuesAsAnUninterruptedOne) {
   EXPECT_TRUE(torch::equal(a.model()->score->weight, b.model()->score->weight));
 }
 
+TEST(TextRewardModelTrainer, ADivergingRunStopsAtTheFirstNonFiniteStepNamingTheLearningRate) {
+  Members members;
+  TextRmTrainerOptions o = TextTrainerOptions(5);
+  o.optim.learning_rate = 1e30;  // the first update leaves weights near 1e30: the next step is NaN
+  TextRewardModelTrainer trainer = MakeTrainer(o, members);
+  const std::string error = testing::ErrorOf([&] {
+    while (!trainer.member_done()) trainer.Step();
+  });
+  EXPECT_TRUE(testing::Contains(error, "training diverged at step 2")) << error;
+  EXPECT_TRUE(testing::Contains(error, "Lower optim.learning_rate (now 1e+30)")) << error;
+  EXPECT_EQ(trainer.member_step(), 1);
+}
+
 TEST(TextRmTrainerOptions, BadSettingsAreRefused) {
   TextRmTrainerOptions o;
   o.ensemble.mode = "bagging";

@@ -14,7 +14,10 @@ void LmOptim::Validate() const {
   RLAB_CHECK(steps > 0 || epochs > 0, "optim.epochs must be > 0 when steps is 0");
   RLAB_CHECK(batch_size >= 1 && grad_accum >= 1,
              "optim.batch_size and optim.grad_accum must be >= 1");
-  RLAB_CHECK(learning_rate > 0, "optim.learning_rate must be > 0");
+  RLAB_CHECK(learning_rate > 0 && std::isfinite(learning_rate),
+             "optim.learning_rate must be > 0 and finite, got {}", learning_rate);
+  RLAB_CHECK(weight_decay >= 0 && std::isfinite(weight_decay),
+             "optim.weight_decay must be >= 0 and finite, got {}", weight_decay);
   RLAB_CHECK(min_lr_ratio >= 0 && min_lr_ratio <= 1, "optim.min_lr_ratio must be in [0, 1]");
   RLAB_CHECK(warmup_ratio >= 0 && warmup_ratio < 1, "optim.warmup_ratio must be in [0, 1)");
   RLAB_CHECK(max_grad_norm >= 0, "optim.max_grad_norm must be >= 0");

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "rlab/core/checkpoint.h"
+#include "rlab/models/optim/finite_step.h"
 #include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/token_logprobs.h"
 
@@ -32,12 +33,14 @@ SftStep SftTrainer::Step(const std::vector<data::TokenBatch>& micro_batches) {
     (nll / std::max(s.targets, 1.0)).backward();
     s.nll += nll.item<double>();
   }
+  s.loss = s.nll / std::max(s.targets, 1.0);
   if (options_.optim.max_grad_norm > 0) {
     s.grad_norm = ClipGradientNorm(model_->parameters(), options_.optim.max_grad_norm);
   }
+  CheckFiniteStep(s.loss, s.grad_norm, step_ + 1,
+                  fmt::format("optim.learning_rate (now {})", options_.optim.learning_rate));
   optimizer_->step();
   ++step_;
-  s.loss = s.nll / std::max(s.targets, 1.0);
   return s;
 }
 

@@ -13,8 +13,9 @@ namespace rlab::reward {
 void FeatureRewardTrainerOptions::Validate() const {
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(batch_size >= 1, "batch_size must be >= 1, got {}", batch_size);
-  RLAB_CHECK(lr > 0, "lr must be > 0, got {}", lr);
-  RLAB_CHECK(weight_decay >= 0, "weight_decay must be >= 0, got {}", weight_decay);
+  RLAB_CHECK(lr > 0 && std::isfinite(lr), "lr must be > 0 and finite, got {}", lr);
+  RLAB_CHECK(weight_decay >= 0 && std::isfinite(weight_decay),
+             "weight_decay must be >= 0 and finite, got {}", weight_decay);
 }
 
 FeatureRewardTrainer::FeatureRewardTrainer(models::Mlp model,

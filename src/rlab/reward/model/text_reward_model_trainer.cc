@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
+#include "rlab/models/optim/finite_step.h"
 #include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/token_logprobs.h"
 
@@ -153,6 +154,9 @@ RmStepStats TextRewardModelTrainer::Step(const std::vector<RmBatch>& micro_batch
   if (options_.optim.max_grad_norm > 0) {
     stats.grad_norm = models::ClipGradientNorm(model_->parameters(), options_.optim.max_grad_norm);
   }
+  models::CheckFiniteStep(
+      stats.loss, stats.grad_norm, step() + 1,
+      fmt::format("optim.learning_rate (now {})", options_.optim.learning_rate));
   optimizer_->step();
   ++step_;
   return stats;
