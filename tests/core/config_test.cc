@@ -168,5 +168,26 @@ TEST(Config, DuplicateKeyNamesFileLineAndKey) {
   EXPECT_EQ(d.optim.lr, 0.5);
 }
 
+TEST(Config, AKeyThatIsAListOrMappingIsAnErrorNamingItsLine) {
+  Example c;
+  FieldTable t = FieldTable::Of(c);
+  // A "? " key holding a list threw yaml-cpp's "bad conversion" (found by config_fuzz_test).
+  const std::string e = ErrorOf([&] { t.ApplyYamlText("name: a\n? - 5\n: 1\n", "x.yaml"); });
+  EXPECT_NE(e.find("x.yaml:2:3: a key must be a plain name"), std::string::npos) << e;
+  const std::string nested =
+      ErrorOf([&] { t.ApplyYamlText("optim:\n  ? {a: 1}\n  : 2\n", "x.yaml"); });
+  EXPECT_NE(nested.find("a key must be a plain name under 'optim'"), std::string::npos) << nested;
+}
+
+TEST(Config, DeepYamlNamesTheFileAndTheNestingLimit) {
+  Example c;
+  FieldTable t = FieldTable::Of(c);
+  const std::string deep = std::string(600, '[') + std::string(600, ']') + "\n";
+  const std::string e = ErrorOf([&] { t.ApplyYamlText(deep, "deep.yaml"); });
+  EXPECT_NE(e.find("deep.yaml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("nests deeper than the parser's limit of 500 levels"), std::string::npos) << e;
+  EXPECT_EQ(e.find("bad file"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace rlab::config

@@ -1,5 +1,6 @@
 #include "rlab/core/config.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -65,7 +66,10 @@ void ApplyNode(const YAML::Node& map, const std::string& prefix, const std::stri
   // silently win.
   std::map<std::string, YAML::Mark> seen;
   for (const auto& kv : map) {
-    const std::string key = kv.first.as<std::string>();
+    RLAB_CHECK(kv.first.IsScalar(), "{}: a key must be a plain name{}, not a list or a mapping",
+               Where(source, kv.first),
+               prefix.empty() ? "" : " under '" + prefix.substr(0, prefix.size() - 1) + "'");
+    const std::string key = kv.first.Scalar();
     if (auto [first, inserted] = seen.emplace(key, kv.first.Mark()); !inserted) {
       RLAB_FAIL("{}: duplicate key '{}{}' (first given at line {}); keep one of the two",
                 Where(source, kv.first), prefix, key, first->second.line + 1);
@@ -98,9 +102,16 @@ void ApplyNode(const YAML::Node& map, const std::string& prefix, const std::stri
 }  // namespace
 
 namespace {
+// yaml-cpp refuses collections nested deeper than this (its parser's DepthGuard<500>).
+constexpr int kYamlDepthLimit = 500;
+
 YAML::Node LoadYaml(const std::string& text, const std::string& source) {
   try {
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    RLAB_FAIL("{}:{}:{}: the YAML nests deeper than the parser's limit of {} levels; a config "
+              "needs only a few (sections, then keys)",
+              source, e.mark.line + 1, e.mark.column + 1, kYamlDepthLimit);
   } catch (const YAML::ParserException& e) {
     RLAB_FAIL("{}:{}:{}: malformed YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg);
   }
