@@ -52,6 +52,19 @@ std::optional<TeacherLabel> FileTeacher::Lookup(int64_t first, int64_t second) c
   return TeacherLabel{true, label};
 }
 
+void FileTeacher::CheckSegments(const KnownSegment& known,
+                                const std::string& known_segments) const {
+  for (const FeedbackRecord& r : records_) {
+    for (const auto& [field, id] : {std::pair{"first", r.first}, std::pair{"second", r.second}}) {
+      RLAB_CHECK(known(id),
+                 "{}:{}: field '{}': unknown segment id {} ({}); a feedback "
+                 "file names the segments of a run with the same seed and settings (the "
+                 "\"first\"/\"second\" of the queries it wrote to feedback.jsonl)",
+                 path_.string(), r.line, field, id, known_segments);
+    }
+  }
+}
+
 std::string FileTeacher::Describe() const {
   return fmt::format("file(path=\"{}\")", path_.string());
 }

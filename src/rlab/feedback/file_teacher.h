@@ -32,6 +32,10 @@ class FileTeacher {
   std::optional<TeacherLabel> Lookup(int64_t first, int64_t second) const;
   // Every record in file order.
   const std::vector<FeedbackRecord>& records() const { return records_; }
+  // Refuses the first record (in file order) naming a segment that `known` rejects, naming the
+  // file, line, field and segment id; `known_segments` says which ids exist ("this run cut
+  // segments 0 to 41").
+  void CheckSegments(const KnownSegment& known, const std::string& known_segments) const;
   // "file(path=...)", the teacher name written to the run's own feedback.jsonl.
   std::string Describe() const;
 

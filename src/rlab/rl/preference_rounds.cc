@@ -1,5 +1,6 @@
 #include "rlab/rl/preference_rounds.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
@@ -26,6 +27,14 @@ feedback::TeacherLabel PairTeacher::Label(int64_t first, int64_t second,
   if (auto label = file_->Lookup(first, second)) return *label;
   ++missing_;
   return {};  // not in the file: asked, not answered
+}
+
+void PairTeacher::CheckFileSegments(const data::TrajectoryStore& store) const {
+  if (!file_) return;
+  const int64_t cut = store.next_segment_id();
+  file_->CheckSegments([cut](int64_t id) { return id < cut; },
+                       cut == 0 ? std::string("this run cut no segments")
+                                : fmt::format("this run cut segments 0 to {}", cut - 1));
 }
 
 std::string PairTeacher::Describe() const {
@@ -94,6 +103,9 @@ int64_t PreferenceRounds::Ask(int64_t step, int64_t total_steps, reward::RewardE
   }
   store_.Pin(pin);
   store_.DropUnpinned();
+  // No later round can ask for what the file still holds: a segment id the run never cut is a
+  // mistake in the file, not a label to leave unused.
+  if (!budget_left()) teacher_.CheckFileSegments(store_);
   return static_cast<int64_t>(chosen.size());
 }
 

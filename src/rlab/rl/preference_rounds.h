@@ -35,7 +35,8 @@ struct LabelledPair {
 
 // A scripted teacher from the registry, or `file(path=...)`: labels from a feedback file
 // (feedback/file_teacher.h), looked up by segment ids; a pair the file does not hold counts
-// as asked and skipped.
+// as asked and skipped. Once the feedback budget is spent, a file record naming a segment the
+// run never cut is an error (it could never have been used).
 class PairTeacher {
  public:
   explicit PairTeacher(const std::string& spec);
@@ -43,6 +44,8 @@ class PairTeacher {
                                const feedback::TeacherContext& context, Rng& rng) const;
   std::string Describe() const;
   int64_t missing_in_file() const { return missing_; }
+  // For a file teacher: refuses a record naming a segment id `store` never handed out.
+  void CheckFileSegments(const data::TrajectoryStore& store) const;
 
  private:
   std::unique_ptr<feedback::Teacher> scripted_;
