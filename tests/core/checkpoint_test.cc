@@ -67,6 +67,36 @@ TEST(Checkpoint, KeepsTheNewestAndReportsLatestStep) {
   EXPECT_TRUE(fs::exists(dir / "step-000000030.pt"));
 }
 
+TEST(Checkpoint, LatestJsonNamingAFileOutsideTheDirectoryIsRefused) {
+  testing::ScratchDir dir("ckpt-escape");
+  Trainee s;
+  CheckpointManager manager(dir / "checkpoints", 2);
+  fs::create_directories(dir / "checkpoints");
+  manager.Save(s.state, {{"step", 10}});
+  s.state.Save(dir / "elsewhere.pt", {{"step", 99}});  // a real checkpoint outside the directory
+  const std::string latest = (dir / "checkpoints" / "latest.json").string();
+  for (const std::string& file :
+       {(dir / "elsewhere.pt").string(), std::string("../elsewhere.pt"), std::string(".."),
+        std::string("sub/step-000000010.pt"), std::string("")}) {
+    testing::WriteText(dir / "checkpoints" / "latest.json",
+                       nlohmann::json{{"step", 10}, {"file", file}}.dump());
+    const std::string e = testing::ErrorOf([&] { manager.RestoreLatest(s.state); });
+    EXPECT_NE(e.find(latest + ": field 'file' is \"" + file + "\""), std::string::npos) << e;
+  }
+  testing::WriteText(dir / "checkpoints" / "latest.json", "{\"step\": 10, \"file\": 7}");
+  EXPECT_NE(testing::ErrorOf([&] {
+              manager.RestoreLatest(s.state);
+            }).find(latest + ": field 'file' must be the name of a checkpoint file"),
+            std::string::npos);
+  testing::WriteText(dir / "checkpoints" / "latest.json",
+                     "{\"step\": \"x\", \"file\": \"step-000000010.pt\"}");
+  EXPECT_NE(testing::ErrorOf([&] { manager.LatestStep(); }).find(latest + ": field 'step'"),
+            std::string::npos);
+  testing::WriteText(dir / "checkpoints" / "latest.json",
+                     "{\"step\": 10, \"file\": \"step-000000010.pt\"}");
+  EXPECT_EQ(manager.RestoreLatest(s.state)->at("step"), 10);
+}
+
 TEST(Checkpoint, MismatchedOrCorruptCheckpointsAreClearErrors) {
   testing::ScratchDir dir("ckpt-bad");
   Trainee s;

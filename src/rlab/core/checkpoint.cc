@@ -132,22 +132,52 @@ void CheckpointManager::Save(const CheckpointState& state, const nlohmann::json&
   }
 }
 
-std::optional<int64_t> CheckpointManager::LatestStep() const {
-  const fs::path latest = dir_ / "latest.json";
+namespace {
+
+struct CheckpointIndex {
+  int64_t step = 0;
+  std::string file;  // a file name inside the checkpoints directory
+};
+
+// Reads latest.json: {"step": S, "file": NAME}, where NAME is a plain file name beside it (as
+// Save writes it). A path that leaves the directory (absolute, "..", or through a
+// subdirectory) is refused, so an edited index cannot make a run load another file.
+std::optional<CheckpointIndex> ReadCheckpointIndex(const fs::path& latest) {
   if (!fs::exists(latest)) return std::nullopt;
   const auto j = nlohmann::json::parse(ReadFile(latest), nullptr, false);
-  RLAB_CHECK(!j.is_discarded() && j.contains("step"), "{}: malformed checkpoint index",
-             latest.string());
-  return j["step"].get<int64_t>();
+  const std::string example = "such as {\"step\": 500, \"file\": \"step-000000500.pt\"}";
+  RLAB_CHECK(!j.is_discarded() && j.is_object(),
+             "{}: malformed checkpoint index; expected one JSON object {}", latest.string(),
+             example);
+  const auto step = j.find("step");
+  RLAB_CHECK(step != j.end() && step->is_number_integer() && step->get<int64_t>() >= 0,
+             "{}: field 'step' must be a whole number >= 0 ({})", latest.string(), example);
+  const auto file = j.find("file");
+  RLAB_CHECK(file != j.end() && file->is_string(),
+             "{}: field 'file' must be the name of a checkpoint file ({})", latest.string(),
+             example);
+  const std::string name = file->get<std::string>();
+  const fs::path path(name);
+  RLAB_CHECK(!name.empty() && !path.has_root_path() && !path.has_parent_path() && name != "." &&
+                 name != "..",
+             "{}: field 'file' is \"{}\", which is not a file inside {}; it must name a "
+             "checkpoint beside latest.json ({})",
+             latest.string(), name, latest.parent_path().string(), example);
+  return CheckpointIndex{step->get<int64_t>(), name};
+}
+
+}  // namespace
+
+std::optional<int64_t> CheckpointManager::LatestStep() const {
+  const auto index = ReadCheckpointIndex(dir_ / "latest.json");
+  if (!index) return std::nullopt;
+  return index->step;
 }
 
 std::optional<nlohmann::json> CheckpointManager::RestoreLatest(const CheckpointState& state) const {
-  const fs::path latest = dir_ / "latest.json";
-  if (!fs::exists(latest)) return std::nullopt;
-  const auto j = nlohmann::json::parse(ReadFile(latest), nullptr, false);
-  RLAB_CHECK(!j.is_discarded() && j.contains("file"), "{}: malformed checkpoint index",
-             latest.string());
-  return state.Load(dir_ / j["file"].get<std::string>());
+  const auto index = ReadCheckpointIndex(dir_ / "latest.json");
+  if (!index) return std::nullopt;
+  return state.Load(dir_ / index->file);
 }
 
 }  // namespace rlab
