@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "test_support.h"
 
@@ -34,6 +35,37 @@ TEST(Metrics, TruncateAfterKeepsEarlierStepsOnly) {
   std::vector<int64_t> steps;
   ForEachJsonl(dir / "metrics.jsonl", [&](const nlohmann::json& j) { steps.push_back(j["step"]); });
   EXPECT_EQ(steps, (std::vector<int64_t>{100, 200, 300}));
+}
+
+TEST(Metrics, ReaderLeavesOutATornLastLineAndSaysSo) {
+  testing::ScratchDir dir("metrics-torn");
+  const auto file = dir / "metrics.jsonl";
+  const std::string complete = "{\"step\":1,\"x\":0.5}\n\n{\"step\":2,\"x\":0.25}\n";
+  for (const std::string& tail :
+       {std::string("{\"step\":3,\"x\":0."), std::string("{\"step\":3}")}) {
+    testing::WriteText(file, complete + tail);
+    MetricsReader reader(file);
+    nlohmann::json line;
+    std::vector<int64_t> steps;
+    while (reader.Next(line)) steps.push_back(line["step"]);
+    EXPECT_EQ(steps, (std::vector<int64_t>{1, 2}));
+    EXPECT_TRUE(reader.torn_last_line());
+    EXPECT_EQ(reader.Where(), file.string() + ":3");
+    // Resume's fallback cuts the same line.
+    MetricsLogger::TruncateAfter(file, 100);
+    EXPECT_EQ(testing::ReadText(file), "{\"step\":1,\"x\":0.5}\n{\"step\":2,\"x\":0.25}\n");
+  }
+  testing::WriteText(file, complete);
+  MetricsReader whole(file);
+  nlohmann::json line;
+  while (whole.Next(line)) {
+  }
+  EXPECT_FALSE(whole.torn_last_line());
+  // A malformed line before the end is no kill: an error naming file and line.
+  testing::WriteText(file, "{\"step\":1,\"x\":0.\n" + complete);
+  MetricsReader bad(file);
+  const std::string e = testing::ErrorOf([&] { bad.Next(line); });
+  EXPECT_NE(e.find(file.string() + ":1: malformed JSON line"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "rlab/core/metrics.h"
 
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
+
+#include "rlab/core/check.h"
 
 namespace rlab {
 
@@ -24,9 +26,49 @@ void MetricsLogger::Log(int64_t step, const MetricList& values) {
 }
 
 void MetricsLogger::TruncateAfter(const std::filesystem::path& file, int64_t step) {
-  FilterJsonl(file, [step](const nlohmann::json& line) {
-    return !line.contains("step") || line["step"].get<int64_t>() <= step;
-  });
+  if (!std::filesystem::exists(file)) return;
+  std::string kept;
+  MetricsReader reader(file);
+  nlohmann::json line;
+  while (reader.Next(line)) {
+    const auto s = line.find("step");
+    if (s == line.end() || (s->is_number() && s->get<double>() <= static_cast<double>(step))) {
+      kept += reader.text() + "\n";
+    }
+  }
+  WriteFileAtomic(file, kept);
+}
+
+MetricsReader::MetricsReader(const std::filesystem::path& file)
+    : file_(file), contents_(ReadFile(file)) {}
+
+bool MetricsReader::Next(nlohmann::json& out) {
+  while (offset_ < contents_.size()) {
+    const size_t end = contents_.find('\n', offset_);
+    if (end == std::string::npos) {  // no newline: the write of this line was cut short
+      torn_ = true;
+      offset_ = contents_.size();
+      return false;
+    }
+    ++line_number_;
+    line_.assign(contents_, offset_, end - offset_);
+    offset_ = end + 1;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (line_.find_first_not_of(" \t") == std::string::npos) continue;
+    out = nlohmann::json::parse(line_, nullptr, /*allow_exceptions=*/false);
+    RLAB_CHECK(!out.is_discarded(),
+               "{}: malformed JSON line in the middle of the metrics log (only the last line may "
+               "be torn); restore the file or start a new run",
+               Where());
+    RLAB_CHECK(out.is_object(), "{}: expected a JSON object per line, got {}", Where(),
+               out.type_name());
+    return true;
+  }
+  return false;
+}
+
+std::string MetricsReader::Where() const {
+  return fmt::format("{}:{}", file_.string(), line_number_);
 }
 
 }  // namespace rlab
