@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <sstream>
 
 #include "../transformer/tiny_configs.h"
 #include "rlab/models/generation/fused_decoder.h"
@@ -181,6 +185,46 @@ TEST(Generate, RejectsAnEmptyPrompt) {
               Generate(model, {{1, 2}, {}}, o, g);
             }).find("prompt 1 is empty"),
             std::string::npos);
+}
+
+TEST(Generate, PastGpt2PositionTableIsRefusedNamingTheLimit) {
+  Transformer model(TinyGpt2());  // max_position_embeddings 32
+  GenerationOptions o;
+  o.max_new_tokens = 30;
+  at::Generator g = MakeGenerator(1);
+  const std::string e = rlab::testing::ErrorOf([&] { Generate(model, {{1, 2, 3}}, o, g); });
+  EXPECT_NE(e.find("needs 33 positions, more than the model's max_position_embeddings (32)"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("lower max_new_tokens to at most 29"), std::string::npos) << e;
+  o.max_new_tokens = 29;
+  EXPECT_EQ(Generate(model, {{1, 2, 3}}, o, g).tokens.size(1), 29);
+}
+
+TEST(Generate, PastRotaryMaxPositionsWarnsOnceAndGenerates) {
+  Transformer model(TinyLlama());  // max_position_embeddings 64
+  model->eval();
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  GenerationOptions o;
+  o.max_new_tokens = 62;
+  at::Generator g = MakeGenerator(1);
+  Generate(model, {{1, 2}}, o, g);  // 64 positions: within the limit
+  EXPECT_EQ(log.str(), "");
+  o.max_new_tokens = 70;
+  const GenerationOutput out = Generate(model, {{1, 2}}, o, g);
+  Generate(model, {{1, 2, 3}}, o, g);
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(out.tokens.size(1), 70);
+  const std::string text = log.str();
+  EXPECT_NE(text.find("reaches 72 positions, past the model's max_position_embeddings (64)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("max_position_embeddings", text.find("max_position_embeddings") + 1),
+            std::string::npos)
+      << text;  // once
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <atomic>
 #include <optional>
 
 #include "rlab/core/check.h"
@@ -64,6 +67,31 @@ bool GenerationOutput::Stopped(int64_t b, const GenerationOptions& options) cons
                                    ids.back()) != options.stop_token_ids.end();
 }
 
+namespace {
+
+// The longest prompt (left-padded to `prompt_length`) plus every new token must fit the
+// model's positions: GPT-2's learned position table has no row past max_position_embeddings,
+// so such a request is refused before any work; rotary positions (Llama) extend past it, but
+// the model never saw them in training, so the first such request in a process is warned about.
+void CheckPositionLimit(const TransformerConfig& c, int64_t prompt_length, int64_t new_tokens) {
+  const int64_t needed = prompt_length + new_tokens;
+  if (needed <= c.max_positions) return;
+  RLAB_CHECK(c.arch != TransformerArch::kGpt2,
+             "generation: the longest prompt ({} tokens) plus max_new_tokens ({}) needs {} "
+             "positions, more than the model's max_position_embeddings ({}), the size of GPT-2's "
+             "position table; lower max_new_tokens to at most {} or shorten the prompt",
+             prompt_length, new_tokens, needed, c.max_positions,
+             std::max<int64_t>(c.max_positions - prompt_length, 0));
+  static std::atomic<bool> warned{false};
+  if (warned.exchange(true)) return;
+  spdlog::warn("generation: the longest prompt ({} tokens) plus max_new_tokens ({}) reaches {} "
+               "positions, past the model's max_position_embeddings ({}); rotary positions go on, "
+               "but the model was not trained on them and its text may degrade",
+               prompt_length, new_tokens, needed, c.max_positions);
+}
+
+}  // namespace
+
 at::Generator MakeGenerator(uint64_t seed) {
   return at::make_generator<at::CPUGeneratorImpl>(seed);
 }
@@ -78,6 +106,7 @@ GenerationOutput Generate(Transformer& model, const std::vector<std::vector<int6
   out.prompts = LeftPad(prompts, options.pad_token_id);
   const int64_t B = out.prompts.ids.size(0), N = options.max_new_tokens;
   const int64_t V = model->config().vocab_size;
+  CheckPositionLimit(model->config(), out.prompts.ids.size(1), N);
   RLAB_CHECK(options.pad_token_id < V,
              "generation: pad_token_id {} is outside the vocabulary "
              "of {}",
