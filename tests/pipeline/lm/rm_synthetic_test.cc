@@ -1,7 +1,10 @@
-// Learning test for examples/rm_synthetic.yaml as written (fixed seed): a tiny-preset reward
-// model trained on gold-labelled pairs of the keywords task reaches the target, 95%
-// held-out accuracy (98.75% when measured, docs/results.md; 400 pairs put the standard error
-// near 1 point there), and is calibrated. About eight minutes on 2 cores.
+// Learning test for examples/rm_synthetic.yaml shrunk to 400 steps (fixed seed): a tiny-preset
+// reward model trained on gold-labelled pairs of the keywords task ranks three quarters of the
+// held-out pairs right and is calibrated. An untrained or broken model ranks half of them
+// right; at 400 steps of 128 pairs (51,200 pairs, each seen once, one thread) seeds 1, 2, 3
+// reach 84.75, 81.25 and 79.0% on the 400 held-out pairs (a standard error near 2 points), ECE
+// 0.032, 0.040 and 0.046. The example's own target, 95% (98.75% at its 2500 steps,
+// docs/results.md), is checked by bench/example_targets.sh. About 150 process-seconds.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -16,13 +19,15 @@
 namespace rlab::pipeline {
 namespace {
 
-TEST(RmSynthetic, TinyRewardModelRanksHeldOutGoldPairsAtTheTarget) {
+TEST(RmSynthetic, TinyRewardModelRanksThreeQuartersOfHeldOutGoldPairs) {
   testing::ScratchDir dir("rm_synthetic");
-  const nlohmann::json s =
-      testing::RunSummary(testing::RunExampleConfig("rm_synthetic.yaml", dir, {"eval_every=0"}));
+  const nlohmann::json s = testing::RunSummary(testing::RunExampleConfig(
+      "rm_synthetic.yaml", dir,
+      {"optim.steps=400", "data.task_train_pairs=51200", "eval_every=0", "run.blas_threads=1"},
+      /*threads=*/1));
   std::printf("summary: %s\n", s.dump().c_str());
-  EXPECT_GE(s["accuracy"].get<double>(), 0.95) << s.dump();
-  EXPECT_LT(s["ece"].get<double>(), 0.05) << s.dump();
+  EXPECT_GE(s["accuracy"].get<double>(), 0.75) << s.dump();
+  EXPECT_LT(s["ece"].get<double>(), 0.08) << s.dump();
 }
 
 }  // namespace
