@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "rlab/core/check.h"
 
@@ -43,7 +45,7 @@ std::string ReadText(const fs::path& path) {
 }
 
 int SpawnRlab(const std::vector<std::string>& args, const fs::path& out_file,
-              const fs::path& err_file) {
+              const fs::path& err_file, const std::vector<std::string>& environment) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
@@ -55,8 +57,19 @@ int SpawnRlab(const std::vector<std::string>& args, const fs::path& out_file,
   std::vector<char*> argv;
   for (auto& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_strings = environment;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const bool replaced = std::any_of(environment.begin(), environment.end(), [&](const auto& v) {
+      return entry.starts_with(v.substr(0, v.find('=') + 1));
+    });
+    if (!replaced) env_strings.emplace_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, RLAB_BINARY, &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, RLAB_BINARY, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + std::string(RLAB_BINARY));
   return pid;

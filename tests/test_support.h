@@ -31,9 +31,11 @@ struct CommandResult {
 };
 // Runs the rlab binary with `args` (no shell), capturing stdout and stderr.
 CommandResult RunRlab(const std::vector<std::string>& args);
-// Starts the rlab binary without waiting; stdout and stderr go to the given files.
+// Starts the rlab binary without waiting; stdout and stderr go to the given files. Each of
+// `environment` ("NAME=value") is set for it on top of this process's environment.
 int SpawnRlab(const std::vector<std::string>& args, const std::filesystem::path& out_file,
-              const std::filesystem::path& err_file);
+              const std::filesystem::path& err_file,
+              const std::vector<std::string>& environment = {});
 // Waits for a spawned process; returns its exit code (128 + signal if killed).
 int WaitFor(int pid);
 

@@ -57,10 +57,16 @@ class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
     if (auto counters = ctx.Restore(state)) {
       step = (*counters)["step"];
       window.Restore(*counters, step);
-      spdlog::info("resuming at step {}: episodes in progress restart", step);
+      spdlog::info("resuming at step {}: episodes start afresh, as after every checkpoint", step);
     }
-    // A resumed run starts new episodes from a seed of its own.
-    setup.agent->Begin(*setup.env, DeriveSeed(cfg.run.seed, fmt::format("episodes-from-{}", step)));
+    // The environments' state is not in a checkpoint: a resumed run starts new episodes from a
+    // seed of its own, and so does the uninterrupted run after every checkpoint, so that the
+    // two stay identical.
+    auto begin_episodes = [&] {
+      setup.agent->Begin(*setup.env,
+                         DeriveSeed(cfg.run.seed, fmt::format("episodes-from-{}", step)));
+    };
+    begin_episodes();
     spdlog::info("{} on {} ({} parallel), training on {}", cfg.algo, cfg.env, setup.env->num_envs(),
                  setup.reward.Describe());
 
@@ -84,6 +90,7 @@ class TrainRl : public ConfiguredPipeline<TrainRlConfig> {
       }
       if (ctx.CheckpointDue(before, step) && step < cfg.steps) {
         ctx.Checkpoint(state, counters());
+        begin_episodes();
       }
       progress.Update(step, fmt::format("return_last100={:.1f}", window.mean_last100()));
     }

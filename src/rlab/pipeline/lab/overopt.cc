@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
@@ -288,9 +289,11 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
                     .members.to(torch::kFloat64)
                     .reshape({-1, b.prompts, m});
       gold = torch::tensor(samples.gold, torch::kFloat64).reshape({b.prompts, m});
-      std::vector<torch::Tensor> to_save = {gold, members};
-      torch::save(to_save, (cache.string() + ".tmp"));
-      fs::rename(cache.string() + ".tmp", cache);
+      // Serialised in memory and written atomically: flushed to disk before it is renamed into
+      // place, and a full disk is an error naming the file, not an abort.
+      std::ostringstream bytes;
+      torch::save(std::vector<torch::Tensor>{gold, members}, bytes);
+      WriteFileAtomic(cache, bytes.view());
     }
     std::vector<OveroptCurve> curves;
     for (const std::string& a : aggregates) {

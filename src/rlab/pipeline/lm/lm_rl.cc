@@ -127,6 +127,8 @@ struct LmRlEvaluation {
 nlohmann::json RunLmRlBestOfN(RunContext& ctx, const LmRlConfig& c, const data::TextTask& task,
                               const reward::TextRewardSource& rewards, const LmRlHeldOut& held_out,
                               models::LanguageModel& lm) {
+  // Nothing to checkpoint: a run killed before its summary starts over, its line cut off.
+  ctx.Restore(CheckpointState());
   BestOfNRequest request{
       &task,
       &rewards,
@@ -198,14 +200,20 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     CheckpointState state;
     trainer.AddState(state);
     double start_metric = std::nan("");
+    double last_reward = std::nan("");  // the mean reward of the last batch, for the summary
     if (auto counters = ctx.Restore(state)) {
       trainer.RestoreCounters(*counters);
       start_metric = (*counters)["start_metric"];
+      // null: NaN, or a checkpoint written before the figure was kept.
+      if (counters->value("last_reward", nlohmann::json()).is_number()) {
+        last_reward = (*counters)["last_reward"];
+      }
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
     const auto counters = [&] {
       nlohmann::json j = trainer.Counters();
       j["start_metric"] = start_metric;
+      j["last_reward"] = last_reward;
       return j;
     };
     LmRlEvaluation evaluate{lm.model, ref.model,         *task, *lm.tokenizer, rewards,
@@ -216,7 +224,6 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       ctx.metrics().Log(0, m);
     }
     Progress progress("rl", total_steps, c.run.progress_seconds);
-    double last_reward = std::nan("");
     while (trainer.step() < total_steps) {
       const int64_t before = trainer.step();
       rl::LmPolicyGradientIteration it = trainer.Iterate();
@@ -231,10 +238,12 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       progress.Update(step, fmt::format("reward={:.3f} kl={:.3f}", it.reward, it.kl));
     }
     progress.Finish(fmt::format("reward={:.3f}", last_reward));
+    // The final checkpoint comes before the final evaluation's line: a run killed after it
+    // evaluates and logs once more, instead of logging that line twice.
+    ctx.Checkpoint(state, counters());
     MetricList final_metrics;
     const double final_metric = evaluate(final_metrics);
     ctx.metrics().Log(trainer.step(), final_metrics);
-    ctx.Checkpoint(state, counters());
     const fs::path model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(lm, model_dir);
     spdlog::info("model written to {}", model_dir.string());
