@@ -3,7 +3,9 @@
 // reward of the SFT policy and then, past a peak, lowers it again while the proxy reward goes on
 // rising: reward hacking, as Gao et al. (arXiv:2210.10760) measured it. The configuration is
 // examples/overopt.yaml with one proxy member, no best-of-N and a higher learning rate, so that
-// the turn comes within 60 steps.
+// the turn comes within 60 steps. Smaller settings lost the shape (one thread, 2026-12-07): with
+// 200 SFT steps the gold reward rose only 0.17 before falling (seed 1) or fell from the start
+// (seed 2); with 200 proxy steps the proxy was too weak to hack and gold still rose at step 30.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
