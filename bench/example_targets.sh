@@ -34,10 +34,13 @@ for entry in "${targets[@]}"; do
   if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
   start=$(date +%s)
   dir="$("$build/rlab" run "examples/$example" run.out_dir="$out" run.threads=1 \
-         run.blas_threads=1 2>"$out/$name.log" | tail -n 1)"
+         run.blas_threads=1 2>"$out/$name.log" | tail -n 1)" || echo "$name: rlab failed, see $out/$name.log"
   seconds=$(( $(date +%s) - start ))
   if python3 - "$dir/summary.json" "$target" "$name" "$seconds" <<'PY'
-import json, sys
+import json, os, sys
+if not os.path.exists(sys.argv[1]):
+    print(f"{sys.argv[3]}: FAIL (no summary.json), {sys.argv[4]} s")
+    sys.exit(1)
 s = json.load(open(sys.argv[1]))
 ok = eval(sys.argv[2], {}, {"s": s})
 figures = {k: v for k, v in s.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
