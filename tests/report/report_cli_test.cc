@@ -29,6 +29,18 @@ TEST(ReportCli, WritesIntoTheFirstRunByDefaultAndPrintsThePath) {
   EXPECT_TRUE(fs::exists(dir / "cmp" / "x.html"));
 }
 
+TEST(ReportCli, ATornLastMetricsLineIsLeftOutAndMentionedOnce) {
+  rlab::testing::ScratchDir dir("report-cli-torn");
+  // A run killed while writing a metrics line, as --resume would find it.
+  const fs::path a =
+      WriteRun(dir / "a", {.metrics = BtMetrics(0) + "{\"step\": 9, \"train_loss\": 0.4"});
+  const auto r = RunRlab({"report", a.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, (a / "report.html").string() + "\n");  // the warning is not on stdout
+  EXPECT_EQ(Count(r.err, "the last line is incomplete"), 1) << r.err;
+  EXPECT_EQ(Count(r.err, (a / "metrics.jsonl").string()), 1) << r.err;
+}
+
 TEST(ReportCli, BadRunDirectoryIsOneClearLine) {
   rlab::testing::ScratchDir dir("report-cli-bad");
   const auto r = RunRlab({"report", (dir / "missing").string()});

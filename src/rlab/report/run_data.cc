@@ -1,11 +1,14 @@
 #include "rlab/report/run_data.h"
 
+#include <spdlog/spdlog.h>
+
 #include <limits>
 #include <set>
 
 #include "rlab/core/check.h"
 #include "rlab/core/config.h"
 #include "rlab/core/io.h"
+#include "rlab/core/metrics.h"
 
 namespace rlab::report {
 
@@ -22,7 +25,7 @@ fs::path Normalised(const fs::path& dir) {
 }
 
 void ReadMetrics(const fs::path& file, RunData& run) {
-  JsonlReader reader(file);
+  MetricsReader reader(file);
   nlohmann::json row;
   while (reader.Next(row)) {
     const auto step = row.find("step");
@@ -38,6 +41,11 @@ void ReadMetrics(const fs::path& file, RunData& run) {
                                               : value.get<double>());
     }
     ++run.metric_rows;
+  }
+  if (reader.torn_last_line()) {
+    spdlog::warn("{}: the last line is incomplete (the run was killed while writing it); the "
+                 "report leaves it out, as --resume does",
+                 file.string());
   }
 }
 

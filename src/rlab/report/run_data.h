@@ -32,7 +32,8 @@ struct RunData {
 
 // Reads a run directory. A missing directory, or one with none of config.yaml, metrics.jsonl
 // and summary.json, is an error; so is a malformed line of metrics.jsonl (named file:line)
-// or a line without a numeric `step`. Numbers and nulls are metrics; fields of other types
+// or a line without a numeric `step`, except a torn last line (a run killed while writing it),
+// which is left out with a warning on stderr, as resume cuts it off. Numbers and nulls are metrics; fields of other types
 // (strings, lists) are not plotted.
 RunData LoadRun(const std::filesystem::path& dir);
 
