@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rlab/core/check.h"
+#include "rlab/core/run_lock.h"
 #include "test_support.h"
 
 namespace rlab {
@@ -45,6 +46,52 @@ TEST(RunDir, OpeningSomethingThatIsNotARunIsAClearError) {
             std::string::npos);
   const std::string e = ErrorOf([&] { RunDir::Open(root.path()); });
   EXPECT_NE(e.find("is not a run directory"), std::string::npos) << e;
+}
+
+TEST(RunDir, OnlyBookkeepingCountsAsNoResults) {
+  testing::ScratchDir root("rundir-results");
+  const RunDir run = RunDir::Create(root.path(), "demo");
+  run.WriteConfig("pipeline: demo\n");
+  testing::WriteText(run.log_path(), "starting\n");
+  testing::WriteText(run.metrics_path(), "{\"step\": 0}\n");
+  testing::WriteText(run.path() / ".metrics.jsonl.tmp.12", "half");
+  EXPECT_TRUE(run.HoldsNoResults());
+  testing::WriteText(run.checkpoints_dir() / "latest.json", "{}");
+  EXPECT_FALSE(run.HoldsNoResults());
+  fs::remove(run.checkpoints_dir() / "latest.json");
+  const RunDir child = RunDir::Create(run.path(), "stage");
+  child.WriteConfig("pipeline: demo\n");  // a child run is a result of its parent
+  EXPECT_FALSE(run.HoldsNoResults());
+  run.RemoveQuietly();
+  EXPECT_FALSE(fs::exists(run.path()));
+}
+
+TEST(RunDir, StaleTempFilesAreRemovedOutsideChildRuns) {
+  testing::ScratchDir root("rundir-temp");
+  const RunDir run = RunDir::Create(root.path(), "demo");
+  run.WriteConfig("pipeline: demo\n");
+  const RunDir child = RunDir::Create(run.path(), "stage");
+  child.WriteConfig("pipeline: demo\n");
+  const fs::path stale = run.checkpoints_dir() / ".step-000000010.pt.tmp.4321";
+  const fs::path childs = child.path() / ".summary.json.tmp.99";
+  const fs::path kept = run.path() / "notes.tmp.txt";
+  for (const fs::path& f : {stale, childs, kept}) testing::WriteText(f, "x");
+  run.RemoveStaleTempFiles();
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(childs));  // the child cleans its own when it resumes
+  EXPECT_TRUE(fs::exists(kept));
+}
+
+TEST(RunLock, ASecondHolderIsRefusedUntilTheFirstReleases) {
+  testing::ScratchDir root("rundir-lock");
+  {
+    const RunLock first(root.path());
+    const std::string e = ErrorOf([&] { RunLock second(root.path()); });
+    EXPECT_NE(e.find("run '" + root.path().string() + "' is in use by another rlab process"),
+              std::string::npos)
+        << e;
+  }
+  EXPECT_NO_THROW(RunLock again(root.path()));
 }
 
 }  // namespace

@@ -25,6 +25,22 @@ std::string Timestamp() {
   std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &tm);
   return buffer;
 }
+
+// ".NAME.tmp.PID": the temporary file of an atomic write (TempPathFor in io.h).
+bool IsAtomicWriteTemp(const fs::path& file) {
+  const std::string name = file.filename().string();
+  const size_t tmp = name.rfind(".tmp.");
+  if (name.size() < 2 || name.front() != '.' || tmp == std::string::npos || tmp < 2) return false;
+  const std::string pid = name.substr(tmp + 5);
+  return !pid.empty() && pid.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The files every run writes from its start, whatever it computes.
+bool IsBookkeeping(const fs::path& run, const fs::path& file) {
+  if (file.parent_path() != run) return false;
+  const std::string name = file.filename().string();
+  return name == "config.yaml" || name == "log.txt" || name == "metrics.jsonl" || name == ".lock";
+}
 }  // namespace
 
 RunDir RunDir::Create(const fs::path& root, const std::string& name) {
@@ -61,6 +77,34 @@ RunDir RunDir::Open(const fs::path& dir) {
              "directory that `rlab run` printed",
              dir.string());
   return RunDir(dir);
+}
+
+void RunDir::RemoveStaleTempFiles() const {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(path_, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec) && IsRun(it->path())) {
+      it.disable_recursion_pending();  // a child run: cleaned when it resumes
+    } else if (it->is_regular_file(ec) && IsAtomicWriteTemp(it->path())) {
+      std::error_code removed;
+      fs::remove(it->path(), removed);
+    }
+  }
+}
+
+bool RunDir::HoldsNoResults() const {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(path_, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec) || IsAtomicWriteTemp(it->path())) continue;
+    if (!it->is_regular_file(ec) || !IsBookkeeping(path_, it->path())) return false;
+  }
+  return !ec;
+}
+
+void RunDir::RemoveQuietly() const {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
 }
 
 bool RunDir::finished() const { return fs::exists(summary_path()); }

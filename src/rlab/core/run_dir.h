@@ -26,6 +26,18 @@ class RunDir {
   std::filesystem::path summary_path() const { return path_ / "summary.json"; }
   bool finished() const;
 
+  // Removes the temporary files that atomic writes interrupted by a kill left behind
+  // (".NAME.tmp.PID", see io.h), here and in subdirectories other than child runs, which are
+  // cleaned when they resume. Call it only while holding the run's lock (run_lock.h).
+  void RemoveStaleTempFiles() const;
+  // Whether the run recorded nothing worth keeping: it holds only its config, log, lock and
+  // metrics files, temporary files and empty directories (no checkpoint, no child run, no
+  // model, no summary). A run that fails before its first checkpoint leaves such a directory,
+  // which a resume would start again from the beginning.
+  bool HoldsNoResults() const;
+  // Removes the directory and everything in it; failures are ignored (for clean-up paths).
+  void RemoveQuietly() const;
+
   void WriteConfig(const std::string& yaml) const;
   void WriteSummary(const nlohmann::json& summary) const;
   nlohmann::json ReadSummary() const;

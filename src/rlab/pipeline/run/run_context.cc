@@ -11,6 +11,16 @@ namespace rlab::pipeline {
 namespace {
 // Counter holding the metrics file's length when a checkpoint is written.
 constexpr const char* kMetricsBytes = "metrics_bytes";
+// Counter holding the run's settings when a checkpoint is written.
+constexpr const char* kSettings = "config";
+
+// "64" or "[64, 64]": a setting as the config file writes it.
+std::string SettingText(const nlohmann::json& value) {
+  if (!value.is_array()) return value.is_string() ? value.get<std::string>() : value.dump();
+  std::string text = "[";
+  for (size_t i = 0; i < value.size(); ++i) text += (i ? ", " : "") + SettingText(value[i]);
+  return text + "]";
+}
 
 // Metric lines logged after a checkpoint are logged again by the run resumed from it: cut the
 // file back to its length at the checkpoint, or to nothing without one. Checkpoints written
@@ -33,10 +43,11 @@ void TrimMetricsToCheckpoint(const std::filesystem::path& file,
 }
 }  // namespace
 
-RunContext::RunContext(RunDir dir, RunOptions options, bool resuming)
+RunContext::RunContext(RunDir dir, RunOptions options, bool resuming, nlohmann::json settings)
     : dir_(std::move(dir)),
       options_(std::move(options)),
       resuming_(resuming),
+      settings_(std::move(settings)),
       checkpoints_(dir_.checkpoints_dir(), options_.keep_checkpoints),
       start_(std::chrono::steady_clock::now()) {
   // Metrics are opened only after Restore() has trimmed them, see Restore().
@@ -45,7 +56,15 @@ RunContext::RunContext(RunDir dir, RunOptions options, bool resuming)
 
 std::optional<nlohmann::json> RunContext::Restore(const CheckpointState& state) {
   if (!resuming_) return std::nullopt;
-  std::optional<nlohmann::json> counters = checkpoints_.RestoreLatest(state);
+  std::optional<nlohmann::json> counters;
+  try {
+    counters = checkpoints_.RestoreLatest(state);
+  } catch (const Error&) {
+    // A checkpoint that does not fit the model often means an edited config: say which key.
+    if (const auto latest = LatestCounters()) CheckSettingsMatch(*latest);
+    throw;
+  }
+  if (counters) CheckSettingsMatch(*counters);
   const int64_t step = counters ? (*counters)["step"].get<int64_t>() : 0;
   TrimMetricsToCheckpoint(dir_.metrics_path(), counters);
   metrics_ = MetricsLogger(dir_.metrics_path());
@@ -61,8 +80,34 @@ std::optional<nlohmann::json> RunContext::Restore(const CheckpointState& state) 
   return counters;
 }
 
+void RunContext::CheckSettingsMatch(const nlohmann::json& counters) const {
+  if (settings_.empty() || !counters.contains(kSettings)) return;
+  const nlohmann::json& saved = counters[kSettings];
+  std::string changes;
+  for (const auto& [key, now] : settings_.items()) {
+    if (!saved.contains(key) || saved[key] == now) continue;
+    changes += fmt::format("{}key {} was {}, now {}", changes.empty() ? "" : "; ", key,
+                           SettingText(saved[key]), SettingText(now));
+  }
+  RLAB_CHECK(changes.empty(),
+             "the checkpoint does not match the config: {} ({} was edited after the run "
+             "started; restore the value, or start a new run with the new config)",
+             changes, dir_.config_path().string());
+}
+
+std::optional<nlohmann::json> RunContext::LatestCounters() const {
+  CheckpointState nothing;  // reads the counters, restores no module or generator
+  nothing.IncludeTorchRng(false);
+  try {
+    return checkpoints_.RestoreLatest(nothing);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 void RunContext::Checkpoint(const CheckpointState& state, nlohmann::json counters) {
   counters["wall_seconds"] = wall_seconds();
+  if (!settings_.empty()) counters[kSettings] = settings_;
   // Every line is flushed as it is logged, so the file's length marks what precedes this
   // checkpoint (see Restore()).
   const std::filesystem::path metrics_file = dir_.metrics_path();

@@ -19,7 +19,11 @@ namespace rlab::pipeline {
 
 class RunContext {
  public:
-  RunContext(RunDir dir, RunOptions options, bool resuming);
+  // `settings`: the run's config as {"section.key": value}, kept in every checkpoint; a
+  // resume compares it with the checkpoint's and refuses a config edited since (see
+  // Restore()). Empty: not recorded or compared.
+  RunContext(RunDir dir, RunOptions options, bool resuming,
+             nlohmann::json settings = nlohmann::json::object());
 
   const RunDir& dir() const { return dir_; }
   const RunOptions& options() const { return options_; }
@@ -29,7 +33,9 @@ class RunContext {
 
   // When resuming: loads the latest checkpoint into `state`, drops metric lines logged after
   // it, and returns its counters. Returns nullopt for a fresh run (or a run killed before
-  // its first checkpoint, whose metrics are then discarded).
+  // its first checkpoint, whose metrics are then discarded). Fails with "the checkpoint does
+  // not match the config: key X was A, now B" when the settings differ from those the
+  // checkpoint was written with.
   std::optional<nlohmann::json> Restore(const CheckpointState& state);
 
   // Whether a loop whose step counter moved from `before` to `after` passed a multiple of
@@ -51,6 +57,12 @@ class RunContext {
   double wall_seconds() const;
 
  private:
+  // Fails naming each setting that differs from the one recorded in `counters`.
+  void CheckSettingsMatch(const nlohmann::json& counters) const;
+  // The counters of the latest checkpoint, read without restoring anything; nullopt when
+  // there is none or it cannot be read.
+  std::optional<nlohmann::json> LatestCounters() const;
+
   static bool Crossed(int64_t before, int64_t after, int64_t every) {
     return every > 0 && after > before && before / every != after / every;
   }
@@ -58,6 +70,7 @@ class RunContext {
   RunDir dir_;
   RunOptions options_;
   bool resuming_;
+  nlohmann::json settings_;
   MetricsLogger metrics_;
   CheckpointManager checkpoints_;
   double wall_before_ = 0.0;
