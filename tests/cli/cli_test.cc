@@ -2,6 +2,9 @@
 // (and a non-zero exit) for each kind of bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "test_support.h"
 
 namespace rlab {
@@ -58,8 +61,40 @@ TEST(Cli, BadInputGivesOneClearErrorLine) {
                               "run.out_dir=" + (dir / "file" / "runs").string()}),
                      "cannot create the runs directory");
   const auto missing = RunRlab({"run", (dir / "nope.yaml").string()});
-  EXPECT_NE(missing.exit_code, 0);
-  EXPECT_NE(missing.err.find("nope.yaml"), std::string::npos) << missing.err;
+  ExpectOneLineError(missing, "config file '" + (dir / "nope.yaml").string() + "' does not exist");
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+// A command line that cannot be run as given: exit status 2 and one line on stderr, never
+// CLI11's own text and exit codes (105, 106, 109).
+TEST(Cli, UsageErrorsAreOneLineWithExitStatusTwo) {
+  testing::ScratchDir dir("cli-usage");
+  const auto usage = [](const testing::CommandResult& r, const std::string& fragment) {
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.rfind("rlab: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  };
+  usage(RunRlab({"run", dir.path().string()}), "' is a directory; give a YAML file");
+  usage(RunRlab({"run", "--resume", dir.path().string(), "train.lr=1"}),
+        "takes no config file or overrides (got 'train.lr=1')");
+  usage(RunRlab({"trian"}),
+        "unknown command 'trian' (did you mean `rlab train-rl` or `rlab train-rm`?)");
+  usage(RunRlab({}), "no command given; `rlab --help` lists the commands");
+}
+
+// An allocation libtorch cannot make: one line with the size, no C++ backtrace and no
+// libtorch source location, and no run directory left behind.
+TEST(Cli, OutOfMemoryIsOneLineNamingTheSize) {
+  testing::ScratchDir dir("cli-oom");
+  const auto r = RunRlab({"run", std::string(RLAB_SOURCE_DIR) + "/examples/bt_recovery.yaml",
+                          "run.out_dir=" + (dir / "runs").string(), "run.threads=1",
+                          "data.dim=2000000000000"});
+  ExpectOneLineError(r, "out of memory: a tensor of 14551.9 TiB (16000000000000000 bytes)");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find("frame #"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("alloc_cpu"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "runs"));
 }
 
 TEST(Cli, OveroptRunsOnlyOveroptConfigsAndNamesBadDefences) {

@@ -28,9 +28,15 @@ std::string PipelineDefault(const std::string& pipeline, const std::string& key)
   return "";
 }
 
-void ExpectErrorNaming(const testing::CommandResult& r, const std::string& fragment) {
-  EXPECT_NE(r.exit_code, 0);
+// One "rlab: error:" line naming `fragment`, without a source location of rewardlab's code,
+// and the exit status: 1 when the config rejects a value, 2 when the command line's own check
+// does (a plain flag's range).
+void ExpectErrorNaming(const testing::CommandResult& r, const std::string& fragment,
+                       int exit_code = 1) {
+  EXPECT_EQ(r.exit_code, exit_code) << r.err;
+  EXPECT_EQ(testing::LastLine(r.err).rfind("rlab: error: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(".cc:"), std::string::npos) << r.err;
 }
 
 TEST(ConfigFlagsCli, HelpShowsTheConfigsLiveDefaults) {
@@ -61,10 +67,10 @@ TEST(ConfigFlagsCli, GivenFlagsReachTheConfigsChecks) {
   ExpectErrorNaming(RunRlab({"train-rm", "--seed", "-9"}), "run.seed");
   ExpectErrorNaming(RunRlab({"sft", "--threads", "-2"}), "threads must be >= 0");
   ExpectErrorNaming(RunRlab({"generate", "--model", "tiny", "--prompt", "a", "--seed", "-1"}),
-                    "--seed");
+                    "--seed", 2);
   ExpectErrorNaming(
       RunRlab({"generate", "--model", "tiny", "--prompt", "a", "--temperature", "-1"}),
-      "--temperature: must be >= 0");
+      "--temperature: must be a number >= 0, got -1 (see `rlab generate --help`)", 2);
 }
 
 TEST(ConfigFlagsCli, OldSubcommandNamesStillWork) {

@@ -59,6 +59,11 @@ TEST(GenerateCli, BadInputGivesOneClearLine) {
   const auto out_of_vocab = RunRlab({"generate", "--model", "tiny", "--prompt-ids", "1,999"});
   EXPECT_EQ(out_of_vocab.exit_code, 1);
   EXPECT_NE(out_of_vocab.err.find("999"), std::string::npos) << out_of_vocab.err;
+  const auto empty_item = RunRlab({"generate", "--model", "tiny", "--prompt-ids", "1,,2"});
+  EXPECT_EQ(empty_item.exit_code, 1);
+  EXPECT_NE(empty_item.err.find("--prompt-ids: token ids '1,,2': item 2 is empty"),
+            std::string::npos)
+      << empty_item.err;
   const auto no_model = RunRlab({"generate", "--model", "no-such-dir", "--prompt-ids", "1"});
   EXPECT_EQ(no_model.exit_code, 1);
   EXPECT_NE(no_model.err.find("presets: tiny, small, medium"), std::string::npos) << no_model.err;

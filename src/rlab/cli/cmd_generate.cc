@@ -57,6 +57,9 @@ void Run(const GenerateArgs& a) {
                "{} has no tokenizer: give --tokenizer, or the prompt as --prompt-ids", a.model);
     prompt = a.no_bos ? lm.tokenizer->Encode(a.prompt) : lm.tokenizer->EncodeWithBos(a.prompt);
   }
+  RLAB_CHECK(!prompt.empty(),
+             "the prompt has no tokens: give --prompt-ids at least one id, or --prompt without "
+             "--no-bos");
   const int64_t vocab = lm.model->config().vocab_size;
   for (int64_t id : prompt) {
     RLAB_CHECK(id >= 0 && id < vocab,

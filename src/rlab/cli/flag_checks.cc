@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace rlab::cli {
 
 CLI::Validator AtLeast(double least) {
@@ -10,7 +12,8 @@ CLI::Validator AtLeast(double least) {
         double value = 0.0;
         if (!CLI::detail::lexical_cast(text, value))
           return fmt::format("'{}' is not a number", text);
-        if (value < least) return fmt::format("must be >= {}, got {}", least, text);
+        if (!std::isfinite(value) || value < least)
+          return fmt::format("must be a number >= {}, got {}", least, text);
         return {};
       },
       fmt::format(">= {}", least));

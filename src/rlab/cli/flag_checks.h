@@ -7,7 +7,7 @@
 
 namespace rlab::cli {
 
-// The value is a number >= `least` (for example a seed, a count or a temperature).
+// The value is a finite number >= `least` (for example a seed, a count or a temperature).
 CLI::Validator AtLeast(double least);
 inline CLI::Validator NonNegative() { return AtLeast(0.0); }
 

@@ -1,13 +1,8 @@
 // rlab: the command-line entry point. Library code throws rlab::Error; this is the one place
-// that turns an error into one clear line on stderr and a non-zero exit status.
-#include <spdlog/spdlog.h>
-
-#include <cstdio>
-#include <exception>
-
+// that turns an error into one clear line on stderr and a non-zero exit status (see
+// error_report.h).
 #include "rlab/cli/commands.h"
-#include "rlab/core/check.h"
-#include "rlab/core/log.h"
+#include "rlab/cli/error_report.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"rewardlab: learning from rewards and preferences", "rlab"};
@@ -20,13 +15,9 @@ int main(int argc, char** argv) {
     rlab::cli::AddAllCommands(app);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  } catch (const rlab::Error& e) {
-    std::fprintf(stderr, "rlab: error: %s\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rlab: error: %s\n", e.what());
-    return 1;
+    return rlab::cli::ReportParseError(app, e);
+  } catch (...) {
+    return rlab::cli::ReportCurrentException(app);
   }
   return 0;
 }
