@@ -261,27 +261,37 @@ TEST(Pbrl, LearnedRewardIsSavedAndRlabDistanceReadsTheRunDirectory) {
 
 TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
   testing::ScratchDir scratch("pbrl-cpl");
+  // On a box (Pendulum-v1) the policy is Gaussian: the run stores its continuous actions and
+  // trains on them. Segments never end early there, so the labels can be learned (on CartPole
+  // they cannot, see docs/architecture.md).
+  const fs::path run =
+      RunPbrl(Short(scratch.path()), {"algo=cpl", "env=Pendulum-v1", "cpl.steps_per_round=20"});
+  const nlohmann::json s = SummaryWithoutTimes(run);
+  EXPECT_EQ(s["labels_asked"], 30);
+  EXPECT_TRUE(s["rm_accuracy"].is_null());  // no reward model
+  EXPECT_TRUE(s["reward_pearson"].is_null());
+  EXPECT_TRUE(s["gold_return"].is_number());
+  std::vector<double> accuracy;
+  for (const auto& m : MetricsWithoutTimes(run)) {
+    if (m.contains("cpl/train_accuracy")) accuracy.push_back(m["cpl/train_accuracy"]);
+  }
+  ASSERT_EQ(accuracy.size(), 3u);  // one update per round
+  // The policy's scores sum(alpha log pi) rank the labelled pairs as the teacher did: measured
+  // 0.87 on the 30 labels after the last round; with cpl.lr=1e-12 (no learning) 0.47.
+  EXPECT_GE(accuracy.back(), 0.75);
+}
+
+TEST(Pbrl, CplOnADiscreteEnvTrainsThePolicyAfterEveryRound) {
+  testing::ScratchDir scratch("pbrl-cpl-discrete");
   const fs::path run =
       RunPbrl(Short(scratch.path()), {"algo=cpl", "teacher=oracle", "cpl.steps_per_round=20"});
   const nlohmann::json s = SummaryWithoutTimes(run);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_TRUE(s["rm_accuracy"].is_null());
-  EXPECT_TRUE(s["reward_pearson"].is_null());
   EXPECT_TRUE(s["gold_return"].is_number());
   int updates = 0;
   for (const auto& m : MetricsWithoutTimes(run)) updates += m.contains("cpl/loss");
   EXPECT_EQ(updates, 3);
-  // On a box (Pendulum-v1) the policy is Gaussian: the run stores its continuous actions and
-  // trains on them.
-  const fs::path box =
-      RunPbrl(Short(scratch.path()),
-              {"algo=cpl", "env=Pendulum-v1", "cpl.steps_per_round=20", "run.name=cpl-pendulum"});
-  const nlohmann::json b = SummaryWithoutTimes(box);
-  EXPECT_EQ(b["labels_asked"], 30);
-  EXPECT_TRUE(b["gold_return"].is_number());
-  int box_updates = 0;
-  for (const auto& m : MetricsWithoutTimes(box)) box_updates += m.contains("cpl/loss");
-  EXPECT_EQ(box_updates, 3);
 }
 
 TEST(Pbrl, NoRoundIsAskedOnceTheAgentIsDone) {

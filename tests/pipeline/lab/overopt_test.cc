@@ -7,7 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
+#include <utility>
 
 #include "rlab/core/io.h"
 #include "rlab/eval/overoptimization_fit.h"
@@ -78,7 +81,6 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   for (const char* d : {"single", "wco", "dpo", "constrained"}) {
     const nlohmann::json& c = s["defences"][d];
     EXPECT_EQ(c["points"].get<int>(), 3) << d;  // steps 0, 2, 4
-    EXPECT_TRUE(c.contains("fit_alpha") || c.contains("fit_error")) << c.dump();
   }
   EXPECT_TRUE(s["defences"]["single"].contains("proxy_final"));
   EXPECT_FALSE(s["defences"]["dpo"].contains("proxy_final"));  // DPO has no proxy
@@ -95,6 +97,37 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   ASSERT_EQ(curves.size(), 6u);
   for (const auto& [name, points] : curves) {
     EXPECT_NEAR(points.front()["kl"].get<double>(), 0.0, 1e-4) << name;
+  }
+  // Every curve has two points of distinct d > 0, so each gets Gao et al.'s form fitted by least
+  // squares: its rmse is that of its curve's points, and no nearby (alpha, beta) fits better.
+  auto expect_least_squares_fit = [](const nlohmann::json& c,
+                                     const std::vector<nlohmann::json>& points,
+                                     const std::string& name) {
+    ASSERT_TRUE(c.contains("fit_alpha")) << name << ": " << c.dump();
+    const eval::GaoForm form = eval::ParseGaoForm(c["fit_form"].get<std::string>());
+    const double start = points.front()["gold"].get<double>();
+    auto rmse = [&](double alpha, double beta) {
+      double sum = 0;
+      for (const auto& p : points) {
+        const double d = std::sqrt(std::max(p["kl"].get<double>(), 0.0));
+        const double e = start + eval::GaoCurve(form, alpha, beta, d) - p["gold"].get<double>();
+        sum += e * e;
+      }
+      return std::sqrt(sum / static_cast<double>(points.size()));
+    };
+    const double alpha = c["fit_alpha"], beta = c["fit_beta"], best = rmse(alpha, beta);
+    EXPECT_NEAR(best, c["fit_rmse"].get<double>(), 1e-9) << name;
+    const std::pair<double, double> nudges[] = {
+        {1e-3, 0.0}, {-1e-3, 0.0}, {0.0, 1e-3}, {0.0, -1e-3}};
+    for (const auto& [da, db] : nudges) {
+      EXPECT_GE(rmse(alpha + da, beta + db), best - 1e-12) << name;
+    }
+  };
+  for (const char* d : {"single", "wco", "dpo", "constrained"}) {
+    expect_least_squares_fit(s["defences"][d], curves[d], d);
+  }
+  for (const auto& [proxy, c] : s["best_of_n"].items()) {
+    expect_least_squares_fit(c, curves["bon/" + proxy], "bon/" + proxy);
   }
   const auto& bon = curves["bon/wco"];
   ASSERT_EQ(bon.size(), 3u);
