@@ -39,7 +39,7 @@ TEST(PandaLmRewardModel, ConvertsTrainsAndEvaluates) {
                      "data.eval_fraction=0.1",
                      "data.max_length=192",
                      "data.truncation=keep_end",
-                     "optim.steps=8",
+                     "optim.steps=60",
                      "optim.batch_size=4",
                      "eval_every=0",
                      "eval_batch_size=16"};
@@ -61,8 +61,11 @@ TEST(PandaLmRewardModel, ConvertsTrainsAndEvaluates) {
   const auto judged = nlohmann::json::parse(ReadFile(ExecuteRun(eval) / "summary.json"));
   EXPECT_EQ(judged["records"].get<int64_t>(), report.written);
   EXPECT_EQ(judged["ties"].get<int64_t>(), report.written_ties);
+  // Chance is 0.5 on the 842 decided pairs (ties are not counted). Measured 2026-12-07: 0.574
+  // after 60 steps (the run trains on 90% of these pairs), 0.476 after 8 steps; preferring the
+  // longer response would give 0.65. 0.54 is about 2.3 standard errors above chance.
   const double accuracy = judged["accuracy"].get<double>();
-  EXPECT_GE(accuracy, 0.0);
+  EXPECT_GE(accuracy, 0.54) << judged.dump();
   EXPECT_LE(accuracy, 1.0);
   EXPECT_GT(judged["subsets"].size(), 1u) << "PandaLM's motivation_app becomes the subset";
 }
