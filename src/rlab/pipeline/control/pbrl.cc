@@ -225,9 +225,7 @@ class Pbrl : public ConfiguredPipeline<PbrlConfig> {
     auto begin_episodes = [&] {
       trainer.Begin(DeriveSeed(cfg.run.seed, fmt::format("episodes-from-{}", trainer.step())));
     };
-    // A run resumed from its final checkpoint has no steps left: its store stays as the
-    // uninterrupted run's was for the final evaluation (open episodes included).
-    if (trainer.step() < cfg.steps) begin_episodes();
+    begin_episodes();
     spdlog::info("pbrl {} on {} ({} parallel), teacher {}, {} queries at most", cfg.algo, cfg.env,
                  trainer.env().num_envs(), trainer.rounds().teacher().Describe(),
                  cfg.feedback.budget);
