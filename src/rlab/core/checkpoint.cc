@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <sstream>
+#include <string_view>
 
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
@@ -12,6 +13,24 @@
 namespace rlab {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Serialised in memory first: libtorch's file writer throws from its destructor when the
+// disk fills up, which ends the program. The atomic writer then reports a full disk as an
+// error naming the file and leaves no temporary file behind.
+void WriteArchiveAtomic(torch::serialize::OutputArchive& archive, const fs::path& file,
+                        std::string_view what) {
+  std::ostringstream bytes;
+  try {
+    archive.save_to(bytes);
+  } catch (const c10::Error& e) {
+    RLAB_FAIL("cannot serialise {} '{}': {}", what, file.string(), e.what_without_backtrace());
+  }
+  WriteFileAtomic(file, bytes.view());
+}
+
+}  // namespace
 
 void CheckpointState::AddModule(const std::string& name,
                                 std::shared_ptr<torch::nn::Module> module) {
@@ -50,17 +69,13 @@ void CheckpointState::Save(const fs::path& file, const nlohmann::json& counters)
   for (const auto& [name, rng] : rngs_) archive.write("rng." + name, c10::IValue(rng->State()));
   if (torch_rng_) archive.write("rng.torch", c10::IValue(TorchRngState()));
   archive.write("counters", c10::IValue(counters.dump()));
+  WriteArchiveAtomic(archive, file, "checkpoint");
+}
 
-  // Serialised in memory first: libtorch's file writer throws from its destructor when the
-  // disk fills up, which ends the program. The atomic writer then reports a full disk as an
-  // error naming the file and leaves no temporary file behind.
-  std::ostringstream bytes;
-  try {
-    archive.save_to(bytes);
-  } catch (const c10::Error& e) {
-    RLAB_FAIL("cannot serialise checkpoint '{}': {}", file.string(), e.what_without_backtrace());
-  }
-  WriteFileAtomic(file, bytes.view());
+void SaveModuleFile(const torch::nn::Module& module, const fs::path& file) {
+  torch::serialize::OutputArchive archive;
+  module.save(archive);
+  WriteArchiveAtomic(archive, file, "module");
 }
 
 nlohmann::json CheckpointState::Load(const fs::path& file) const {

@@ -53,6 +53,10 @@ class CheckpointState {
   bool torch_rng_ = true;
 };
 
+// A module's parameters and buffers alone, in the archive torch::save writes (torch::load reads
+// it back), written as a checkpoint is: serialised in memory, then replaced atomically.
+void SaveModuleFile(const torch::nn::Module& module, const std::filesystem::path& file);
+
 class CheckpointManager {
  public:
   CheckpointManager(std::filesystem::path dir, int keep_last = 2);

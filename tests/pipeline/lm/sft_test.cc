@@ -60,6 +60,23 @@ TEST_F(SftPipeline, TrainsOnAFileAndWritesALoadableModel) {
   EXPECT_EQ(logits.argmax().item<int64_t>(), 'c');
 }
 
+TEST_F(SftPipeline, AHugeBatchSizeTrainsOnBatchesOfTheWholeTrainingSet) {
+  std::string lines;
+  for (int i = 0; i < 20; ++i) {
+    lines +=
+        nlohmann::json{{"prompt", "say " + std::to_string(i) + ":"}, {"completion", "ok"}}.dump() +
+        "\n";
+  }
+  testing::WriteText(dir_ / "small.jsonl", lines);
+  // A batch of 1e8 examples once asked for gigabytes; it is now the 20 examples there are.
+  const auto run =
+      ExecuteRun(Request({"data.train=" + (dir_ / "small.jsonl").string(), "optim.steps=2",
+                          "optim.batch_size=100000000", "data.eval_fraction=0"}));
+  EXPECT_EQ(RunSummary(run)["steps"].get<int64_t>(), 2);
+  EXPECT_TRUE(
+      testing::Contains(testing::ReadText(run / "log.txt"), "optim.batch_size is 100000000, but"));
+}
+
 TEST_F(SftPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   const auto full =
       ExecuteRun(Request({"data.train=task:arithmetic(digits=1)", "data.task_train_examples=200",

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
 #include "rlab/eval/preference_metrics.h"
@@ -19,6 +20,15 @@ void BtRecoveryConfig::Data::Validate() const {
   RLAB_CHECK(heldout_fraction > 0 && heldout_fraction < 1,
              "heldout_fraction must be in (0, 1), got {}", heldout_fraction);
   RLAB_CHECK(train_pairs >= 1 && heldout_pairs >= 1, "train_pairs and heldout_pairs must be >= 1");
+}
+
+void BtRecoveryConfig::Validate() const {
+  // Each step draws train.batch_size of the training comparisons; more than there are would
+  // only repeat them, while the memory of a step grows with the setting.
+  RLAB_CHECK(train.batch_size <= data.train_pairs,
+             "train.batch_size is {}, more than the {} comparisons of data.train_pairs; use at "
+             "most {}",
+             train.batch_size, data.train_pairs, data.train_pairs);
 }
 
 void BtRecoveryConfig::Teacher::Validate() const {
@@ -125,13 +135,15 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
     CheckpointState state;
     trainer.AddTo(state);
 
-    // Running sums over the current logging window.
-    double loss_sum = 0, correct_sum = 0, seen = 0;
+    // Running sums over the current logging window, and the loss of the last metric line (the
+    // summary's final_loss, kept in the checkpoints for a run resumed from its final one).
+    double loss_sum = 0, correct_sum = 0, seen = 0, last_logged_loss = 0;
     if (auto counters = ctx.Restore(state)) {
       trainer.Restore((*counters)["step"]);
       loss_sum = (*counters)["loss_sum"];
       correct_sum = (*counters)["correct_sum"];
       seen = (*counters)["seen"];
+      last_logged_loss = (*counters).value("last_logged_loss", 0.0);
     }
 
     const reward::FeaturePairs train = problem.train.Labelled(problem.features);
@@ -146,7 +158,8 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
       if (ctx.LogDue(step) || step == cfg.train.steps) {
         const Evaluation e = Evaluate(trainer, problem);
         const double steps_in_window = seen / cfg.train.batch_size;
-        ctx.metrics().Log(step, {{"loss", loss_sum / steps_in_window},
+        last_logged_loss = loss_sum / steps_in_window;
+        ctx.metrics().Log(step, {{"loss", last_logged_loss},
                                  {"train_accuracy", correct_sum / seen},
                                  {"heldout_accuracy", e.heldout_accuracy},
                                  {"heldout_label_accuracy", e.heldout_label_accuracy},
@@ -154,9 +167,11 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
         loss_sum = correct_sum = seen = 0;
       }
       if (ctx.CheckpointDue(step)) {
-        ctx.Checkpoint(
-            state,
-            {{"step", step}, {"loss_sum", loss_sum}, {"correct_sum", correct_sum}, {"seen", seen}});
+        ctx.Checkpoint(state, {{"step", step},
+                               {"loss_sum", loss_sum},
+                               {"correct_sum", correct_sum},
+                               {"seen", seen},
+                               {"last_logged_loss", last_logged_loss}});
       }
       progress.Update(step, fmt::format("loss={:.4f}", s.loss));
     }
@@ -165,16 +180,18 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
     progress.Finish(fmt::format("heldout_accuracy={:.3f} pearson={:.3f}",
                                 final_eval.heldout_accuracy, final_eval.pearson));
     if (!ctx.CheckpointDue(step)) {
-      ctx.Checkpoint(state,
-                     {{"step", step}, {"loss_sum", 0.0}, {"correct_sum", 0.0}, {"seen", 0.0}});
+      ctx.Checkpoint(state, {{"step", step},
+                             {"loss_sum", 0.0},
+                             {"correct_sum", 0.0},
+                             {"seen", 0.0},
+                             {"last_logged_loss", last_logged_loss}});
     }
-    torch::save(trainer.model(), (ctx.dir().path() / "reward_model.pt").string());
+    SaveModuleFile(*trainer.model(), ctx.dir().path() / "reward_model.pt");
 
-    const auto& metrics = ctx.metrics().latest();
     return {{"heldout_accuracy", final_eval.heldout_accuracy},
             {"heldout_label_accuracy", final_eval.heldout_label_accuracy},
             {"pearson", final_eval.pearson},
-            {"final_loss", metrics.empty() ? 0.0 : metrics.front().second},
+            {"final_loss", last_logged_loss},
             {"steps", step},
             {"train_pairs", problem.train.a.size(0)}};
   }

@@ -61,6 +61,7 @@ struct BtRecoveryConfig {
     v("train", train, "optimisation");
     v("run", run, "run directory, seed, threads, cadence");
   }
+  void Validate() const;
 };
 
 PipelineRegistry::Entry BtRecoveryEntry();

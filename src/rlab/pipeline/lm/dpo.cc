@@ -14,6 +14,7 @@
 #include "rlab/eval/text_task_eval.h"
 #include "rlab/text/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/pipeline/lm/batch_fit.h"
 #include "rlab/pipeline/lm/dpo_data.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/reference_logps.h"
@@ -216,21 +217,30 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
         PrepareInputs(c, *objective, m.reference, tokenizer, pad, ctx.dir().path());
 
     const int64_t n = static_cast<int64_t>(in.train.set.units.size());
-    const int64_t total_steps = c.trainer.optim.TotalSteps(n);
-    prefopt::PreferenceTrainer trainer(c.trainer, m.policy.model, objective, pad, total_steps);
+    prefopt::PreferenceTrainerOptions options = c.trainer;
+    options.optim = FitBatchesToData(c.trainer.optim, n, c.data.train);
+    const models::LmOptim& optim = options.optim;
+    const int64_t total_steps = optim.TotalSteps(n);
+    prefopt::PreferenceTrainer trainer(options, m.policy.model, objective, pad, total_steps);
     CheckpointState state;
     trainer.AddTo(state);
     int64_t epoch = 0, position = 0;
+    double last_loss = std::nan("");
     if (auto counters = ctx.Restore(state)) {
       trainer.Resume((*counters)["step"]);
       epoch = (*counters)["epoch"];
       position = (*counters)["position"];
+      last_loss = (*counters).value("last_loss", std::nan(""));
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
     EpochCursor cursor(AllIndices(n), DeriveSeed(seed, "order"), epoch, position);
+    // The final checkpoint keeps the last training loss: a run resumed from it trains no more
+    // and still reports it.
     const auto counters = [&] {
-      return nlohmann::json{
-          {"step", trainer.step()}, {"epoch", cursor.epoch()}, {"position", cursor.position()}};
+      return nlohmann::json{{"step", trainer.step()},
+                            {"epoch", cursor.epoch()},
+                            {"position", cursor.position()},
+                            {"last_loss", last_loss}};
     };
     if (trainer.step() == 0) {
       MetricList first;
@@ -241,11 +251,10 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
     Progress progress("dpo", total_steps, c.run.progress_seconds);
     MetricWindow window;
     DpoThroughput throughput;
-    double last_loss = std::nan("");
     while (trainer.step() < total_steps) {
       std::vector<std::vector<int64_t>> micro_batches;
-      for (int64_t a = 0; a < c.trainer.optim.grad_accum; ++a) {
-        micro_batches.push_back(cursor.Next(c.trainer.optim.batch_size));
+      for (int64_t a = 0; a < optim.grad_accum; ++a) {
+        micro_batches.push_back(cursor.Next(optim.batch_size));
       }
       const auto t0 = std::chrono::steady_clock::now();
       const prefopt::PreferenceStep s = trainer.Step(in.train, micro_batches);
@@ -272,10 +281,12 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
       progress.Update(step, fmt::format("loss={:.4f}", last_loss));
     }
     progress.Finish(fmt::format("loss={:.4f}", last_loss));
+    // Checkpointed before the final evaluation is logged: a run killed after this checkpoint
+    // evaluates and logs once on resuming, one killed before it resumes from the last one.
+    ctx.Checkpoint(state, counters());
     MetricList final_metrics;
     EvaluateDpo(c, in, m, trainer, final_metrics);
     ctx.metrics().Log(trainer.step(), final_metrics);
-    ctx.Checkpoint(state, counters());
     const fs::path model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(m.policy, model_dir);
     spdlog::info("model written to {}", model_dir.string());

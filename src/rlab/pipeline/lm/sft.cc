@@ -17,6 +17,7 @@
 #include "rlab/eval/text_task_eval.h"
 #include "rlab/text/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/pipeline/lm/batch_fit.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 
 namespace rlab::pipeline {
@@ -36,6 +37,12 @@ void SftConfig::Validate() const {
 namespace {
 
 constexpr std::string_view kTaskPrefix = "task:";
+
+// A figure kept in the checkpoint's counters; NaN when it was NaN (JSON writes null) or absent.
+double SftCounterOrNan(const nlohmann::json& counters, const char* key) {
+  const auto it = counters.find(key);
+  return it != counters.end() && it->is_number() ? it->get<double>() : std::nan("");
+}
 
 // Everything the loop trains and evaluates on.
 struct SftInputs {
@@ -171,18 +178,21 @@ class Sft : public ConfiguredPipeline<SftConfig> {
     const SftInputs in = PrepareInputs(c, *lm.tokenizer, seed);
     const int64_t pad = lm.tokenizer->pad_id().value_or(lm.tokenizer->eos_id().value_or(0));
     const int64_t n = static_cast<int64_t>(in.train.size());
-    const int64_t total_steps = c.trainer.optim.TotalSteps(n);
+    const models::SftTrainerOptions options{FitBatchesToData(c.trainer.optim, n, c.data.train)};
+    const models::LmOptim& optim = options.optim;
+    const int64_t total_steps = optim.TotalSteps(n);
 
-    models::SftTrainer trainer(c.trainer, lm.model, pad, total_steps);
+    models::SftTrainer trainer(options, lm.model, pad, total_steps);
     CheckpointState state;
     trainer.AddTo(state);
     int64_t epoch = 0, position = 0;
-    double start_metric = std::nan("");
+    double start_metric = std::nan(""), last_loss = std::nan("");
     if (auto counters = ctx.Restore(state)) {
       trainer.Resume((*counters)["step"]);
       epoch = (*counters)["epoch"];
       position = (*counters)["position"];
-      start_metric = (*counters).value("start_metric", std::nan(""));
+      start_metric = SftCounterOrNan(*counters, "start_metric");
+      last_loss = SftCounterOrNan(*counters, "last_loss");
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
     EpochCursor cursor(AllIndices(n), seed, epoch, position);
@@ -195,21 +205,22 @@ class Sft : public ConfiguredPipeline<SftConfig> {
       start_metric = evaluate(m);
       ctx.metrics().Log(0, m);
     }
+    // The final checkpoint keeps the last training loss: a run resumed from it trains no more
+    // and still reports it.
     const auto counters = [&] {
       return nlohmann::json{{"step", trainer.step()},
                             {"epoch", cursor.epoch()},
                             {"position", cursor.position()},
-                            {"start_metric", start_metric}};
+                            {"start_metric", start_metric},
+                            {"last_loss", last_loss}};
     };
 
     Progress progress("sft", total_steps, c.run.progress_seconds);
     SftLossWindow window;
-    double last_loss = std::nan("");
     while (trainer.step() < total_steps) {
       std::vector<data::TokenBatch> micro;
-      for (int64_t a = 0; a < c.trainer.optim.grad_accum; ++a) {
-        micro.push_back(
-            data::CollateRightPadded(in.train, cursor.Next(c.trainer.optim.batch_size), pad));
+      for (int64_t a = 0; a < optim.grad_accum; ++a) {
+        micro.push_back(data::CollateRightPadded(in.train, cursor.Next(optim.batch_size), pad));
         window.all_tokens += micro.back().attention_mask.sum().item<double>();
       }
       const models::SftStep s = trainer.Step(micro);
@@ -232,10 +243,12 @@ class Sft : public ConfiguredPipeline<SftConfig> {
       progress.Update(step, fmt::format("loss={:.4f}", last_loss));
     }
     progress.Finish(fmt::format("loss={:.4f}", last_loss));
+    // Checkpointed before the final evaluation is logged: a run killed after this checkpoint
+    // evaluates and logs once on resuming, one killed before it resumes from the last one.
+    ctx.Checkpoint(state, counters());
     MetricList final_metrics;
     const double final_metric = evaluate(final_metrics);
     ctx.metrics().Log(trainer.step(), final_metrics);
-    ctx.Checkpoint(state, counters());
     const auto model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(lm, model_dir);
     spdlog::info("model written to {}", model_dir.string());

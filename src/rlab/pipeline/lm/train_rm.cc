@@ -14,6 +14,7 @@
 #include "rlab/text/tokenizer/named_tokenizer.h"
 #include "rlab/text/tokenizer/tokenizer_files.h"
 #include "rlab/models/transformer/language_model.h"
+#include "rlab/pipeline/lm/batch_fit.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/rm_data.h"
 #include "rlab/reward/model/text_reward_model.h"
@@ -222,8 +223,11 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
     RmInputs in = PrepareInputs(c, *backbone.tokenizer, seed, objective->NeedsRatings());
     const models::Tokenizer& tokenizer = *backbone.tokenizer;
     const int64_t pad = tokenizer.pad_id().value_or(tokenizer.eos_id().value_or(0));
+    reward::TextRmTrainerOptions options = c.trainer;
+    options.optim =
+        FitBatchesToData(c.trainer.optim, static_cast<int64_t>(in.train.size()), c.data.train);
     reward::TextRewardModelTrainer trainer(
-        c.trainer,
+        options,
         [&](uint64_t init_seed) {
           return NewMember(backbone, objective->head_size(), c.score_pooling, init_seed);
         },
@@ -233,14 +237,22 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
     const MemberDirs dirs{out_dir,
                           c.trainer.ensemble.warm() ? ctx.dir().path() / "warm_members" : out_dir,
                           trainer.members()};
+    double last_loss = std::nan("");
     if (auto counters = ctx.Restore(trainer.State())) {
       trainer.Restore(*counters);
+      last_loss = (*counters).value("last_loss", std::nan(""));
       spdlog::info("resuming member {} at step {} of {}", trainer.member(), trainer.member_step(),
                    total_steps);
     }
+    // The checkpoints keep the last training loss: a run resumed from the final one trains no
+    // more and still reports it.
+    const auto counters = [&] {
+      nlohmann::json figures = trainer.Counters();
+      figures["last_loss"] = last_loss;
+      return figures;
+    };
 
     Progress progress("train-rm", trainer.members() * total_steps, c.run.progress_seconds);
-    double last_loss = std::nan("");
     Throughput throughput;
     LogWindow window;
     while (!trainer.done()) {
@@ -262,7 +274,7 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
         ctx.metrics().Log(trainer.step(), m);
       }
       if (ctx.CheckpointDue(before, step) && step < total_steps) {
-        ctx.Checkpoint(trainer.State(), trainer.Counters());
+        ctx.Checkpoint(trainer.State(), counters());
       }
       progress.Update(trainer.step(),
                       fmt::format("member={} loss={:.4f}", trainer.member(), last_loss));
@@ -273,7 +285,7 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
                                    backbone.tokenizer_source, dirs.Of(member));
         // The checkpoint after a member names the next one, so a resumed run starts it afresh.
         trainer.NextMember();
-        ctx.Checkpoint(trainer.State(), trainer.Counters());
+        ctx.Checkpoint(trainer.State(), counters());
         spdlog::info("member {} of {} written to {}", member + 1, trainer.members(),
                      dirs.Of(member).string());
       }
