@@ -5,7 +5,8 @@
 // examples/overopt.yaml with one proxy member, no best-of-N and a higher learning rate, so that
 // the turn comes within 60 steps. Smaller settings lost the shape (one thread, 2026-12-07): with
 // 200 SFT steps the gold reward rose only 0.17 before falling (seed 1) or fell from the start
-// (seed 2); with 200 proxy steps the proxy was too weak to hack and gold still rose at step 30.
+// (seed 2); with 200 proxy steps the proxy was too weak to hack and gold still rose at step 30;
+// with this setting cut to 40 steps gold still rose at step 20 (seed 1) or rose only 0.1 (seed 2).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
