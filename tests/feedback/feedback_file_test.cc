@@ -105,6 +105,8 @@ TEST(FeedbackFile, BadLinesNameFileLineAndField) {
       {"{\"first\": 1, \"second\": 2, \"label\": 1, \"teacher\": 7}\n", "field 'teacher'"},
       {"[1, 2]\n", "expected a JSON object"},
       {"{\"first\": 1, \"second\": 2, \"label\": 1\n", "malformed JSON"},
+      {"{\"first\": 1, \"second\": 2, \"label\": 1e400}\n",
+       "field 'label': number overflow parsing '1e400'"},
       {"{\"first\": 1, \"second\": 2, \"lab", "last line is truncated"},
   };
   for (size_t i = 0; i < cases.size(); ++i) {

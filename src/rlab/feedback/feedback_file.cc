@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "rlab/core/check.h"
+#include "rlab/core/json_text.h"
 
 namespace rlab::feedback {
 
@@ -122,13 +123,15 @@ FeedbackReadResult ReadFeedbackFilePartial(const fs::path& path, const KnownSegm
     pos = complete ? end + 1 : text.size();
     ++number;
     if (IsBlank(line)) continue;
-    nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (object.is_discarded()) {
+    nlohmann::json object;
+    try {
+      object = ParseJsonLine(line, fmt::format("{}:{}", path.string(), number));
+    } catch (const Error& e) {
       result.error_line = number;
       result.error =
-          complete ? fmt::format("{}:{}: malformed JSON; each line must be one object such as "
+          complete ? fmt::format("{}; each line must be one object such as "
                                  "{{\"first\": 3, \"second\": 8, \"label\": 1}}",
-                                 path.string(), number)
+                                 e.what())
                    : fmt::format("{}:{}: the last line is truncated (no newline at the end and "
                                  "not complete JSON); the {} record(s) before it are intact; "
                                  "finish or delete that line",

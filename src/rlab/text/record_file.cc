@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
+#include "rlab/core/json_text.h"
 #include "rlab/text/invalid_utf8.h"
 
 namespace rlab::data {
@@ -42,11 +43,10 @@ void ForEachRecord(const std::filesystem::path& path,
     nlohmann::json doc;
     const std::string text = ReadFile(path);
     try {
-      doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
+      doc = ParseJsonDocument(text, path.string());
+    } catch (const Error& e) {
       ThrowIfInvalidUtf8(text, path.string(), /*whole_file=*/true);
-      RLAB_FAIL("{}: not valid JSON ({}); JSON Lines files need the .jsonl extension",
-                path.string(), e.what());
+      RLAB_FAIL("{}; JSON Lines files need the .jsonl extension", e.what());
     }
     RLAB_CHECK(doc.is_array(), "{}: expected a JSON array of records", path.string());
     for (std::size_t i = 0; i < doc.size(); ++i, ++count) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <string_view>
 
+#include "fuzz_support.h"
 #include "raw_file.h"
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
@@ -151,8 +152,8 @@ TEST(SafetensorsFuzz, MutatedFilesLoadOrFailCleanly) {
   for (int i = 0; i < 16; ++i) seeds.push_back(RandomFile(rng));
   int loaded = 0;
   int rejected = 0;
-  constexpr int kCases = 20000;
-  for (int i = 0; i < kCases; ++i) {
+  const int64_t kCases = 20000 * rlab::testing::FuzzScale();  // bench/fuzz_long.sh: 100 times
+  for (int64_t i = 0; i < kCases; ++i) {
     const std::string& seed = seeds[static_cast<size_t>(rng.UniformInt(seeds.size()))];
     const std::string file = Mutate(seed, rng);
     try {

@@ -157,14 +157,7 @@ TransformerConfig ParseTransformerConfig(const nlohmann::json& json, std::string
 }
 
 TransformerConfig ReadTransformerConfig(const std::filesystem::path& path) {
-  const std::string text = ReadFile(path);
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    RLAB_FAIL("{}: not valid JSON: {}", path.string(), e.what());
-  }
-  return ParseTransformerConfig(doc, path.string());
+  return ParseTransformerConfig(ReadJsonFile(path), path.string());
 }
 
 nlohmann::json TransformerConfigToJson(const TransformerConfig& c) {

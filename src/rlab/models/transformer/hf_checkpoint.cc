@@ -36,6 +36,20 @@ std::string JoinFirst(const std::vector<std::string>& names, size_t limit) {
   return text;
 }
 
+// A lower bound on the parameters `config` implies (embeddings, attention projections, MLPs,
+// GPT-2's position table), in double so that no field can overflow it.
+double MinimumParameters(const TransformerConfig& config) {
+  const double width = static_cast<double>(config.hidden_size);
+  double count =
+      static_cast<double>(config.vocab_size) * width +
+      static_cast<double>(config.num_layers) *
+          (2 * width * width + 2 * width * static_cast<double>(config.intermediate_size));
+  if (config.arch == TransformerArch::kGpt2) {
+    count += static_cast<double>(config.max_positions) * width;
+  }
+  return count;
+}
+
 }  // namespace
 
 void LoadHfTensors(Transformer& model, const std::map<std::string, torch::Tensor>& tensors,
@@ -126,6 +140,15 @@ std::map<std::string, torch::Tensor> ReadHfWeights(const fs::path& dir) {
 Transformer LoadHfTransformer(const fs::path& dir) {
   const std::map<std::string, torch::Tensor> tensors = ReadHfWeights(dir);
   const TransformerConfig config = ReadTransformerConfig(dir / "config.json");
+  // Every parameter comes from the weights, so a config.json that implies more than they hold
+  // does not belong to them; refusing it here keeps a few edited bytes from allocating a model
+  // of arbitrary size before the shapes are compared.
+  int64_t stored = 0;
+  for (const auto& [name, tensor] : tensors) stored += tensor.numel();
+  RLAB_CHECK(MinimumParameters(config) <= static_cast<double>(stored),
+             "{}: config.json implies at least {:.0f} parameters but the weights hold {} values; "
+             "the config does not belong to these weights",
+             (dir / "config.json").string(), MinimumParameters(config), stored);
   Transformer model(config);
   LoadHfTensors(model, tensors, dir.string());
   return model;
