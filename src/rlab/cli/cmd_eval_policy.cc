@@ -3,9 +3,9 @@
 // JSON and saves it as RUN_DIR/eval.json.
 #include <cstdio>
 
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/commands.h"
 #include "rlab/cli/flag_checks.h"
-#include "rlab/core/log.h"
 #include "rlab/pipeline/control/policy_eval.h"
 
 namespace rlab::cli {
@@ -26,7 +26,7 @@ void AddEvalPolicyCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--stochastic", *stochastic, "sample actions instead of taking the most likely");
   cmd->callback([run_dir, options, stochastic] {
-    InitConsoleLogging();
+    InitCommandLogging();
     options->deterministic = !*stochastic;
     const nlohmann::json result = pipeline::EvaluatePolicy(*run_dir, *options);
     std::printf("%s\n", result.dump().c_str());

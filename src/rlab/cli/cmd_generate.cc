@@ -8,11 +8,11 @@
 
 #include <cstdio>
 
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/commands.h"
 #include "rlab/cli/flag_checks.h"
 #include "rlab/cli/id_list.h"
 #include "rlab/core/check.h"
-#include "rlab/core/log.h"
 #include "rlab/core/rng.h"
 #include "rlab/core/threads.h"
 #include "rlab/models/generation/generate.h"
@@ -142,7 +142,7 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_flag("--no-bos", args->no_bos, "do not prepend BOS to --prompt");
   cmd->add_flag("--logprobs", args->logprobs, "also print each generated token's log-probability");
   cmd->callback([args] {
-    InitConsoleLogging();
+    InitCommandLogging();
     Run(*args);
   });
 }

@@ -5,10 +5,10 @@
 // replaces the config file's value.
 #include <cstdio>
 
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/commands.h"
 #include "rlab/cli/config_flags.h"
 #include "rlab/core/check.h"
-#include "rlab/core/log.h"
 #include "rlab/pipeline/run/runner.h"
 
 namespace rlab::cli {
@@ -35,7 +35,7 @@ void AddOveroptCommand(CLI::App& app) {
   cmd->add_option("--resume", args->resume, "continue a killed lab from its directory");
   flags->AddThreads();
   cmd->callback([args, flags] {
-    InitConsoleLogging();
+    InitCommandLogging();
     pipeline::RunRequest request;
     if (!args->resume.empty()) {
       request.resume_dir = args->resume;

@@ -2,8 +2,8 @@
 // for every metric (runs overlaid), the pipelines' own panels, summaries and configs.
 #include <cstdio>
 
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/commands.h"
-#include "rlab/core/log.h"
 #include "rlab/report/report_html.h"
 
 namespace rlab::cli {
@@ -18,7 +18,7 @@ void AddReportCommand(CLI::App& app) {
   cmd->add_option("-o,--out", *out,
                   "where to write the report; when not given, RUN_DIR/report.html");
   cmd->callback([dirs, out] {
-    InitConsoleLogging();  // warnings (a torn metrics line) go to stderr, not into stdout
+    InitCommandLogging();  // warnings (a torn metrics line) go to stderr, not into stdout
     const std::vector<std::filesystem::path> paths(dirs->begin(), dirs->end());
     const std::filesystem::path target =
         out->empty() ? paths.front() / "report.html" : std::filesystem::path(*out);

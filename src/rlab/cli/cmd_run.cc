@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/commands.h"
 #include "rlab/cli/config_flags.h"
 #include "rlab/cli/error_report.h"
-#include "rlab/core/log.h"
 #include "rlab/pipeline/run/runner.h"
 
 namespace rlab::cli {
@@ -49,7 +49,7 @@ void AddRunCommand(CLI::App& app) {
   flags->AddThreads();
   cmd->callback([request, flags] {
     CheckRunArguments(*request);
-    InitConsoleLogging();
+    InitCommandLogging();
     request->threads = flags->Threads();
     const auto dir = pipeline::ExecuteRun(*request);
     // Last line: the run directory, for scripts.

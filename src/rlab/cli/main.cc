@@ -1,16 +1,27 @@
 // rlab: the command-line entry point. Library code throws rlab::Error; this is the one place
 // that turns an error into one clear line on stderr and a non-zero exit status (see
 // error_report.h).
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/commands.h"
 #include "rlab/cli/error_report.h"
+#include "rlab/core/log.h"
+
+namespace rlab::cli {
+namespace {
+bool g_verbose = false;
+}  // namespace
+
+void EnableVerboseLogging() { g_verbose = true; }
+void InitCommandLogging() { InitConsoleLogging(g_verbose); }
+
+}  // namespace rlab::cli
 
 int main(int argc, char** argv) {
   CLI::App app{"rewardlab: learning from rewards and preferences", "rlab"};
   app.option_defaults()->always_capture_default();
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("rewardlab ") + RLAB_VERSION);
-  bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "debug logging");
+  app.add_flag_callback("-v,--verbose", rlab::cli::EnableVerboseLogging, "debug logging");
   try {
     rlab::cli::AddAllCommands(app);
     app.parse(argc, argv);

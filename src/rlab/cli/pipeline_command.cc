@@ -1,10 +1,10 @@
+#include "rlab/cli/command_logging.h"
 #include "rlab/cli/pipeline_command.h"
 
 #include <cstdio>
 #include <memory>
 
 #include "rlab/cli/config_flags.h"
-#include "rlab/core/log.h"
 #include "rlab/pipeline/run/runner.h"
 
 namespace rlab::cli {
@@ -21,7 +21,7 @@ CLI::App* AddPipelineCommand(CLI::App& app, const PipelineCommand& command) {
   cmd->add_option("overrides", *extra, "further settings such as " + command.overrides_example);
   const std::string pipeline = command.pipeline;
   cmd->callback([flags, extra, pipeline] {
-    InitConsoleLogging();
+    InitCommandLogging();
     pipeline::RunRequest request;
     request.pipeline = pipeline;
     request.overrides = flags->Overrides();
