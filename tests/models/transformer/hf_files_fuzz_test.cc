@@ -95,5 +95,17 @@ TEST(HfFilesFuzz, MutatedShardIndexLoadsOrFailsCleanly) {
                                      }));
 }
 
+TEST(HfFiles, AConfigImplyingMoreParametersThanTheWeightsIsRefusedBeforeAllocating) {
+  ScratchDir dir("hf-config-too-large");
+  SaveHfTransformer(Transformer(testing::TinyGpt2()), dir.path());
+  nlohmann::json config = nlohmann::json::parse(rlab::testing::ReadText(dir / "config.json"));
+  config["n_embd"] = 1 << 20;  // 4 n_embd^2 per layer: terabytes, from a 300-byte file
+  config["n_head"] = 1;
+  WriteText(dir / "config.json", config.dump());
+  const std::string e = rlab::testing::ErrorOf([&] { (void)LoadHfTransformer(dir.path()); });
+  EXPECT_TRUE(rlab::testing::Contains(e, "config.json implies at least")) << e;
+  EXPECT_TRUE(rlab::testing::Contains(e, "does not belong to these weights")) << e;
+}
+
 }  // namespace
 }  // namespace rlab::models
