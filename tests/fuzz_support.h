@@ -169,9 +169,10 @@ class Mutator {
         break;
       }
       case 10: {  // an overlong run of one character, inside a string or not
-        const size_t from = Position(text);
-        const size_t at = from < text.size() ? text.find('"', from) : std::string::npos;
-        const size_t where = at == std::string::npos ? Position(text) : at + 1;
+        const auto quote =
+            std::find(text.begin() + static_cast<std::ptrdiff_t>(Position(text)), text.end(), '"');
+        const size_t where =
+            quote == text.end() ? Position(text) : static_cast<size_t>(quote - text.begin()) + 1;
         text.insert(where, LogUniform(size_t{1} << 18), static_cast<char>('a' + Index(3)));
         break;
       }

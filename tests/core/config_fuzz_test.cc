@@ -84,7 +84,7 @@ TEST(ConfigFuzz, MutatedYamlConfigsApplyOrFailCleanly) {
                       .seeds = kYamlSeeds,
                       .dictionary = kYamlDictionary,
                       .openers = {"[", "{a: ", "- ", "  a:\n  ", "? "},
-                      .cases = 1500};
+                      .cases = 1000};
   testing::ExpectNoFaults(Fuzz(options, [](const std::string& text) {
     FuzzConfig config;
     FieldTable table = FieldTable::Of(config);
@@ -101,7 +101,7 @@ TEST(ConfigFuzz, MutatedOverridesApplyOrFailCleanly) {
                 "reward=false", "env=a=b", "betas=[0.1,0.2]", "run.name=\"x y\""},
       .dictionary = kYamlDictionary,
       .openers = {"[", "{a: ", "- "},
-      .cases = 1500};
+      .cases = 1000};
   testing::ExpectNoFaults(Fuzz(options, [](const std::string& text) {
     FuzzConfig config;
     FieldTable table = FieldTable::Of(config);

@@ -79,7 +79,7 @@ TEST_F(RecordsFuzz, MutatedPreferenceJsonlReadsOrFailsCleanly) {
                                 .seeds = JsonlSeeds(kPreferenceLines),
                                 .dictionary = kRecordDictionary,
                                 .openers = kJsonOpeners,
-                                .cases = 1500},
+                                .cases = 1000},
                                ViaFile(file, [&] { ReadPreferenceRecords(file, *chat_); })));
 }
 
@@ -89,7 +89,7 @@ TEST_F(RecordsFuzz, MutatedPreferenceJsonArraysReadOrFailCleanly) {
                                 .seeds = JsonArraySeeds(kPreferenceLines),
                                 .dictionary = kRecordDictionary,
                                 .openers = kJsonOpeners,
-                                .cases = 1000},
+                                .cases = 600},
                                ViaFile(file, [&] { ReadPreferenceRecords(file, *chat_); })));
 }
 
@@ -108,14 +108,14 @@ TEST_F(RecordsFuzz, MutatedSftAndKtoRecordsReadOrFailCleanly) {
                                 .seeds = JsonlSeeds(sft_lines),
                                 .dictionary = kRecordDictionary,
                                 .openers = kJsonOpeners,
-                                .cases = 800},
+                                .cases = 500},
                                ViaFile(sft, [&] { ReadSftRecords(sft, *chat_); })));
   const auto kto = dir_ / "kto.jsonl";
   testing::ExpectNoFaults(Fuzz({.name = "kto-jsonl",
                                 .seeds = JsonlSeeds(kto_lines),
                                 .dictionary = kRecordDictionary,
                                 .openers = kJsonOpeners,
-                                .cases = 800},
+                                .cases = 500},
                                ViaFile(kto, [&] {
                                  if (IsUnpairedFeedbackFile(kto)) ReadUnpairedRecords(kto);
                                })));
@@ -144,7 +144,7 @@ TEST_F(RecordsFuzz, MutatedConverterInputsConvertOrFailCleanly) {
                                   .seeds = JsonlSeeds(lines),
                                   .dictionary = dictionary,
                                   .openers = kJsonOpeners,
-                                  .cases = 800},
+                                  .cases = 500},
                                  ViaFile(file, [&] {
                                    ConvertReport report;
                                    ConvertPreferenceRecords(file, options, report);

@@ -88,7 +88,7 @@ TEST_F(TokenizerFuzz, MutatedTokenizerJsonLoadsOrFailsCleanly) {
             .seeds = {TokenizerJson(vocab_, false), TokenizerJson(vocab_, true)},
             .dictionary = kTokenizerDictionary,
             .openers = {"[", "{\"a\":", "{\"model\":"},
-            .cases = 800},
+            .cases = 500},
            [&](const std::string& text) {
              WriteText(file, text);
              ExpectRoundTrip(*LoadHfTokenizerJson(file));
@@ -105,7 +105,7 @@ TEST_F(TokenizerFuzz, MutatedVocabAndMergesLoadOrFailCleanly) {
   rlab::testing::ExpectNoFaults(Fuzz({.name = "gpt2-files",
                                       .seeds = {vocab, merges},
                                       .dictionary = kTokenizerDictionary,
-                                      .cases = 800},
+                                      .cases = 500},
                                      [&](const std::string& text) {
                                        const bool is_vocab = !text.empty() && text[0] == '{';
                                        WriteText(encoder, is_vocab ? text : vocab);
