@@ -1,9 +1,11 @@
 // SIGKILL at exact moments (kill_support.h) for bt-recovery and the language-model pipelines
-// sft, dpo and train-rm, on small data files: each run is killed before its first checkpoint,
-// between a checkpoint and latest.json, right after its final checkpoint (a resumed run then
-// trains no more, and its summary must still report the last training loss) and between
-// summary.json's temporary write and its rename, then resumed; its metric lines and summary
-// must equal an uninterrupted run's, machine fields aside. Every run has three checkpoints.
+// sft, dpo and train-rm, on small data files: each run is killed right after its final
+// checkpoint (a resumed run then trains no more, and its summary must still report the last
+// training loss), between summary.json's temporary write and its rename and, for the language
+// models, before its first checkpoint, then resumed; its metric lines and summary must equal an
+// uninterrupted run's, machine fields aside. Every run has three checkpoints. Kills between a
+// checkpoint and latest.json are resume_test.cc's (slow label) for bt-recovery, sft and dpo, so
+// only train-rm takes that point here.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +34,12 @@ std::function<std::vector<std::string>(const fs::path&)> LmRun(const std::string
   };
 }
 
+// The kill points of a run with three checkpoints that resume_test.cc does not already cover.
+std::vector<testing::KillPoint> LmKillPoints() {
+  return {testing::BeforeFirstCheckpoint(), testing::AfterCheckpoint(3),
+          testing::BeforeSummaryRename()};
+}
+
 // The preference file: 40 prompts "Qi: i+1=" preferring " i+1" over " i+2".
 fs::path WritePreferencePairs(const testing::ScratchDir& dir) {
   std::string lines;
@@ -46,7 +54,7 @@ fs::path WritePreferencePairs(const testing::ScratchDir& dir) {
   return dir / "prefs.jsonl";
 }
 
-TEST(KillResumeLm, BtRecoveryKilledAnywhereResumesToTheUninterruptedSummary) {
+TEST(KillResumeLm, BtRecoveryKilledAfterItsFinalCheckpointResumesToTheUninterruptedRun) {
   // 300 steps on 500 comparisons; checkpoints at 100, 200 and 300. A run resumed from the last
   // one reported final_loss 0 before the checkpoints kept it; reward_model.pt is replaced
   // atomically, so a kill can land right before its rename.
@@ -62,12 +70,12 @@ TEST(KillResumeLm, BtRecoveryKilledAnywhereResumesToTheUninterruptedSummary) {
                                     "run.threads=1",
                                     "run.out_dir=" + out_dir.string()};
   };
-  std::vector<testing::KillPoint> points = testing::StandardKillPoints(3);
-  points.push_back({"reward_model.pt", 1, false});
-  testing::ExpectKilledRunsResumeToTheReference("bt-recovery", args, points);
+  testing::ExpectKilledRunsResumeToTheReference(
+      "bt-recovery", args,
+      {testing::AfterCheckpoint(3), {"reward_model.pt", 1, false}, testing::BeforeSummaryRename()});
 }
 
-TEST(KillResumeLm, SftKilledAnywhereResumesToTheUninterruptedSummary) {
+TEST(KillResumeLm, SftKilledBeforeItsFirstOrAfterItsLastCheckpointResumesToTheUninterruptedRun) {
   // A data file (no task): the held-out share is evaluated at the start, at step 3 and at the
   // end; the final evaluation follows the final checkpoint, so a run killed after that
   // checkpoint logs it once.
@@ -84,19 +92,19 @@ TEST(KillResumeLm, SftKilledAnywhereResumesToTheUninterruptedSummary) {
       "sft",
       LmRun("sft", {"--data", (data / "sft.jsonl").string(), "optim.batch_size=4",
                     "data.eval_fraction=0.1", "eval_every=3"}),
-      testing::StandardKillPoints(3));
+      LmKillPoints());
 }
 
-TEST(KillResumeLm, DpoKilledAnywhereResumesToTheUninterruptedSummary) {
+TEST(KillResumeLm, DpoKilledBeforeItsFirstOrAfterItsLastCheckpointResumesToTheUninterruptedRun) {
   testing::ScratchDir data("kill-dpo-data");
   testing::ExpectKilledRunsResumeToTheReference(
       "dpo",
       LmRun("dpo",
             {"--data", WritePreferencePairs(data).string(), "optim.batch_size=4", "eval_every=3"}),
-      testing::StandardKillPoints(3));
+      LmKillPoints());
 }
 
-TEST(KillResumeLm, TrainRmKilledAnywhereResumesToTheUninterruptedSummary) {
+TEST(KillResumeLm, TrainRmKilledAnywhereResumesToTheUninterruptedRun) {
   // The last checkpoint follows the finished member; the held-out evaluation follows it.
   testing::ScratchDir data("kill-train-rm-data");
   testing::ExpectKilledRunsResumeToTheReference(
