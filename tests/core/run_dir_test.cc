@@ -48,14 +48,17 @@ TEST(RunDir, OpeningSomethingThatIsNotARunIsAClearError) {
   EXPECT_NE(e.find("is not a run directory"), std::string::npos) << e;
 }
 
-TEST(RunDir, OnlyBookkeepingCountsAsNoResults) {
+TEST(RunDir, OnlyBookkeepingWithoutMetricLinesCountsAsNoResults) {
   testing::ScratchDir root("rundir-results");
   const RunDir run = RunDir::Create(root.path(), "demo");
   run.WriteConfig("pipeline: demo\n");
   testing::WriteText(run.log_path(), "starting\n");
-  testing::WriteText(run.metrics_path(), "{\"step\": 0}\n");
+  testing::WriteText(run.metrics_path(), "");
   testing::WriteText(run.path() / ".metrics.jsonl.tmp.12", "half");
   EXPECT_TRUE(run.HoldsNoResults());
+  testing::WriteText(run.metrics_path(), "{\"step\": 0}\n");  // logged lines are results
+  EXPECT_FALSE(run.HoldsNoResults());
+  testing::WriteText(run.metrics_path(), "");
   testing::WriteText(run.checkpoints_dir() / "latest.json", "{}");
   EXPECT_FALSE(run.HoldsNoResults());
   fs::remove(run.checkpoints_dir() / "latest.json");

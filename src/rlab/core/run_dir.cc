@@ -39,7 +39,10 @@ bool IsAtomicWriteTemp(const fs::path& file) {
 bool IsBookkeeping(const fs::path& run, const fs::path& file) {
   if (file.parent_path() != run) return false;
   const std::string name = file.filename().string();
-  return name == "config.yaml" || name == "log.txt" || name == "metrics.jsonl" || name == ".lock";
+  // Metric lines are results: a run that failed after logging some keeps them for diagnosis.
+  std::error_code ec;
+  if (name == "metrics.jsonl") return fs::file_size(file, ec) == 0 && !ec;
+  return name == "config.yaml" || name == "log.txt" || name == ".lock";
 }
 }  // namespace
 
