@@ -148,14 +148,17 @@ TEST_F(DpoPipeline, ProTrainsOnRankingsAndSkipsBestOfN) {
   EXPECT_EQ(RunSummary(dpo)["train_units"].get<int64_t>(), 6 * 3 + 2);
 }
 
-TEST_F(DpoPipeline, SftStageRunsOnceAndIsReused) {
-  const auto run = ExecuteRun(Request({"sft.steps=3", "sft.batch_size=8", "sft.examples=40"}));
+TEST_F(DpoPipeline, SftStageRunsOnceIsReusedAndKeepsTheParentsThreadSettings) {
+  const auto run = ExecuteRun(
+      Request({"sft.steps=3", "sft.batch_size=8", "sft.examples=40", "run.blas_threads=1"}));
   int children = 0;
   for (const auto& e : fs::directory_iterator(run)) {
     if (e.is_directory() && e.path().filename().string().starts_with("sft-")) {
       ++children;
       EXPECT_TRUE(fs::exists(e.path() / "model" / "model.safetensors"));
       EXPECT_TRUE(fs::exists(e.path() / "summary.json"));
+      // The stage's timings and numerics follow the parent's settings, not the machine's.
+      EXPECT_NE(ReadFile(e.path() / "config.yaml").find("blas_threads: 1"), std::string::npos);
     }
   }
   EXPECT_EQ(children, 1);

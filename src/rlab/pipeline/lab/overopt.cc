@@ -165,12 +165,13 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
                  fmt::join(c.defences, ", "));
 
     // 1. The initial policy.
-    const std::string sft_model =
-        WarmStartModel(c.sft, {c.model, c.tokenizer, c.task, dir, seed, c.run.threads});
+    const std::string sft_model = WarmStartModel(
+        c.sft, {c.model, c.tokenizer, c.task, dir, seed, c.run.threads, c.run.blas_threads});
 
     // 2. The proxy ensemble, on gold-labelled pairs with noise.
     const std::vector<std::string> proxy_settings = ProxySettings(c);
-    const fs::path proxy_run = RunStage({dir, "proxy", "train-rm", proxy_settings, c.run.threads});
+    const fs::path proxy_run =
+        RunStage({dir, "proxy", "train-rm", proxy_settings, c.run.threads, c.run.blas_threads});
     const std::string proxy_dir = (proxy_run / "reward_model").string();
     const nlohmann::json proxy_summary = ReadJsonFile(proxy_run / "summary.json");
 
@@ -203,8 +204,8 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
       AppendSettings(settings, plan.pipeline == "rl" ? RlSettings() : DpoSettings());
       AppendSettings(settings, plan.overrides);
       AppendSettings(settings, Common(seed));
-      const fs::path run =
-          RunStage({dir, "defence-" + plan.name, plan.pipeline, settings, c.run.threads});
+      const fs::path run = RunStage({dir, "defence-" + plan.name, plan.pipeline, settings,
+                                     c.run.threads, c.run.blas_threads});
       curves.push_back(ReadRunCurve(run, plan.name, plan.pipeline, task->MetricName()));
     }
 

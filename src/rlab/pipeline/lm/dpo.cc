@@ -48,8 +48,9 @@ struct DpoModels {
 DpoModels OpenDpoModels(const DpoConfig& c, RunContext& ctx,
                         const prefopt::PolicyObjective& objective) {
   const uint64_t seed = c.run.seed;
-  const std::string start = WarmStartModel(
-      c.sft, {c.model, c.tokenizer, c.data.train, ctx.dir().path(), seed, c.run.threads});
+  const std::string start =
+      WarmStartModel(c.sft, {c.model, c.tokenizer, c.data.train, ctx.dir().path(), seed,
+                             c.run.threads, c.run.blas_threads});
   models::LanguageModel policy =
       models::OpenLanguageModel(start, DeriveSeed(seed, "init"),
                                 c.tokenizer.empty() ? nullptr : models::OpenTokenizer(c.tokenizer));

@@ -177,8 +177,8 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     const LmRlConfig& c = config_;
     const uint64_t seed = c.run.seed;
     ConfigureLanguageModelThreads(c.run);
-    const std::string start = WarmStartModel(
-        c.sft, {c.model, c.tokenizer, c.data, ctx.dir().path(), seed, c.run.threads});
+    const std::string start = WarmStartModel(c.sft, {c.model, c.tokenizer, c.data, ctx.dir().path(),
+                                                     seed, c.run.threads, c.run.blas_threads});
     models::LanguageModel lm = OpenLmRlStart(start, c);
     models::LanguageModel ref = OpenLmRlStart(start, c);
     ref.model->eval();

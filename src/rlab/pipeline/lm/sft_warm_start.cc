@@ -28,7 +28,8 @@ std::string WarmStartModel(const SftWarmStart& sft, const WarmStartRequest& requ
        fmt::format("optim.steps={}", sft.steps), fmt::format("optim.batch_size={}", sft.batch_size),
        fmt::format("optim.learning_rate={}", sft.learning_rate),
        fmt::format("run.seed={}", request.seed), "eval_every=0"},
-      request.threads};
+      request.threads,
+      request.blas_threads};
   if (!request.tokenizer.empty()) stage.overrides.push_back("tokenizer=" + request.tokenizer);
   return (RunStage(stage) / "model").string();
 }

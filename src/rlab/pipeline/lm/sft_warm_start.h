@@ -36,7 +36,8 @@ struct WarmStartRequest {
   std::string task;       // task:SPEC whose demonstrations SFT trains on
   std::filesystem::path parent;
   uint64_t seed = 1;
-  std::optional<int> threads;
+  std::optional<int> threads;  // the parent's run.threads
+  int blas_threads = 0;        // the parent's run.blas_threads
 };
 
 // The model the run starts from: `request.model` itself when steps is 0, otherwise the SFT

@@ -1,5 +1,6 @@
 #include "rlab/pipeline/run/stage_run.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "rlab/core/run_dir.h"
@@ -42,6 +43,7 @@ fs::path RunStage(const StageRequest& request) {
   run.overrides = request.overrides;
   run.overrides.push_back("run.out_dir=" + request.parent.string());
   run.overrides.push_back("run.name=" + request.stage);
+  run.overrides.push_back(fmt::format("run.blas_threads={}", request.blas_threads));
   run.threads = request.threads;
   spdlog::info("stage {}: starting a {} run under {}", request.stage, request.pipeline,
                request.parent.string());

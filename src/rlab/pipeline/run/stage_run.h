@@ -17,7 +17,8 @@ struct StageRequest {
   std::string stage;                   // the child's run name, e.g. "sft"
   std::string pipeline;                // the child's pipeline, e.g. "sft"
   std::vector<std::string> overrides;  // its settings ("section.key=value")
-  std::optional<int> threads;
+  std::optional<int> threads;          // the parent's run.threads
+  int blas_threads = 0;                // the parent's run.blas_threads (0: automatic)
 };
 
 // Runs (or reuses, or resumes) the stage; returns the child's run directory.
