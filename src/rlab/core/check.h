@@ -1,6 +1,7 @@
-// Errors: every failure in rewardlab is an rlab::Error whose message says where it was
-// raised (file:line) and what to do about it. Library code throws; only the CLI prints and
-// exits.
+// Errors: every failure in rewardlab is an rlab::Error whose message is what the user reads:
+// the file, line and key of their input that is wrong, and what to do about it. Where in
+// rewardlab it was raised is logged at debug level (`rlab -v`). Library code throws; only the
+// CLI prints and exits.
 #pragma once
 
 #include <fmt/format.h>
@@ -21,8 +22,8 @@ namespace detail {
 
 }  // namespace rlab
 
-// RLAB_CHECK(cond, "fmt {}", args...): throws rlab::Error("file:line: message") when cond is
-// false. The message should name the offending value and say how to fix it.
+// RLAB_CHECK(cond, "fmt {}", args...): throws rlab::Error("message") when cond is false.
+// The message should name the offending value and say how to fix it.
 #define RLAB_CHECK(cond, ...)                                                     \
   do {                                                                            \
     if (!(cond)) [[unlikely]] {                                                   \
