@@ -92,6 +92,11 @@ TEST(Checkpoint, LatestJsonNamingAFileOutsideTheDirectoryIsRefused) {
                      "{\"step\": \"x\", \"file\": \"step-000000010.pt\"}");
   EXPECT_NE(testing::ErrorOf([&] { manager.LatestStep(); }).find(latest + ": field 'step'"),
             std::string::npos);
+  // A number no double holds is named by its field, as in every JSON file rewardlab reads.
+  testing::WriteText(dir / "checkpoints" / "latest.json",
+                     "{\"step\": 1e400, \"file\": \"step-000000010.pt\"}");
+  EXPECT_NE(testing::ErrorOf([&] { manager.LatestStep(); }).find(latest + ": field 'step'"),
+            std::string::npos);
   testing::WriteText(dir / "checkpoints" / "latest.json",
                      "{\"step\": 10, \"file\": \"step-000000010.pt\"}");
   EXPECT_EQ(manager.RestoreLatest(s.state)->at("step"), 10);

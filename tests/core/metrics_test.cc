@@ -65,7 +65,7 @@ TEST(Metrics, ReaderLeavesOutATornLastLineAndSaysSo) {
   testing::WriteText(file, "{\"step\":1,\"x\":0.\n" + complete);
   MetricsReader bad(file);
   const std::string e = testing::ErrorOf([&] { bad.Next(line); });
-  EXPECT_NE(e.find(file.string() + ":1: malformed JSON line"), std::string::npos) << e;
+  EXPECT_NE(e.find(file.string() + ":1: malformed JSON"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
+#include "rlab/core/json_text.h"
 #include "rlab/core/rng.h"
 #include "rlab/core/shape_format.h"
 
@@ -159,11 +160,10 @@ struct CheckpointIndex {
 // subdirectory) is refused, so an edited index cannot make a run load another file.
 std::optional<CheckpointIndex> ReadCheckpointIndex(const fs::path& latest) {
   if (!fs::exists(latest)) return std::nullopt;
-  const auto j = nlohmann::json::parse(ReadFile(latest), nullptr, false);
+  const auto j = ParseJsonDocument(ReadFile(latest), latest.string());
   const std::string example = "such as {\"step\": 500, \"file\": \"step-000000500.pt\"}";
-  RLAB_CHECK(!j.is_discarded() && j.is_object(),
-             "{}: malformed checkpoint index; expected one JSON object {}", latest.string(),
-             example);
+  RLAB_CHECK(j.is_object(), "{}: malformed checkpoint index; expected one JSON object {}",
+             latest.string(), example);
   const auto step = j.find("step");
   RLAB_CHECK(step != j.end() && step->is_number_integer() && step->get<int64_t>() >= 0,
              "{}: field 'step' must be a whole number >= 0 ({})", latest.string(), example);

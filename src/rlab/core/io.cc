@@ -255,9 +255,8 @@ int64_t FilterJsonl(const fs::path& path, const std::function<bool(const nlohman
     ++number;
     if (in.eof() && !text.empty() && text.back() != '\n') break;  // torn last line
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    RLAB_CHECK(!object.is_discarded(), "{}:{}: malformed JSON line; refusing to rewrite the file",
-               path.string(), number);
+    // A bad line throws before anything is rewritten.
+    nlohmann::json object = ParseJsonLine(line, fmt::format("{}:{}", path.string(), number));
     if (keep(object)) {
       kept_text += line + "\n";
       ++kept;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "rlab/core/check.h"
+#include "rlab/core/json_text.h"
 
 namespace rlab {
 
@@ -55,11 +56,13 @@ bool MetricsReader::Next(nlohmann::json& out) {
     offset_ = end + 1;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     if (line_.find_first_not_of(" \t") == std::string::npos) continue;
-    out = nlohmann::json::parse(line_, nullptr, /*allow_exceptions=*/false);
-    RLAB_CHECK(!out.is_discarded(),
-               "{}: malformed JSON line in the middle of the metrics log (only the last line may "
-               "be torn); restore the file or start a new run",
-               Where());
+    try {
+      out = ParseJsonLine(line_, Where());
+    } catch (const Error& e) {
+      RLAB_FAIL("{} (in the middle of the metrics log, where no kill tears a line: restore the "
+                "file or start a new run)",
+                e.what());
+    }
     RLAB_CHECK(out.is_object(), "{}: expected a JSON object per line, got {}", Where(),
                out.type_name());
     return true;

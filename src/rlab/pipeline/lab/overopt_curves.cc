@@ -7,6 +7,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
+#include "rlab/core/metrics.h"
 #include "rlab/report/svg_plot.h"
 
 namespace rlab::pipeline {
@@ -29,15 +30,17 @@ OveroptCurve ReadRunCurve(const fs::path& run, const std::string& name, const st
                           const std::string& gold_metric) {
   OveroptCurve curve{name, method, {}};
   const std::string gold_key = "eval_" + gold_metric;
-  ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json& line) {
-    if (!line.contains(gold_key) || !line.contains("eval_kl")) return;
+  MetricsReader metrics(run / "metrics.jsonl");
+  nlohmann::json line;
+  while (metrics.Next(line)) {
+    if (!line.contains(gold_key) || !line.contains("eval_kl")) continue;
     CurvePoint p;
     p.at = line.value("step", int64_t{0});
     p.kl = line["eval_kl"].get<double>();
     p.gold = line[gold_key].get<double>();
     p.proxy = NumberOr(line, "eval_reward", std::nan(""));
     curve.points.push_back(p);
-  });
+  }
   RLAB_CHECK(!curve.points.empty(), "{}: no evaluation lines with {} and eval_kl in metrics.jsonl",
              run.string(), gold_key);
   return curve;
