@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
+#include "rlab/models/hidden_widths.h"
+#include "test_support.h"
 
 namespace rlab::models {
 namespace {
@@ -32,6 +34,25 @@ TEST(Mlp, BadArgumentsAreErrors) {
   EXPECT_THROW(Mlp(0, std::vector<int64_t>{}, 1), Error);
   EXPECT_THROW(Mlp(2, std::vector<int64_t>{0}, 1), Error);
   EXPECT_THROW(Mlp(2, std::vector<int64_t>{4}, 1, std::string("gelu")), Error);
+}
+
+}  // namespace
+}  // namespace rlab::models
+
+namespace rlab::models {
+namespace {
+
+TEST(HiddenWidths, ANonPositiveWidthIsAnErrorNamingTheKeyAndTheList) {
+  EXPECT_NO_THROW(CheckHiddenWidths({}, "model.hidden"));  // a linear model
+  EXPECT_NO_THROW(CheckHiddenWidths({64, 1}, "model.hidden"));
+  for (const std::vector<int64_t>& bad : {std::vector<int64_t>{64, -1}, {0}}) {
+    const std::string e = testing::ErrorOf([&] { CheckHiddenWidths(bad, "model.hidden"); });
+    EXPECT_NE(e.find("model.hidden must list widths >= 1, got ["), std::string::npos) << e;
+  }
+  EXPECT_NE(testing::ErrorOf([] {
+              Mlp(3, std::vector<int64_t>{4, 0}, 1);
+            }).find("got [4, 0]"),
+            std::string::npos);
 }
 
 }  // namespace

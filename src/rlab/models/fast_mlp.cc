@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "rlab/core/check.h"
+#include "rlab/models/hidden_widths.h"
 #include "rlab/core/rng.h"
 #include "rlab/models/kernels/blas.h"
 #include "rlab/models/kernels/fast_math.h"
@@ -31,11 +32,9 @@ FastMlp::FastMlp(int64_t in_features, std::vector<int64_t> hidden, int64_t out_f
   RLAB_CHECK(in_features >= 1 && out_features >= 1,
              "an MLP needs at least one input and one output, got {} -> {}", in_features,
              out_features);
+  CheckHiddenWidths(hidden, "the MLP's hidden");
   widths_.push_back(in_features);
-  for (int64_t h : hidden) {
-    RLAB_CHECK(h >= 1, "hidden layer widths must be >= 1, got {}", h);
-    widths_.push_back(h);
-  }
+  widths_.insert(widths_.end(), hidden.begin(), hidden.end());
   widths_.push_back(out_features);
   int64_t total = 0;
   for (size_t l = 0; l + 1 < widths_.size(); ++l) {

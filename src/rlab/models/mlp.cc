@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
+#include "rlab/models/hidden_widths.h"
 
 namespace rlab::models {
 
@@ -12,9 +13,9 @@ MlpImpl::MlpImpl(int64_t in_features, const std::vector<int64_t>& hidden, int64_
              in_features, out_features);
   RLAB_CHECK(activation == "relu" || activation == "tanh",
              "MLP activation must be relu or tanh, got '{}'", activation);
+  CheckHiddenWidths(hidden, "the MLP's hidden");
   int64_t width = in_features;
   for (int64_t h : hidden) {
-    RLAB_CHECK(h > 0, "MLP hidden sizes must be positive, got {}", h);
     layers_->push_back(torch::nn::Linear(width, h));
     if (activation == "relu") {
       layers_->push_back(torch::nn::ReLU());

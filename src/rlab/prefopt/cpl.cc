@@ -9,6 +9,7 @@
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/rng.h"
 #include "rlab/prefopt/cpl_policy.h"
+#include "rlab/models/hidden_widths.h"
 
 namespace rlab::prefopt {
 
@@ -21,6 +22,7 @@ void CplConfig::Validate() const {
   RLAB_CHECK(init_std > 0, "cpl.init_std must be > 0, got {}", init_std);
   RLAB_CHECK(batch_size >= 1 && steps_per_round >= 0 && num_envs >= 1 && num_steps >= 1,
              "cpl.batch_size, num_envs and num_steps must be >= 1, steps_per_round >= 0");
+  models::CheckHiddenWidths(hidden, "cpl.hidden");
 }
 
 torch::Tensor CplLoss(const torch::Tensor& preferred, const torch::Tensor& dispreferred,

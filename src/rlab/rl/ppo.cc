@@ -16,6 +16,7 @@
 #include "rlab/rl/gae.h"
 #include "rlab/rl/ppo_loss.h"
 #include "rlab/rl/running_mean_std.h"
+#include "rlab/models/hidden_widths.h"
 
 namespace rlab::rl {
 
@@ -37,6 +38,7 @@ void PpoConfig::Validate() const {
   RLAB_CHECK(target_kl >= 0, "ppo.target_kl must be >= 0, got {}", target_kl);
   RLAB_CHECK(activation == "tanh" || activation == "relu",
              "ppo.activation must be tanh or relu, got '{}'", activation);
+  models::CheckHiddenWidths(hidden, "ppo.hidden");
 }
 
 PpoSettings ResolvePpo(const PpoConfig& c, bool discrete, int64_t total_steps) {

@@ -15,6 +15,7 @@
 #include "rlab/models/fast_mlp.h"
 #include "rlab/models/optim/flat_adam.h"
 #include "rlab/rl/squashed_gaussian.h"
+#include "rlab/models/hidden_widths.h"
 
 namespace rlab::rl {
 
@@ -32,6 +33,7 @@ void SacConfig::Validate() const {
   RLAB_CHECK(log_std_min < log_std_max, "sac.log_std_min must be below sac.log_std_max");
   RLAB_CHECK(activation == "tanh" || activation == "relu",
              "sac.activation must be tanh or relu, got '{}'", activation);
+  models::CheckHiddenWidths(hidden, "sac.hidden");
 }
 
 namespace {

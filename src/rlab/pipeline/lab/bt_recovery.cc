@@ -11,6 +11,7 @@
 #include "rlab/eval/preference_metrics.h"
 #include "rlab/feedback/bradley_terry_teacher.h"
 #include "rlab/models/mlp.h"
+#include "rlab/models/hidden_widths.h"
 
 namespace rlab::pipeline {
 
@@ -23,6 +24,7 @@ void BtRecoveryConfig::Data::Validate() const {
 }
 
 void BtRecoveryConfig::Validate() const {
+  models::CheckHiddenWidths(model.hidden, "model.hidden");
   // Each step draws train.batch_size of the training comparisons; more than there are would
   // only repeat them, while the memory of a step grows with the setting.
   RLAB_CHECK(train.batch_size <= data.train_pairs,

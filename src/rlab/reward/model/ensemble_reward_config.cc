@@ -1,6 +1,7 @@
 #include "rlab/reward/model/ensemble_reward_config.h"
 
 #include "rlab/core/check.h"
+#include "rlab/models/hidden_widths.h"
 
 namespace rlab::reward {
 
@@ -9,6 +10,7 @@ void EnsembleRewardConfig::Validate() const {
   RLAB_CHECK(lr > 0, "reward_model.lr must be > 0, got {}", lr);
   RLAB_CHECK(batch_size >= 1 && max_epochs >= 1,
              "reward_model.batch_size and reward_model.max_epochs must be >= 1");
+  models::CheckHiddenWidths(hidden, "reward_model.hidden");
 }
 
 RewardEnsembleOptions EnsembleRewardConfig::ModelOptions(int64_t obs_dim,
