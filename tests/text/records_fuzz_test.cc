@@ -67,6 +67,19 @@ std::function<void(const std::string&)> ViaFile(const std::filesystem::path& fil
   };
 }
 
+// Fuzzes a reader of record files: mutants of `lines` (as JSON Lines, or as one JSON array
+// when `file` ends in .json) are written to `file` and read back with `read`.
+void FuzzRecordFile(const std::string& name, const std::vector<std::string>& seeds, int64_t cases,
+                    const std::filesystem::path& file, std::function<void()> read,
+                    const std::vector<std::string>& dictionary = kRecordDictionary) {
+  testing::ExpectNoFaults(Fuzz({.name = name,
+                                .seeds = seeds,
+                                .dictionary = dictionary,
+                                .openers = kJsonOpeners,
+                                .cases = cases},
+                               ViaFile(file, std::move(read))));
+}
+
 class RecordsFuzz : public ::testing::Test {
  protected:
   ScratchDir dir_{"records-fuzz"};
@@ -75,22 +88,14 @@ class RecordsFuzz : public ::testing::Test {
 
 TEST_F(RecordsFuzz, MutatedPreferenceJsonlReadsOrFailsCleanly) {
   const auto file = dir_ / "prefs.jsonl";
-  testing::ExpectNoFaults(Fuzz({.name = "preference-jsonl",
-                                .seeds = JsonlSeeds(kPreferenceLines),
-                                .dictionary = kRecordDictionary,
-                                .openers = kJsonOpeners,
-                                .cases = 1000},
-                               ViaFile(file, [&] { ReadPreferenceRecords(file, *chat_); })));
+  FuzzRecordFile("preference-jsonl", JsonlSeeds(kPreferenceLines), 1000, file,
+                 [&] { ReadPreferenceRecords(file, *chat_); });
 }
 
 TEST_F(RecordsFuzz, MutatedPreferenceJsonArraysReadOrFailCleanly) {
   const auto file = dir_ / "prefs.json";
-  testing::ExpectNoFaults(Fuzz({.name = "preference-json",
-                                .seeds = JsonArraySeeds(kPreferenceLines),
-                                .dictionary = kRecordDictionary,
-                                .openers = kJsonOpeners,
-                                .cases = 600},
-                               ViaFile(file, [&] { ReadPreferenceRecords(file, *chat_); })));
+  FuzzRecordFile("preference-json", JsonArraySeeds(kPreferenceLines), 600, file,
+                 [&] { ReadPreferenceRecords(file, *chat_); });
 }
 
 TEST_F(RecordsFuzz, MutatedSftAndKtoRecordsReadOrFailCleanly) {
@@ -104,21 +109,12 @@ TEST_F(RecordsFuzz, MutatedSftAndKtoRecordsReadOrFailCleanly) {
       R"({"prompt": "Q: 3+3=", "completion": " 7", "label": false})",
   };
   const auto sft = dir_ / "sft.jsonl";
-  testing::ExpectNoFaults(Fuzz({.name = "sft-jsonl",
-                                .seeds = JsonlSeeds(sft_lines),
-                                .dictionary = kRecordDictionary,
-                                .openers = kJsonOpeners,
-                                .cases = 500},
-                               ViaFile(sft, [&] { ReadSftRecords(sft, *chat_); })));
+  FuzzRecordFile("sft-jsonl", JsonlSeeds(sft_lines), 500, sft,
+                 [&] { ReadSftRecords(sft, *chat_); });
   const auto kto = dir_ / "kto.jsonl";
-  testing::ExpectNoFaults(Fuzz({.name = "kto-jsonl",
-                                .seeds = JsonlSeeds(kto_lines),
-                                .dictionary = kRecordDictionary,
-                                .openers = kJsonOpeners,
-                                .cases = 500},
-                               ViaFile(kto, [&] {
-                                 if (IsUnpairedFeedbackFile(kto)) ReadUnpairedRecords(kto);
-                               })));
+  FuzzRecordFile("kto-jsonl", JsonlSeeds(kto_lines), 500, kto, [&] {
+    if (IsUnpairedFeedbackFile(kto)) ReadUnpairedRecords(kto);
+  });
 }
 
 TEST_F(RecordsFuzz, MutatedConverterInputsConvertOrFailCleanly) {
@@ -140,15 +136,13 @@ TEST_F(RecordsFuzz, MutatedConverterInputsConvertOrFailCleanly) {
        {std::pair{"pairwise-annotated", annotated}, std::pair{"sharegpt", sharegpt}}) {
     const auto file = dir_ / (std::string(format) + ".jsonl");
     ConvertOptions options{.from = format, .seed = 3};
-    testing::ExpectNoFaults(Fuzz({.name = std::string("convert-") + format,
-                                  .seeds = JsonlSeeds(lines),
-                                  .dictionary = dictionary,
-                                  .openers = kJsonOpeners,
-                                  .cases = 500},
-                                 ViaFile(file, [&] {
-                                   ConvertReport report;
-                                   ConvertPreferenceRecords(file, options, report);
-                                 })));
+    FuzzRecordFile(
+        std::string("convert-") + format, JsonlSeeds(lines), 500, file,
+        [&] {
+          ConvertReport report;
+          ConvertPreferenceRecords(file, options, report);
+        },
+        dictionary);
   }
 }
 
