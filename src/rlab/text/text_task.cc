@@ -11,6 +11,12 @@ namespace {
 std::string Text(double v) { return fmt::format("{}", v); }
 }  // namespace
 
+double TextTask::GoldPreference(std::string_view prompt, std::string_view a,
+                                std::string_view b) const {
+  const double ra = GoldReward(prompt, a), rb = GoldReward(prompt, b);
+  return ra > rb ? 1.0 : (ra < rb ? 0.0 : 0.5);
+}
+
 TextTaskRegistry& TextTasks() {
   static TextTaskRegistry registry("text task");
   return registry;

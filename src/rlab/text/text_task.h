@@ -39,6 +39,13 @@ class TextTask {
   // The gold reward of `completion` (the generated text only, without the prompt) for a
   // prompt this task produced; a prompt it could not have produced is an error.
   virtual double GoldReward(std::string_view prompt, std::string_view completion) const = 0;
+  // The gold preference P(a > b) between two completions of a prompt this task produced: the
+  // probability that the task's hidden judge prefers `a`. By default it follows GoldReward
+  // (1, 1/2 on a tie, 0), a transitive preference; a task whose judge is not a scalar reward
+  // (preferences that cycle, with no Bradley-Terry reward behind them) overrides it. Always
+  // P(a > b) + P(b > a) = 1.
+  virtual double GoldPreference(std::string_view prompt, std::string_view a,
+                                std::string_view b) const;
   // The name the gold reward is reported under in summaries ("exact_match", "gold_reward").
   virtual std::string MetricName() const = 0;
   // The sampling temperature a model is scored at: 0 (greedy) where the task has one right
