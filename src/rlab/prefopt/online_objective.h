@@ -67,4 +67,7 @@ void RegisterOnlineObjectives();  // safe to call more than once
 // An unknown name or key fails listing the valid ones.
 std::unique_ptr<OnlineObjective> MakeOnlineObjective(std::string_view spec);
 
+OnlineObjectiveRegistry::Entry OnlineDpoObjective();  // online_objectives/online_dpo.cc
+OnlineObjectiveRegistry::Entry WestOfNObjective();    // online_objectives/west_of_n.cc
+
 }  // namespace rlab::prefopt

@@ -1,0 +1,22 @@
+#include "rlab/prefopt/online_objective.h"
+
+namespace rlab::prefopt {
+
+OnlineObjectiveRegistry& OnlineObjectives() {
+  static OnlineObjectiveRegistry registry("online objective");
+  return registry;
+}
+
+void RegisterOnlineObjectives() {
+  OnlineObjectiveRegistry& r = OnlineObjectives();
+  if (!RegisterOnce(r)) return;
+  r.Register(OnlineDpoObjective());
+  r.Register(WestOfNObjective());
+}
+
+std::unique_ptr<OnlineObjective> MakeOnlineObjective(std::string_view spec) {
+  RegisterOnlineObjectives();
+  return OnlineObjectives().Create(spec);
+}
+
+}  // namespace rlab::prefopt
