@@ -3,8 +3,12 @@
 // model adds BOS/EOS and follows the truncation policy it reports.
 #include <gtest/gtest.h>
 
-#include <cmath>
+#include <fmt/format.h>
 
+#include <cmath>
+#include <cstdint>
+
+#include "rlab/text/cyclic_task.h"
 #include "rlab/text/keyword_task.h"
 #include "rlab/text/preference_tokens.h"
 #include "rlab/text/task_preferences.h"
@@ -75,6 +79,72 @@ TEST(TaskPreferences, ImpossibleGapIsAnError) {
               SampleTaskPreferences(*task, o, TaskSplit::kTrain, rng);
             }).find("differ by more than 5"),
             std::string::npos);
+}
+
+// FNV-1a over every field of the records, scores written to full precision: a fingerprint of
+// the data a seed gives.
+uint64_t Fingerprint(const std::vector<PreferenceRecord>& records) {
+  uint64_t h = 1469598103934665603ull;
+  auto add = [&h](const std::string& s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  for (const auto& r : records) {
+    add(r.prompt);
+    for (const auto& response : r.responses) add(response);
+    add(fmt::format("{:.17g} {:.17g} {}", *r.score_chosen, *r.score_rejected, r.where));
+  }
+  return h;
+}
+
+// Labelling by the gold preference leaves the pairs of transitive tasks, whose preference
+// follows the gold reward, exactly those that ordering by the gold reward drew (pinned from the
+// code before the change), noise, gap and ratings included.
+TEST(TaskPreferences, TransitiveTasksKeepTheirPairsBitForBit) {
+  TaskPreferenceOptions o;
+  o.pairs = 400;
+  o.label_noise = 0.2;
+  o.rating_noise = 0.3;
+  Rng keyword_rng(11);
+  const auto keywords = MakeTextTask("keywords");
+  o.min_gold_gap = 0.5;
+  const auto keyword_records = SampleTaskPreferences(*keywords, o, TaskSplit::kTrain, keyword_rng);
+  o.min_gold_gap = 0.0;
+  Rng arithmetic_rng(12);
+  const auto arithmetic = MakeTextTask("arithmetic(digits=2, ops=+-*)");
+  const auto arithmetic_records =
+      SampleTaskPreferences(*arithmetic, o, TaskSplit::kTest, arithmetic_rng);
+  EXPECT_EQ(Fingerprint(keyword_records), 1330525173504782362u) << "keywords";
+  EXPECT_EQ(Fingerprint(arithmetic_records), 11071966464508671438u) << "arithmetic";
+}
+
+// On the cyclic task a pair's label is a draw from the judge: chosen beats rejected at the
+// rate the matrix gives for their types, not always (no gold reward orders them).
+TEST(TaskPreferences, CyclicLabelsAreDrawnAtTheJudgesRate) {
+  const CyclicTask task({});
+  TaskPreferenceOptions o;
+  o.pairs = 6000;
+  Rng rng(5);
+  const auto records = SampleTaskPreferences(task, o, TaskSplit::kTrain, rng);
+  const auto matrix = task.TypePreference();
+  int64_t count[3][3] = {}, invalid_chosen = 0;
+  for (const auto& r : records) {
+    const int64_t a = task.TypeOf(r.responses[0]), b = task.TypeOf(r.responses[1]);
+    ASSERT_FALSE(a == b) << "pairs the judge ties are redrawn: " << r.responses[0];
+    if (a == ResponseGame::kNoType) ++invalid_chosen;
+    if (a == ResponseGame::kNoType || b == ResponseGame::kNoType) continue;
+    ++count[a][b];
+  }
+  EXPECT_EQ(invalid_chosen, 0);
+  for (int a = 0; a < 3; ++a) {
+    for (int b = a + 1; b < 3; ++b) {
+      const double n = count[a][b] + count[b][a];
+      ASSERT_GT(n, 500) << a << " " << b;
+      // Three standard errors of a rate near 0.9 over ~1300 pairs is about 0.025.
+      EXPECT_NEAR(count[a][b] / n, matrix[a][b], 0.03)
+          << task.TypeNames()[a] << " vs " << task.TypeNames()[b];
+    }
+  }
 }
 
 PreferenceRecord Pair(std::string prompt, std::string chosen, std::string rejected) {

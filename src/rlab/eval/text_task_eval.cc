@@ -25,6 +25,7 @@ TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenize
                               at::Generator& generator, models::Transformer* kl_reference) {
   RLAB_CHECK(batch_size >= 1, "task evaluation: batch_size must be >= 1, got {}", batch_size);
   TaskEvalResult result;
+  result.task = &task;
   double total_tokens = 0.0;
   for (std::size_t start = 0; start < prompts.size(); start += batch_size) {
     const std::size_t end = std::min(prompts.size(), start + static_cast<std::size_t>(batch_size));
@@ -53,18 +54,20 @@ TaskEvalResult EvaluateOnTask(models::Transformer& model, const models::Tokenize
     result.mean_kl = 0.0;
     for (double k : result.kl) result.mean_kl += k / n;
   }
+  if (task.Game() != nullptr) result.game = ReportGame(*task.Game(), result.completions);
   return result;
 }
 
 double GoldWinRate(const TaskEvalResult& candidate, const TaskEvalResult& baseline) {
   RLAB_CHECK(candidate.prompts == baseline.prompts && !candidate.prompts.empty(),
              "gold win rate: both results must cover the same non-empty prompt list");
+  RLAB_CHECK(candidate.task != nullptr, "gold win rate: the candidate was scored by no task");
   double wins = 0.0;
-  for (std::size_t i = 0; i < candidate.gold.size(); ++i) {
-    if (candidate.gold[i] > baseline.gold[i]) wins += 1.0;
-    if (candidate.gold[i] == baseline.gold[i]) wins += 0.5;
+  for (std::size_t i = 0; i < candidate.prompts.size(); ++i) {
+    wins += candidate.task->GoldPreference(candidate.prompts[i], candidate.completions[i],
+                                           baseline.completions[i]);
   }
-  return wins / static_cast<double>(candidate.gold.size());
+  return wins / static_cast<double>(candidate.prompts.size());
 }
 
 }  // namespace rlab::eval

@@ -26,21 +26,28 @@ std::vector<PreferenceRecord> SampleTaskPreferences(const TextTask& task,
   for (int64_t i = 0; i < options.pairs; ++i) {
     const TaskExample example = task.Sample(rng, split);
     std::string a, b;
-    double gold_a = 0, gold_b = 0;
+    double gold_a = 0, gold_b = 0, a_wins = 0.5;
     for (int64_t attempt = 0;; ++attempt) {
       RLAB_CHECK(attempt < options.max_redraws,
-                 "task preferences: {} draws for prompt '{}' gave no two responses whose gold "
-                 "rewards differ by more than {}",
+                 "task preferences: {} draws for prompt '{}' gave no two responses that the "
+                 "judge does not tie and whose gold rewards differ by more than {}",
                  options.max_redraws, example.prompt, options.min_gold_gap);
       a = task.SampleResponse(example.prompt, rng);
       b = task.SampleResponse(example.prompt, rng);
       gold_a = task.GoldReward(example.prompt, a);
       gold_b = task.GoldReward(example.prompt, b);
-      // An exact gold tie has no right label; it is always redrawn.
-      if (std::abs(gold_a - gold_b) > options.min_gold_gap && gold_a != gold_b) break;
+      a_wins = task.GoldPreference(example.prompt, a, b);
+      // A pair the judge ties (P = 1/2: an exact gold tie, or two answers of one type) has no
+      // right label; it is always redrawn.
+      const bool apart =
+          options.min_gold_gap == 0 || std::abs(gold_a - gold_b) > options.min_gold_gap;
+      if (apart && a_wins != 0.5) break;
       ++local.redrawn;
     }
-    if (gold_a < gold_b) {
+    // The judge's verdict: certain where the preference follows a gold reward (no draw is
+    // taken, so such tasks keep the pairs of ordering by the reward), else a Bernoulli draw.
+    const bool a_chosen = a_wins >= 1 || (a_wins > 0 && rng.Uniform() < a_wins);
+    if (!a_chosen) {
       std::swap(a, b);
       std::swap(gold_a, gold_b);
     }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rlab/text/arithmetic_task.h"
+#include "rlab/text/cyclic_task.h"
 #include "rlab/text/keyword_task.h"
 
 namespace rlab::data {
@@ -55,6 +56,24 @@ void RegisterTextTasks() {
                 o.length_penalty = a.Get<double>("length_penalty");
                 o.topic_rate = a.Get<double>("topic_rate");
                 return std::make_unique<KeywordTask>(o);
+              }});
+  const CyclicOptions c;
+  r.Register({"cyclic",
+              "place prompts answered by one word of three types whose gold preference cycles "
+              "(rock > scissors > paper > rock): an intransitive judge with a mixed Nash "
+              "equilibrium",
+              {{"rock_beats_scissors", Text(c.rock_beats_scissors), "P(rock > scissors)"},
+               {"scissors_beat_paper", Text(c.scissors_beat_paper), "P(scissors > paper)"},
+               {"paper_beats_rock", Text(c.paper_beats_rock), "P(paper > rock)"},
+               {"invalid_rate", Text(c.invalid_rate),
+                "share of invalid text among the responses that preference pairs draw"}},
+              [](const SpecArgs& a) -> std::unique_ptr<TextTask> {
+                CyclicOptions o;
+                o.rock_beats_scissors = a.Get<double>("rock_beats_scissors");
+                o.scissors_beat_paper = a.Get<double>("scissors_beat_paper");
+                o.paper_beats_rock = a.Get<double>("paper_beats_rock");
+                o.invalid_rate = a.Get<double>("invalid_rate");
+                return std::make_unique<CyclicTask>(o);
               }});
 }
 

@@ -23,6 +23,8 @@ struct TaskExample {
   std::string completion;  // a demonstration drawn from the task's reference distribution
 };
 
+class ResponseGame;
+
 class TextTask {
  public:
   virtual ~TextTask() = default;
@@ -46,6 +48,9 @@ class TextTask {
   // P(a > b) + P(b > a) = 1.
   virtual double GoldPreference(std::string_view prompt, std::string_view a,
                                 std::string_view b) const;
+  // The game the task's judge plays over response types (text/response_game.h), or nullptr
+  // when the judge is not one (every task with a scalar gold reward).
+  virtual const ResponseGame* Game() const { return nullptr; }
   // The name the gold reward is reported under in summaries ("exact_match", "gold_reward").
   virtual std::string MetricName() const = 0;
   // The sampling temperature a model is scored at: 0 (greedy) where the task has one right
@@ -58,7 +63,7 @@ class TextTask {
 
 using TextTaskRegistry = Registry<TextTask>;
 TextTaskRegistry& TextTasks();
-// Registers arithmetic and keywords (safe to call more than once).
+// Registers arithmetic, keywords and cyclic (safe to call more than once).
 void RegisterTextTasks();
 // Registers the built-in tasks if needed, then creates the one `spec` names.
 std::unique_ptr<TextTask> MakeTextTask(std::string_view spec);

@@ -147,6 +147,11 @@ void EvaluateDpo(const DpoConfig& c, const DpoInputs& in, DpoModels& m,
     out.emplace_back("eval_gold_win_rate", eval::GoldWinRate(samples, in.reference_samples));
     out.emplace_back("eval_kl", samples.mean_kl);
     out.emplace_back("eval_completion_tokens", samples.mean_completion_tokens);
+    if (samples.game) {
+      for (const auto& [name, value] : samples.game->Metrics()) {
+        out.emplace_back("eval_" + name, value);
+      }
+    }
   }
   policy->train();
 }
@@ -191,6 +196,11 @@ nlohmann::json DpoSummary(const DpoInputs& in, const MetricList& final_metrics,
     summary[in.task->MetricName() + "_reference"] = in.reference_samples.mean_gold;
     summary[in.task->MetricName()] = summary["eval_" + in.task->MetricName()];
     summary["task"] = in.task->Describe();
+    if (in.reference_samples.game) {
+      for (const auto& [name, value] : in.reference_samples.game->Metrics()) {
+        summary[name + "_reference"] = value;
+      }
+    }
   }
   summary["loss_type"] = objective.Describe();
   summary["train_loss"] = last_loss;
