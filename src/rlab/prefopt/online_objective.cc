@@ -12,6 +12,12 @@ void RegisterOnlineObjectives() {
   if (!RegisterOnce(r)) return;
   r.Register(OnlineDpoObjective());
   r.Register(WestOfNObjective());
+  r.Register(SppoObjective());
+  r.Register(GpoObjective());
+  r.Register(SpoObjective());
+  r.Register(InpoObjective());
+  r.Register(DnoObjective());
+  r.Register(NashMdObjective());
 }
 
 std::unique_ptr<OnlineObjective> MakeOnlineObjective(std::string_view spec) {

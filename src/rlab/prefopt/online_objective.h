@@ -69,5 +69,11 @@ std::unique_ptr<OnlineObjective> MakeOnlineObjective(std::string_view spec);
 
 OnlineObjectiveRegistry::Entry OnlineDpoObjective();  // online_objectives/online_dpo.cc
 OnlineObjectiveRegistry::Entry WestOfNObjective();    // online_objectives/west_of_n.cc
+OnlineObjectiveRegistry::Entry SppoObjective();       // online_objectives/sppo.cc
+OnlineObjectiveRegistry::Entry GpoObjective();        // online_objectives/gpo.cc
+OnlineObjectiveRegistry::Entry SpoObjective();        // online_objectives/spo.cc
+OnlineObjectiveRegistry::Entry InpoObjective();       // online_objectives/inpo.cc
+OnlineObjectiveRegistry::Entry DnoObjective();        // online_objectives/dno.cc
+OnlineObjectiveRegistry::Entry NashMdObjective();     // online_objectives/nash_md.cc
 
 }  // namespace rlab::prefopt
