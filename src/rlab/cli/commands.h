@@ -21,6 +21,7 @@ void AddTrainRmCommand(CLI::App& app);
 void AddEvalRmCommand(CLI::App& app);
 void AddDpoCommand(CLI::App& app);
 void AddLmRlCommand(CLI::App& app);
+void AddOnlinePoCommand(CLI::App& app);
 void AddOveroptCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
@@ -39,6 +40,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddEvalRmCommand(app);
   AddDpoCommand(app);
   AddLmRlCommand(app);
+  AddOnlinePoCommand(app);
   AddOveroptCommand(app);
   AddDataCommand(app);
 }

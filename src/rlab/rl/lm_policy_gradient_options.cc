@@ -6,6 +6,7 @@
 #include "rlab/reward/signal/reward_transforms.h"
 #include "rlab/rl/group_advantages.h"
 #include "rlab/rl/loss_aggregations.h"
+#include "rlab/rl/prompt_groups.h"
 
 namespace rlab::rl {
 
@@ -31,9 +32,7 @@ reward::KlEstimator LmPolicyGradientOptions::Estimator() const {
 
 models::GenerationOptions LmPolicyGradientOptions::RolloutGeneration(
     models::GenerationOptions task_defaults) const {
-  if (max_new_tokens > 0) task_defaults.max_new_tokens = max_new_tokens;
-  task_defaults.sampling.temperature = temperature;
-  return task_defaults;
+  return SamplingGeneration(std::move(task_defaults), temperature, max_new_tokens);
 }
 
 void LmPolicyGradientOptions::Validate() const {

@@ -7,7 +7,6 @@
 #include <chrono>
 
 #include "rlab/core/check.h"
-#include "rlab/core/rng.h"
 #include "rlab/models/optim/finite_step.h"
 #include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/generation/completion_logprobs.h"
@@ -25,14 +24,6 @@ double RolloutSecondsSince(RolloutClock::time_point t0) {
 }
 
 }  // namespace
-
-// One batch of rollouts: P prompts times G completions, rows grouped by prompt.
-struct LmPolicyGradientTrainer::Rollouts {
-  models::GenerationOutput out;
-  std::vector<std::string> prompts, completions;
-  std::vector<std::optional<std::string>> answers;
-  int64_t tokens = 0;  // generated tokens
-};
 
 // A batch scored: rewards, the KL to the reference and the advantages.
 struct LmPolicyGradientTrainer::Scored {
@@ -112,31 +103,12 @@ void LmPolicyGradientTrainer::RestoreCounters(const nlohmann::json& counters) {
 }
 
 // Draws the step's prompts and samples `group` completions of each from `model`.
-LmPolicyGradientTrainer::Rollouts LmPolicyGradientTrainer::RollOut(models::Transformer model,
-                                                                   int64_t group) const {
-  const char* what = "rollout";
-  Rng rng(DeriveSeed(seed_, fmt::format("{}-prompts-{}", what, step_)));
-  Rollouts r;
-  std::vector<std::vector<int64_t>> ids;
-  for (int64_t p = 0; p < optimisation_.prompts_per_step; ++p) {
-    const data::TaskExample e = models_.task->Sample(rng, data::TaskSplit::kTrain);
-    const std::vector<int64_t> prompt = models_.tokenizer->EncodeWithBos(e.prompt);
-    for (int64_t g = 0; g < group; ++g) {
-      ids.push_back(prompt);
-      r.prompts.push_back(e.prompt);
-      r.answers.emplace_back(e.completion);
-    }
-  }
-  at::Generator gen = models::MakeGenerator(DeriveSeed(seed_, fmt::format("{}-{}", what, step_)));
-  r.out = models::Generate(model, ids, generation_, gen);
-  for (int64_t b = 0; b < static_cast<int64_t>(ids.size()); ++b) {
-    r.completions.push_back(models_.tokenizer->Decode(r.out.Completion(b), /*skip_special=*/true));
-  }
-  r.tokens = r.out.mask.sum().item<int64_t>();
-  return r;
+PromptGroups LmPolicyGradientTrainer::RollOut(models::Transformer model, int64_t group) const {
+  return DrawPromptGroups({models_.task, models_.tokenizer, optimisation_.prompts_per_step, seed_},
+                          step_, group, ModelSampler(model, generation_));
 }
 
-LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const Rollouts& r) {
+LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const PromptGroups& r) {
   const int64_t G = options_.group_size;
   const bool kl_in_reward = options_.KlInReward();
   Scored s;
@@ -149,7 +121,7 @@ LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const Rollouts& r
   torch::Tensor r_ref;
   if (transform_->NeedsReference()) {
     // The reference policy's own sample for each prompt (same prompts: same seed).
-    Rollouts base = RollOut(models_.reference, 1);
+    PromptGroups base = RollOut(models_.reference, 1);
     r_ref = models_.rewards->Score(base.prompts, base.completions, base.answers)
                 .total.repeat_interleave(G);
   }
@@ -186,7 +158,7 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
   models::Transformer& policy = models_.policy;
   auto t0 = RolloutClock::now();
   policy->eval();  // no dropout in sampling
-  const Rollouts r = RollOut(policy, options_.group_size);
+  const PromptGroups r = RollOut(policy, options_.group_size);
   policy->train();
   const double gen_seconds = RolloutSecondsSince(t0);
   t0 = RolloutClock::now();

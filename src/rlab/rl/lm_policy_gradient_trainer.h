@@ -45,6 +45,7 @@
 #include "rlab/rl/lm_policy_gradient_options.h"
 #include "rlab/rl/lm_rl_algorithm.h"
 #include "rlab/rl/policy_gradient_loss.h"
+#include "rlab/rl/prompt_groups.h"
 
 namespace rlab::rl {
 
@@ -103,10 +104,9 @@ class LmPolicyGradientTrainer {
   std::string Describe() const;
 
  private:
-  struct Rollouts;
   struct Scored;
-  Rollouts RollOut(models::Transformer model, int64_t group) const;
-  Scored Score(const Rollouts& rollouts);
+  PromptGroups RollOut(models::Transformer model, int64_t group) const;
+  Scored Score(const PromptGroups& rollouts);
 
   LmPolicyGradientOptions options_;
   LmPolicyGradientModels models_;

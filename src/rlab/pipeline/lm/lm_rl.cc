@@ -17,6 +17,7 @@
 #include "rlab/pipeline/lm/lm_best_of_n.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/rm_data.h"
+#include "rlab/pipeline/lm/start_model.h"
 #include "rlab/reward/signal/text_reward_source.h"
 #include "rlab/rl/lm_policy_gradient_trainer.h"
 
@@ -46,12 +47,7 @@ namespace {
 
 // The starting policy (after the SFT stage, if any) with its tokenizer.
 models::LanguageModel OpenLmRlStart(const std::string& start, const LmRlConfig& c) {
-  models::LanguageModel lm =
-      models::OpenLanguageModel(start, DeriveSeed(c.run.seed, "init"),
-                                c.tokenizer.empty() ? nullptr : models::OpenTokenizer(c.tokenizer));
-  RLAB_CHECK(lm.tokenizer != nullptr,
-             "{} has no tokenizer files; name one with tokenizer=byte|gpt2|PATH", start);
-  return lm;
+  return OpenStartModel(start, c.tokenizer, c.run.seed);
 }
 
 // The reward sources, where "task" alone means this run's task.

@@ -2,6 +2,7 @@
 #include "rlab/pipeline/lm/dpo.h"
 #include "rlab/pipeline/lm/eval_rm.h"
 #include "rlab/pipeline/lm/lm_rl.h"
+#include "rlab/pipeline/lm/online_po.h"
 #include "rlab/pipeline/lab/overopt.h"
 #include "rlab/pipeline/control/pbrl.h"
 #include "rlab/pipeline/run/pipeline.h"
@@ -27,6 +28,7 @@ void RegisterBuiltins() {
   r.Register(EvalRmEntry());
   r.Register(DpoEntry());
   r.Register(LmRlEntry());
+  r.Register(OnlinePoEntry());
   r.Register(OveroptEntry());
 }
 

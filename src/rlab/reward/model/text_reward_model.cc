@@ -75,6 +75,25 @@ torch::Tensor TextRewardModel::MemberRewards(const torch::Tensor& ids,
 torch::Tensor TextRewardModel::MemberRewardsOfTexts(const std::vector<std::string>& prompts,
                                                     const std::vector<std::string>& completions,
                                                     int64_t max_length, int64_t batch_size) {
+  return TextsInBatches(prompts, completions, max_length, batch_size,
+                        [this](const torch::Tensor& ids, const torch::Tensor& mask) {
+                          return MemberRewards(ids, mask);
+                        });
+}
+
+torch::Tensor TextRewardModel::MemberOutputsOfTexts(const std::vector<std::string>& prompts,
+                                                    const std::vector<std::string>& completions,
+                                                    int64_t max_length, int64_t batch_size) {
+  return TextsInBatches(prompts, completions, max_length, batch_size,
+                        [this](const torch::Tensor& ids, const torch::Tensor& mask) {
+                          return MemberOutputs(ids, mask);
+                        });
+}
+
+torch::Tensor TextRewardModel::TextsInBatches(
+    const std::vector<std::string>& prompts, const std::vector<std::string>& completions,
+    int64_t max_length, int64_t batch_size,
+    const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& score) {
   RLAB_CHECK(prompts.size() == completions.size(), "{} prompts for {} completions", prompts.size(),
              completions.size());
   std::vector<data::PreferenceRecord> records(prompts.size());
@@ -92,7 +111,7 @@ torch::Tensor TextRewardModel::MemberRewardsOfTexts(const std::vector<std::strin
     idx.resize(std::min<std::size_t>(batch_size, examples.size() - start));
     std::iota(idx.begin(), idx.end(), static_cast<int64_t>(start));
     const RmBatch batch = CollatePreferences(examples, idx, pad);
-    parts.push_back(MemberRewards(batch.ids, batch.attention_mask));
+    parts.push_back(score(batch.ids, batch.attention_mask));
   }
   if (parts.empty()) return torch::zeros({size(), 0});
   return torch::cat(parts, 1);

@@ -14,6 +14,7 @@
 #include <torch/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ class TextRewardModel {
   torch::Tensor MemberRewardsOfTexts(const std::vector<std::string>& prompts,
                                      const std::vector<std::string>& completions,
                                      int64_t max_length = 512, int64_t batch_size = 64);
+  // Every member's head outputs of each (prompt, completion), tokenized likewise: [K, N, head].
+  torch::Tensor MemberOutputsOfTexts(const std::vector<std::string>& prompts,
+                                     const std::vector<std::string>& completions,
+                                     int64_t max_length = 512, int64_t batch_size = 64);
 
   const RewardModelObjective& objective() const { return *objective_; }
   const std::string& objective_spec() const { return objective_spec_; }
@@ -50,6 +55,12 @@ class TextRewardModel {
   std::string Describe() const;
 
  private:
+  // `score` of the texts' token batches, concatenated along dimension 1 ([K, 0] if none).
+  torch::Tensor TextsInBatches(
+      const std::vector<std::string>& prompts, const std::vector<std::string>& completions,
+      int64_t max_length, int64_t batch_size,
+      const std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>& score);
+
   std::vector<models::SequenceRewardModel> members_;
   std::string objective_spec_;
   std::unique_ptr<RewardModelObjective> objective_;
