@@ -18,6 +18,9 @@ void RegisterOnlineObjectives() {
   r.Register(InpoObjective());
   r.Register(DnoObjective());
   r.Register(NashMdObjective());
+  r.Register(CreamObjective());
+  r.Register(RlsfObjective());
+  r.Register(OspObjective());
 }
 
 std::unique_ptr<OnlineObjective> MakeOnlineObjective(std::string_view spec) {

@@ -75,5 +75,8 @@ OnlineObjectiveRegistry::Entry SpoObjective();        // online_objectives/spo.c
 OnlineObjectiveRegistry::Entry InpoObjective();       // online_objectives/inpo.cc
 OnlineObjectiveRegistry::Entry DnoObjective();        // online_objectives/dno.cc
 OnlineObjectiveRegistry::Entry NashMdObjective();     // online_objectives/nash_md.cc
+OnlineObjectiveRegistry::Entry CreamObjective();      // online_objectives/cream.cc
+OnlineObjectiveRegistry::Entry RlsfObjective();       // online_objectives/rlsf.cc
+OnlineObjectiveRegistry::Entry OspObjective();        // online_objectives/osp.cc
 
 }  // namespace rlab::prefopt
