@@ -1,5 +1,6 @@
 // bt-recovery's config: a batch larger than the training comparisons is refused before the
-// run starts, naming the key and the data's size (a batch of 1e8 once asked for 10 GB).
+// run starts, naming the key and the data's size (a batch of 1e8 once asked for 10 GB); the
+// coverage and pessimism keys are checked likewise.
 #include "rlab/pipeline/lab/bt_recovery.h"
 
 #include <gtest/gtest.h>
@@ -28,6 +29,16 @@ TEST(BtRecoveryConfig, ABatchOfAllTheTrainingPairsIsAccepted) {
   BtRecoveryConfig config;
   config.train.batch_size = config.data.train_pairs;
   EXPECT_NO_THROW(config.Validate());
+}
+
+TEST(BtRecoveryConfig, UncoveredDimsAndPessimismOutOfRangeAreRefusedNamingTheKey) {
+  BtRecoveryConfig config;
+  config.data.uncovered_dims = config.data.dim + 1;
+  EXPECT_TRUE(testing::Contains(testing::ErrorOf([&] { config.data.Validate(); }),
+                                "data.uncovered_dims must be in [0, data.dim = 16]"));
+  config.pessimism.gamma = -1;
+  EXPECT_TRUE(testing::Contains(testing::ErrorOf([&] { config.pessimism.Validate(); }),
+                                "pessimism.gamma must be >= 0"));
 }
 
 }  // namespace

@@ -35,6 +35,13 @@ TEST(BtRecovery, LinearModelRecoversTheHiddenReward) {
   EXPECT_GE(s["heldout_accuracy"].get<double>(), 0.93) << s.dump();
   EXPECT_GE(s["pearson"].get<double>(), 0.97) << s.dump();
   EXPECT_GT(s["wall_seconds"].get<double>(), 0.0);
+  // The best held-out item as the MLE and the pessimistic MLE choose it: suboptimality is the
+  // hidden reward left on the table, >= 0, and small once the reward is recovered.
+  for (const char* key : {"mle_choice_suboptimality", "pessimistic_choice_suboptimality"}) {
+    ASSERT_TRUE(s.contains(key)) << key;
+    EXPECT_GE(s[key].get<double>(), 0.0) << key;
+    EXPECT_LT(s[key].get<double>(), 0.5) << key << " " << s.dump();
+  }
   for (const char* f : {"config.yaml", "metrics.jsonl", "log.txt", "summary.json",
                         "reward_model.pt", "checkpoints/latest.json"}) {
     EXPECT_TRUE(fs::exists(dir / f)) << f;
@@ -47,6 +54,8 @@ TEST(BtRecovery, MlpRewardModelAlsoLearns) {
       RunExample(scratch.path(), {"train.steps=600", "model.hidden=[32]", "train.lr=3e-3"}));
   EXPECT_GE(s["heldout_accuracy"].get<double>(), 0.9) << s.dump();
   EXPECT_GE(s["pearson"].get<double>(), 0.95) << s.dump();
+  // The confidence set is the linear model's: an MLP reports no pessimistic choice.
+  EXPECT_FALSE(s.contains("pessimistic_choice_suboptimality")) << s.dump();
 }
 
 TEST(BtRecovery, SameSeedGivesBitIdenticalMetricsAndOtherSeedDoesNot) {

@@ -12,6 +12,7 @@
 #include "rlab/feedback/bradley_terry_teacher.h"
 #include "rlab/models/mlp.h"
 #include "rlab/models/hidden_widths.h"
+#include "rlab/reward/model/linear_confidence.h"
 
 namespace rlab::pipeline {
 
@@ -21,6 +22,8 @@ void BtRecoveryConfig::Data::Validate() const {
   RLAB_CHECK(heldout_fraction > 0 && heldout_fraction < 1,
              "heldout_fraction must be in (0, 1), got {}", heldout_fraction);
   RLAB_CHECK(train_pairs >= 1 && heldout_pairs >= 1, "train_pairs and heldout_pairs must be >= 1");
+  RLAB_CHECK(uncovered_dims >= 0 && uncovered_dims <= dim,
+             "data.uncovered_dims must be in [0, data.dim = {}], got {}", dim, uncovered_dims);
 }
 
 void BtRecoveryConfig::Validate() const {
@@ -31,6 +34,11 @@ void BtRecoveryConfig::Validate() const {
              "train.batch_size is {}, more than the {} comparisons of data.train_pairs; use at "
              "most {}",
              train.batch_size, data.train_pairs, data.train_pairs);
+}
+
+void BtRecoveryConfig::Pessimism::Validate() const {
+  RLAB_CHECK(gamma >= 0, "pessimism.gamma must be >= 0, got {}", gamma);
+  RLAB_CHECK(lambda > 0, "pessimism.lambda must be > 0, got {}", lambda);
 }
 
 void BtRecoveryConfig::Teacher::Validate() const {
@@ -90,7 +98,6 @@ Problem MakeProblem(const BtRecoveryConfig& cfg, uint64_t seed) {
   for (int64_t j = 0; j < d.dim; ++j) {
     weights[j] = static_cast<float>(rng.Normal() / std::sqrt(static_cast<double>(d.dim)));
   }
-  p.hidden_reward = p.features.matmul(weights);  // [N]
 
   std::vector<int64_t> order(d.items);
   for (int64_t i = 0; i < d.items; ++i) order[i] = i;
@@ -100,6 +107,13 @@ Problem MakeProblem(const BtRecoveryConfig& cfg, uint64_t seed) {
   const torch::Tensor all = torch::tensor(order, torch::kLong);
   p.heldout_items = all.slice(0, 0, heldout);
   p.train_items = all.slice(0, heldout);
+  if (d.uncovered_dims > 0) {  // training items barely vary along the last features
+    constexpr double kUncoveredScale = 0.05;
+    const torch::Tensor rows = p.features.index_select(0, p.train_items);  // [N_train, D]
+    rows.slice(1, d.dim - d.uncovered_dims).mul_(kUncoveredScale);
+    p.features.index_copy_(0, p.train_items, rows);
+  }
+  p.hidden_reward = p.features.matmul(weights);  // [N]
 
   const feedback::BradleyTerryTeacher teacher(cfg.teacher.beta, cfg.teacher.mistake);
   p.train = Compare(p.train_items, d.train_pairs, p.hidden_reward, teacher, rng);
@@ -124,6 +138,32 @@ Evaluation Evaluate(reward::FeatureRewardTrainer& trainer, const Problem& p) {
   e.pearson = eval::PearsonCorrelation(scores.index_select(0, p.heldout_items),
                                        p.hidden_reward.index_select(0, p.heldout_items));
   return e;
+}
+
+// One held-out item chosen as the best by a linear model, as maximum likelihood and as
+// pessimistic maximum likelihood (Zhu et al., arXiv:2301.11270) choose it: each choice's
+// suboptimality is the best held-out item's hidden reward minus the chosen one's.
+struct HeldOutChoices {
+  double mle_suboptimality = 0;
+  double pessimistic_suboptimality = 0;
+};
+
+HeldOutChoices ChooseHeldOutItems(reward::FeatureRewardTrainer& trainer, const Problem& p,
+                                  const BtRecoveryConfig::Pessimism& pessimism) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor differences =
+      p.features.index_select(0, p.train.a) - p.features.index_select(0, p.train.b);  // [P, D]
+  const reward::LinearConfidenceSet set =
+      reward::FitLinearConfidenceSet(differences, pessimism.lambda, pessimism.gamma);
+  // Rewards are measured from the training items' mean feature vector v.
+  const torch::Tensor v = p.features.index_select(0, p.train_items).mean(0, true);         // [1, D]
+  const torch::Tensor items = p.features.index_select(0, p.heldout_items);                 // [H, D]
+  const torch::Tensor advantages = trainer.Rewards(items) - trainer.Rewards(v);            // [H]
+  const torch::Tensor bounds = reward::LowerConfidenceBounds(set, advantages, items - v);  // [H]
+  const torch::Tensor hidden = p.hidden_reward.index_select(0, p.heldout_items);           // [H]
+  const double best = hidden.max().item<double>();
+  return {best - hidden[advantages.argmax().item<int64_t>()].item<double>(),
+          best - hidden[bounds.argmax().item<int64_t>()].item<double>()};
 }
 
 class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
@@ -190,12 +230,18 @@ class BtRecovery : public ConfiguredPipeline<BtRecoveryConfig> {
     }
     SaveModuleFile(*trainer.model(), ctx.dir().path() / "reward_model.pt");
 
-    return {{"heldout_accuracy", final_eval.heldout_accuracy},
-            {"heldout_label_accuracy", final_eval.heldout_label_accuracy},
-            {"pearson", final_eval.pearson},
-            {"final_loss", last_logged_loss},
-            {"steps", step},
-            {"train_pairs", problem.train.a.size(0)}};
+    nlohmann::json summary = {{"heldout_accuracy", final_eval.heldout_accuracy},
+                              {"heldout_label_accuracy", final_eval.heldout_label_accuracy},
+                              {"pearson", final_eval.pearson},
+                              {"final_loss", last_logged_loss},
+                              {"steps", step},
+                              {"train_pairs", problem.train.a.size(0)}};
+    if (cfg.model.hidden.empty()) {  // the confidence set is the linear model's
+      const HeldOutChoices choices = ChooseHeldOutItems(trainer, problem, cfg.pessimism);
+      summary["mle_choice_suboptimality"] = choices.mle_suboptimality;
+      summary["pessimistic_choice_suboptimality"] = choices.pessimistic_suboptimality;
+    }
+    return summary;
   }
 };
 

@@ -3,7 +3,10 @@
 // Bradley-Terry teacher with label noise compares pairs of training items; a reward model
 // (linear or MLP) is fitted by reward/model/feature_reward_trainer.h; it is judged on pairs of
 // held-out items by agreement with the hidden reward's ordering and by the Pearson
-// correlation between learned and hidden reward.
+// correlation between learned and hidden reward. A linear model also chooses the best held-out
+// item twice, by its maximum-likelihood reward and pessimistically by the reward's lower
+// confidence bound (reward/model/linear_confidence.h); the summary gives each choice's
+// suboptimality, the hidden reward it leaves on the table.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +24,7 @@ struct BtRecoveryConfig {
     double heldout_fraction = 0.2;
     int64_t train_pairs = 5000;
     int64_t heldout_pairs = 2000;
+    int64_t uncovered_dims = 0;
     template <class V>
     void Fields(V& v) {
       v("items", items, "number of items (feature vectors drawn from N(0, I))");
@@ -28,6 +32,9 @@ struct BtRecoveryConfig {
       v("heldout_fraction", heldout_fraction, "fraction of items kept out of training");
       v("train_pairs", train_pairs, "labelled comparisons between training items");
       v("heldout_pairs", heldout_pairs, "comparisons between held-out items for evaluation");
+      v("uncovered_dims", uncovered_dims,
+        "the last features barely vary among training items (x0.05), so the comparisons hardly "
+        "cover them; held-out items vary in all");
     }
     void Validate() const;
   } data;
@@ -51,6 +58,16 @@ struct BtRecoveryConfig {
     }
   } model;
   reward::FeatureRewardTrainerOptions train;
+  struct Pessimism {
+    double gamma = 1.0;
+    double lambda = 1e-3;
+    template <class V>
+    void Fields(V& v) {
+      v("gamma", gamma, "radius of the confidence set around the linear MLE (0: plain MLE)");
+      v("lambda", lambda, "ridge added to the comparisons' feature covariance");
+    }
+    void Validate() const;
+  } pessimism;
   RunOptions run;
 
   template <class V>
@@ -59,6 +76,7 @@ struct BtRecoveryConfig {
     v("teacher", teacher, "the simulated Bradley-Terry teacher");
     v("model", model, "the reward model");
     v("train", train, "optimisation");
+    v("pessimism", pessimism, "pessimistic MLE of a linear model's reward (Zhu et al.)");
     v("run", run, "run directory, seed, threads, cadence");
   }
   void Validate() const;
