@@ -42,6 +42,9 @@ struct PreferenceLogps {
   torch::Tensor chosen, rejected;                // [B] summed completion log-probs under the policy
   torch::Tensor ref_chosen, ref_rejected;        // [B] under the reference (unused by simpo, orpo)
   torch::Tensor chosen_tokens, rejected_tokens;  // [B] completion lengths in tokens
+  // [B] each pair's reward margin from the data (its "margin", or score_chosen -
+  // score_rejected); undefined when the data gives none. Read only by the losses that need it.
+  torch::Tensor margins;
 };
 
 struct DpoLossOutput {

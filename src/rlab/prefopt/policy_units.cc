@@ -33,7 +33,9 @@ PolicyTrainingSet PairwiseUnits(const std::vector<data::PolicyPreferenceExample>
     const auto k = static_cast<int64_t>(e.responses.size());
     // A ranking orders every pair; a best-of-N record only says the first beats each other.
     for (int64_t i = 0; i < (e.ranked ? k - 1 : 1); ++i) {
-      for (int64_t j = i + 1; j < k; ++j) set.units.push_back({{first + i, first + j}, true});
+      for (int64_t j = i + 1; j < k; ++j) {
+        set.units.push_back({{first + i, first + j}, true, k == 2 ? e.margin : std::nullopt});
+      }
     }
   }
   return set;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,7 @@ std::string_view FamilyName(PolicyLossFamily family);
 struct PolicyUnit {
   std::vector<int64_t> sequences;  // indices into PolicyTrainingSet::sequences
   bool desirable = true;           // unpaired units: the label
+  std::optional<double> margin;    // pairs of a two-response record: its reward margin, if any
 };
 
 struct PolicyTrainingSet {

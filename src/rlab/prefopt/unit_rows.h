@@ -15,6 +15,9 @@ namespace rlab::prefopt {
 std::vector<int64_t> UnitStarts(const std::vector<const PolicyUnit*>& units);
 // values[rows]: [rows.size()].
 torch::Tensor PickRows(const torch::Tensor& values, const std::vector<int64_t>& rows);
+// Each unit's reward margin, [units.size()] float64 on the device of `like`; undefined when a
+// unit has none.
+torch::Tensor UnitMargins(const std::vector<const PolicyUnit*>& units, const torch::Tensor& like);
 // The mean of a tensor's elements; NaN for an empty one (a figure the batch cannot measure).
 double MeanOrNan(const torch::Tensor& t);
 

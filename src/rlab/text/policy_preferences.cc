@@ -19,7 +19,10 @@ std::vector<PolicyPreferenceExample> TokenizePolicyPreferences(
     }
     TokenizeStats cut;
     PolicyPreferenceExample e{TokenizeSftRecords(responses, tokenizer, max_length, &cut),
-                              record.ranked, record.where};
+                              record.ranked, record.where, record.margin};
+    if (!e.margin && record.score_chosen && record.score_rejected) {
+      e.margin = *record.score_chosen - *record.score_rejected;
+    }
     if (cut.dropped > 0) {
       ++local.dropped;
       continue;

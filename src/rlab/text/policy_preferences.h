@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct PolicyPreferenceExample {
   std::vector<SftExample> responses;  // best first: chosen then rejected(s), or a full ranking
   bool ranked = false;
   std::string where;
+  // A pair's reward margin: the record's "margin", or score_chosen - score_rejected (task pairs
+  // carry their gold rewards as scores); none when the record gives neither.
+  std::optional<double> margin;
 };
 
 struct PolicyPreferenceStats {
