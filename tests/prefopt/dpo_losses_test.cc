@@ -57,7 +57,7 @@ void ExpectLoss(const std::string& spec, double expected) {
 TEST(DpoLosses, SigmoidRobustHingeMatchTheirClosedForms) {
   const double b = 0.1, eps = 0.2;
   ExpectLoss("sigmoid", Mean([&](int i) { return -LogSigmoid(b * H(i)); }));
-  ExpectLoss("sigmoid(beta=0.1, label_smoothing=0.2)", Mean([&](int i) {
+  ExpectLoss("cdpo(beta=0.1, label_smoothing=0.2)", Mean([&](int i) {
                return -(1 - eps) * LogSigmoid(b * H(i)) - eps * LogSigmoid(-b * H(i));
              }));
   ExpectLoss("robust(label_smoothing=0.2)", Mean([&](int i) {

@@ -107,13 +107,14 @@ TEST_F(RecordsFuzz, MutatedSftAndKtoRecordsReadOrFailCleanly) {
   const std::vector<std::string> kto_lines{
       R"({"prompt": "Q: 2+2=", "completion": " 4", "label": true})",
       R"({"prompt": "Q: 3+3=", "completion": " 7", "label": false})",
+      R"({"prompt": [{"role": "user", "content": "q"}], "completion": [{"role": "assistant", "content": "a"}], "label": true})",
   };
   const auto sft = dir_ / "sft.jsonl";
   FuzzRecordFile("sft-jsonl", JsonlSeeds(sft_lines), 500, sft,
                  [&] { ReadSftRecords(sft, *chat_); });
   const auto kto = dir_ / "kto.jsonl";
   FuzzRecordFile("kto-jsonl", JsonlSeeds(kto_lines), 500, kto, [&] {
-    if (IsUnpairedFeedbackFile(kto)) ReadUnpairedRecords(kto);
+    if (IsUnpairedFeedbackFile(kto)) ReadUnpairedRecords(kto, *chat_);
   });
 }
 

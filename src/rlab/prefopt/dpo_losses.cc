@@ -6,63 +6,11 @@
 #include <functional>
 
 #include "rlab/core/check.h"
+#include "rlab/prefopt/dpo_losses/loss_parts.h"
 
 namespace rlab::prefopt {
 
 namespace {
-
-void CheckShapes(const PreferenceLogps& p, bool reference) {
-  RLAB_CHECK(p.chosen.dim() == 1 && p.chosen.sizes() == p.rejected.sizes(),
-             "DPO loss: chosen and rejected log-probs must both be [B]");
-  if (reference) {
-    RLAB_CHECK(p.ref_chosen.defined() && p.ref_chosen.sizes() == p.chosen.sizes() &&
-                   p.ref_rejected.defined() && p.ref_rejected.sizes() == p.chosen.sizes(),
-               "DPO loss: this loss needs the reference's log-probs, [B] each");
-  }
-}
-
-// -(1 - eps) log sigmoid(z) - eps log sigmoid(-z), the conservative logistic loss.
-torch::Tensor SmoothedLogistic(const torch::Tensor& z, double eps) {
-  return (1 - eps) * torch::softplus(-z) + eps * torch::softplus(z);
-}
-
-torch::Tensor PerToken(const torch::Tensor& logps, const torch::Tensor& tokens) {
-  RLAB_CHECK(tokens.defined() && tokens.sizes() == logps.sizes(),
-             "DPO loss: this loss needs the completion lengths, [B]");
-  return logps / tokens.to(logps.dtype()).clamp_min(1);
-}
-
-// The losses built on the reference log-ratios: one formula of (chosen, rejected) log-ratios.
-class ReferenceLoss : public DpoLoss {
- public:
-  using Formula = std::function<torch::Tensor(const torch::Tensor& chosen_ratio,
-                                              const torch::Tensor& rejected_ratio,
-                                              const PreferenceLogps& logps)>;
-  ReferenceLoss(std::string description, double beta, bool length_average, Formula formula)
-      : description_(std::move(description)),
-        beta_(beta),
-        average_(length_average),
-        formula_(std::move(formula)) {
-    RLAB_CHECK(beta > 0, "DPO loss: beta must be > 0, got {}", beta);
-  }
-  DpoLossOutput operator()(const PreferenceLogps& p) const override {
-    CheckShapes(p, true);
-    torch::Tensor c = p.chosen - p.ref_chosen, r = p.rejected - p.ref_rejected;
-    if (average_) {
-      c = PerToken(c, p.chosen_tokens);
-      r = PerToken(r, p.rejected_tokens);
-    }
-    return {formula_(c, r, p).mean(), (beta_ * (p.chosen - p.ref_chosen)).detach(),
-            (beta_ * (p.rejected - p.ref_rejected)).detach()};
-  }
-  std::string Describe() const override { return description_; }
-
- private:
-  std::string description_;
-  double beta_;
-  bool average_;
-  Formula formula_;
-};
 
 class SimPo : public DpoLoss {
  public:
@@ -71,7 +19,7 @@ class SimPo : public DpoLoss {
   }
   bool NeedsReference() const override { return false; }
   DpoLossOutput operator()(const PreferenceLogps& p) const override {
-    CheckShapes(p, false);
+    CheckDpoShapes(p, false);
     const torch::Tensor c = PerToken(p.chosen, p.chosen_tokens);
     const torch::Tensor r = PerToken(p.rejected, p.rejected_tokens);
     return {SmoothedLogistic(beta_ * (c - r) - gamma_, eps_).mean(), (beta_ * c).detach(),
@@ -90,7 +38,7 @@ class OrPo : public DpoLoss {
   explicit OrPo(double beta) : beta_(beta) { RLAB_CHECK(beta > 0, "orpo: beta must be > 0"); }
   bool NeedsReference() const override { return false; }
   DpoLossOutput operator()(const PreferenceLogps& p) const override {
-    CheckShapes(p, false);
+    CheckDpoShapes(p, false);
     const torch::Tensor c = PerToken(p.chosen, p.chosen_tokens);
     const torch::Tensor r = PerToken(p.rejected, p.rejected_tokens);
     // log odds(p) = log p - log(1 - p), with log p the mean token log-prob.
@@ -130,6 +78,11 @@ class WeightedDpoLoss : public DpoLoss {
     }
     return total;
   }
+  void AddStateTo(CheckpointState& state, const std::string& prefix) const override {
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      parts_[i].first->AddStateTo(state, fmt::format("{}{}.", prefix, i));
+    }
+  }
   std::string Describe() const override {
     std::string out;
     for (const auto& [loss, weight] : parts_) {
@@ -160,19 +113,17 @@ DpoLossRegistry& DpoLosses() {
 void RegisterDpoLosses() {
   DpoLossRegistry& r = DpoLosses();
   if (!RegisterOnce(r)) return;
-  const KeyDoc beta{"beta", "0.1", "strength of the KL regularisation (inverse temperature)"};
-  const KeyDoc smoothing{"label_smoothing", "0", "probability that a label is wrong"};
+  const KeyDoc beta = DpoBetaKey(), smoothing = LabelSmoothingKey();
   using Ratio = const torch::Tensor&;
   r.Register({"sigmoid",
-              "DPO's logistic loss (conservative with label_smoothing)",
-              {beta, smoothing},
+              "DPO's logistic loss (no label smoothing, as TRL; cdpo is the smoothed one)",
+              {beta},
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-                const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
-                RLAB_CHECK(eps >= 0 && eps < 0.5, "sigmoid: label_smoothing must be in [0, 0.5)");
+                const double b = a.Get<double>("beta");
                 return std::make_unique<ReferenceLoss>(
-                    fmt::format("sigmoid(beta={}, label_smoothing={})", b, eps), b, false,
-                    [b, eps](Ratio c, Ratio r, const PreferenceLogps&) {
-                      return SmoothedLogistic(b * (c - r), eps);
+                    fmt::format("sigmoid(beta={})", b), b, false,
+                    [b](Ratio c, Ratio r, const PreferenceLogps&) {
+                      return torch::softplus(-b * (c - r));
                     });
               }});
   r.Register({"robust",
@@ -248,6 +199,17 @@ void RegisterDpoLosses() {
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 return std::make_unique<OrPo>(a.Get<double>("beta"));
               }});
+  r.Register(CdpoLoss());
+  r.Register(ExoPairLoss());
+  r.Register(NcaPairLoss());
+  r.Register(BcoPairLoss());
+  r.Register(SppoHardLoss());
+  r.Register(AotLoss());
+  r.Register(AotUnpairedLoss());
+  r.Register(ApoDownLoss());
+  r.Register(DiscoPopLoss());
+  r.Register(SigmoidNormLoss());
+  r.Register(SftLoss());
 }
 
 std::unique_ptr<DpoLoss> MakeDpoLoss(std::string_view spec) {

@@ -2,8 +2,8 @@
 // (DPOTrainer's loss_type, CPOTrainer's simpo, ORPOTrainer), over per-sequence log-probs of
 // the chosen and rejected completions. With h = (log pi(y_c) - log pi(y_r)) -
 // (log ref(y_c) - log ref(y_r)) and label smoothing eps:
-//   sigmoid   -(1 - eps) log sigmoid(beta h) - eps log sigmoid(-beta h) (Rafailov et al., "Direct
-//             Preference Optimization", arXiv:2305.18290; eps > 0 is conservative DPO)
+//   sigmoid   -log sigmoid(beta h) (Rafailov et al., "Direct Preference Optimization",
+//             arXiv:2305.18290); as in TRL it takes no label smoothing: cdpo is the smoothed one
 //   robust    [-(1 - eps) log sigmoid(beta h) + eps log sigmoid(-beta h)] / (1 - 2 eps)
 //             (Chowdhury et al., "Provably Robust DPO", arXiv:2403.00409)
 //   hinge     max(0, 1 - beta h) (SLiC, Zhao et al., arXiv:2305.10425)
@@ -22,8 +22,12 @@
 //   orpo      reference-free: per-token NLL of y_c - lambda log sigmoid(log odds(y_c) - log
 //             odds(y_r)), odds p / (1 - p) of the length-averaged probability (Hong et al.,
 //             "ORPO", arXiv:2403.07691); lambda is `beta`, as in TRL
-// Every loss is the mean over the batch and also returns the implicit rewards TRL logs,
-// beta (log pi - log ref) (beta log pi for the reference-free ones).
+// and TRL's other loss types, one file each in dpo_losses/ with its formula and paper there:
+// cdpo, exo_pair, nca_pair, bco_pair, sppo_hard, aot, aot_unpaired, apo_down, discopop,
+// sigmoid_norm, sft. Every loss is the mean over the batch of per-pair values (aot,
+// aot_unpaired, bco_pair and sft also look at the whole batch or at earlier batches; see their
+// files) and also returns the implicit rewards TRL logs, beta (log pi - log ref) (beta log pi
+// for the reference-free ones).
 #pragma once
 
 #include <torch/types.h>
@@ -36,15 +40,16 @@
 
 #include "rlab/core/registry.h"
 
+namespace rlab {
+class CheckpointState;
+}
+
 namespace rlab::prefopt {
 
 struct PreferenceLogps {
   torch::Tensor chosen, rejected;                // [B] summed completion log-probs under the policy
   torch::Tensor ref_chosen, ref_rejected;        // [B] under the reference (unused by simpo, orpo)
   torch::Tensor chosen_tokens, rejected_tokens;  // [B] completion lengths in tokens
-  // [B] each pair's reward margin from the data (its "margin", or score_chosen -
-  // score_rejected); undefined when the data gives none. Read only by the losses that need it.
-  torch::Tensor margins;
 };
 
 struct DpoLossOutput {
@@ -59,12 +64,27 @@ class DpoLoss {
   virtual DpoLossOutput operator()(const PreferenceLogps& logps) const = 0;
   virtual bool NeedsReference() const { return true; }
   virtual std::string Describe() const = 0;
+  // State carried from batch to batch (bco_pair's running mean), kept in tensors that training
+  // updates in place, added to `state` under names that start with `prefix`; none by default.
+  virtual void AddStateTo(CheckpointState& /*state*/, const std::string& /*prefix*/) const {}
 };
 
 using DpoLossRegistry = Registry<DpoLoss>;
 DpoLossRegistry& DpoLosses();
 void RegisterDpoLosses();  // safe to call more than once
 std::unique_ptr<DpoLoss> MakeDpoLoss(std::string_view spec);
+
+DpoLossRegistry::Entry CdpoLoss();         // dpo_losses/cdpo.cc
+DpoLossRegistry::Entry ExoPairLoss();      // dpo_losses/exo_pair.cc
+DpoLossRegistry::Entry NcaPairLoss();      // dpo_losses/nca_pair.cc
+DpoLossRegistry::Entry BcoPairLoss();      // dpo_losses/bco_pair.cc
+DpoLossRegistry::Entry SppoHardLoss();     // dpo_losses/sppo_hard.cc
+DpoLossRegistry::Entry AotLoss();          // dpo_losses/aot.cc
+DpoLossRegistry::Entry AotUnpairedLoss();  // dpo_losses/aot_unpaired.cc
+DpoLossRegistry::Entry ApoDownLoss();      // dpo_losses/apo_down.cc
+DpoLossRegistry::Entry DiscoPopLoss();     // dpo_losses/discopop.cc
+DpoLossRegistry::Entry SigmoidNormLoss();  // dpo_losses/sigmoid_norm.cc
+DpoLossRegistry::Entry SftLoss();          // dpo_losses/sft.cc
 
 // Several losses at once, as TRL's loss_type list with loss_weights: sum_i w_i L_i; the logged
 // rewards are the first loss's. Needs a reference when any part does.

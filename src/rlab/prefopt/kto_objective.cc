@@ -28,17 +28,37 @@ class UnpairedObjective : public PolicyObjective {
     std::vector<uint8_t> labels;
     for (const PolicyUnit* u : units) labels.push_back(u->desirable ? 1 : 0);
     const torch::Tensor desirable = torch::tensor(labels, torch::kBool);  // [B]
+    const torch::Tensor logps = PickRows(s.logps, own).detach();          // [B]
     const KtoOutput out =
         KtoLoss({PickRows(s.logps, own), PickRows(s.ref_logps, own), desirable,
                  PickRows(s.logps, mismatched), PickRows(s.ref_logps, mismatched)},
                 options_);
-    return {
+    const torch::Tensor undesirable = ~desirable;
+    PolicyLossResult result{
         out.loss,
         {{"rewards/chosen", MeanOrNan(out.rewards.masked_select(desirable))},
-         {"rewards/rejected", MeanOrNan(out.rewards.masked_select(~desirable))},
-         {"logps/chosen", MeanOrNan(PickRows(s.logps, own).detach().masked_select(desirable))},
-         {"logps/rejected", MeanOrNan(PickRows(s.logps, own).detach().masked_select(~desirable))},
+         {"rewards/rejected", MeanOrNan(out.rewards.masked_select(undesirable))},
+         {"logps/chosen", MeanOrNan(logps.masked_select(desirable))},
+         {"logps/rejected", MeanOrNan(logps.masked_select(undesirable))},
+         // TRL's KTOTrainer sums and counts, per micro-batch: a batch may hold no completion
+         // of one label, so means over several batches are sum / count.
+         {"rewards/chosen_sum", out.rewards.masked_select(desirable).sum().item<double>()},
+         {"rewards/rejected_sum", out.rewards.masked_select(undesirable).sum().item<double>()},
+         {"logps/chosen_sum", logps.masked_select(desirable).sum().item<double>()},
+         {"logps/rejected_sum", logps.masked_select(undesirable).sum().item<double>()},
+         {"count/chosen", desirable.sum().item<double>()},
+         {"count/rejected", undesirable.sum().item<double>()},
          {"reference_point", out.reference_point.item<double>()}}};
+    // TRL's name for z on training lines; held out, eval_kl is the KL of the policy's samples.
+    if (torch::GradMode::is_enabled())
+      result.metrics.emplace_back("kl", result.metrics.back().second);
+    std::vector<int64_t> chosen, rejected;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      (units[i]->desirable ? chosen : rejected).push_back(own[i]);
+    }
+    AppendMeanLogits(s, chosen, "logits/chosen", result.metrics);
+    AppendMeanLogits(s, rejected, "logits/rejected", result.metrics);
+    return result;
   }
 
  private:

@@ -37,17 +37,27 @@ class PairwiseObjective : public PolicyObjective {
  public:
   explicit PairwiseObjective(const PolicyObjectiveOptions& o) {
     std::vector<std::pair<std::string, double>> parts;
+    bool smoothed = false;
     for (std::size_t i = 0; i < o.loss_type.size(); ++i) {
       const auto& keys = DpoLosses().Get(Spec::Parse(o.loss_type[i]).name).keys;
+      for (const KeyDoc& k : keys) smoothed = smoothed || k.name == "label_smoothing";
       parts.emplace_back(WithRunDefaults(o.loss_type[i], keys, o),
                          o.loss_weights.empty() ? 1.0 : o.loss_weights[i]);
     }
+    // A smoothing no loss reads would be dropped without a word: sigmoid read it before it
+    // followed TRL, so a config written then fails here rather than change its meaning.
+    RLAB_CHECK(o.label_smoothing == 0 || smoothed,
+               "label_smoothing is {} but no loss in loss_type takes it (TRL's sigmoid takes "
+               "none): for conservative DPO use loss_type cdpo; robust, exo_pair, aot, "
+               "aot_unpaired and simpo take it too; or set label_smoothing to 0",
+               o.label_smoothing);
     loss_ = parts.size() == 1 && parts[0].second == 1.0 ? MakeDpoLoss(parts[0].first)
                                                         : MakeWeightedDpoLoss(parts);
   }
   PolicyLossFamily family() const override { return PolicyLossFamily::kPairwise; }
   bool NeedsReference() const override { return loss_->NeedsReference(); }
   std::string Describe() const override { return loss_->Describe(); }
+  void AddStateTo(CheckpointState& state) const override { loss_->AddStateTo(state, "objective."); }
 
   PolicyLossResult Loss(const std::vector<const PolicyUnit*>& units,
                         const SequenceScores& s) const override {
@@ -55,17 +65,19 @@ class PairwiseObjective : public PolicyObjective {
     for (auto& r : rejected) r += 1;
     const PreferenceLogps logps{PickRows(s.logps, chosen),     PickRows(s.logps, rejected),
                                 PickRows(s.ref_logps, chosen), PickRows(s.ref_logps, rejected),
-                                PickRows(s.tokens, chosen),    PickRows(s.tokens, rejected),
-                                UnitMargins(units, s.logps)};
+                                PickRows(s.tokens, chosen),    PickRows(s.tokens, rejected)};
     const DpoLossOutput out = (*loss_)(logps);
     const torch::Tensor margins = out.chosen_rewards - out.rejected_rewards;
-    return {out.loss,
-            {{"rewards/chosen", MeanOrNan(out.chosen_rewards)},
-             {"rewards/rejected", MeanOrNan(out.rejected_rewards)},
-             {"rewards/accuracies", MeanOrNan((margins > 0).to(torch::kFloat64))},
-             {"rewards/margins", MeanOrNan(margins)},
-             {"logps/chosen", MeanOrNan(logps.chosen.detach())},
-             {"logps/rejected", MeanOrNan(logps.rejected.detach())}}};
+    PolicyLossResult result{out.loss,
+                            {{"rewards/chosen", MeanOrNan(out.chosen_rewards)},
+                             {"rewards/rejected", MeanOrNan(out.rejected_rewards)},
+                             {"rewards/accuracies", MeanOrNan((margins > 0).to(torch::kFloat64))},
+                             {"rewards/margins", MeanOrNan(margins)},
+                             {"logps/chosen", MeanOrNan(logps.chosen.detach())},
+                             {"logps/rejected", MeanOrNan(logps.rejected.detach())}}};
+    AppendMeanLogits(s, chosen, "logits/chosen", result.metrics);
+    AppendMeanLogits(s, rejected, "logits/rejected", result.metrics);
+    return result;
   }
 
  private:
@@ -73,6 +85,14 @@ class PairwiseObjective : public PolicyObjective {
 };
 
 }  // namespace
+
+void AppendMeanLogits(const SequenceScores& s, const std::vector<int64_t>& rows,
+                      const std::string& name, std::vector<std::pair<std::string, double>>& out) {
+  if (!s.logit_sums.defined()) return;
+  const double tokens = PickRows(s.tokens, rows).sum().item<double>();
+  out.emplace_back(
+      name, tokens > 0 ? PickRows(s.logit_sums, rows).sum().item<double>() / tokens : std::nan(""));
+}
 
 void PolicyObjectiveOptions::Validate() const {
   RLAB_CHECK(beta > 0 && std::isfinite(beta), "beta must be > 0 and finite, got {}", beta);

@@ -50,7 +50,8 @@ PreferenceTrainer::Scored PreferenceTrainer::Score(const PreferenceData& data,
   const BatchLogps logps = SequenceLogps(policy_, data.set.sequences, rows, pad_);
   const torch::Tensor ref_rows =  // [rows]
       data.ref_logps.index_select(0, torch::tensor(rows, torch::kInt64)).to(torch::kFloat32);
-  return {objective_->Loss(units, {logps.logps, ref_rows, logps.tokens}), logps.padded_tokens};
+  return {objective_->Loss(units, {logps.logps, ref_rows, logps.tokens, logps.logit_sums}),
+          logps.padded_tokens};
 }
 
 PreferenceStep PreferenceTrainer::Step(const PreferenceData& data,
@@ -98,6 +99,7 @@ MetricList PreferenceTrainer::Evaluate(const PreferenceData& data, int64_t batch
 void PreferenceTrainer::AddTo(CheckpointState& state) {
   state.AddModule("model", policy_.ptr());
   state.AddOptimizer("optimizer", optimizer_.get());
+  objective_->AddStateTo(state);
 }
 
 }  // namespace rlab::prefopt

@@ -18,6 +18,9 @@ struct BatchLogps {
   torch::Tensor logps;   // [rows]
   torch::Tensor tokens;  // [rows] float
   int64_t padded_tokens = 0;
+  // [rows], detached: the sum over completion tokens of the mean logit over the vocabulary at
+  // each (TRL's logits/chosen divides such sums by the token count).
+  torch::Tensor logit_sums;
 };
 BatchLogps SequenceLogps(models::Transformer& model, const std::vector<data::SftExample>& sequences,
                          const std::vector<int64_t>& rows, int64_t pad);

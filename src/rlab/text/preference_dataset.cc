@@ -46,31 +46,6 @@ std::optional<double> Number(const nlohmann::json& object, const char* field,
   return object[field].get<double>();
 }
 
-// A response to a conversational prompt: what the template adds after the generation prompt.
-// `first` is the index of reply[0] in the record's list, for messages.
-std::string RenderReply(const Messages& prompt, const Messages& reply,
-                        const models::ChatTemplate& chat, const std::string& where,
-                        std::string_view field, std::size_t first = 0) {
-  for (std::size_t i = 0; i < reply.size(); ++i) {
-    RLAB_CHECK(reply[i].role == "assistant",
-               "{}: field '{}[{}]' has role '{}'; responses hold assistant messages", where, field,
-               first + i, reply[i].role);
-    RLAB_CHECK(!reply[i].content.empty(),
-               "{}: field '{}[{}].content' is an empty string; a response needs text (fix or "
-               "drop the record)",
-               where, field, first + i);
-  }
-  const std::string opened = chat.Render(prompt, /*add_generation_prompt=*/true);
-  Messages all = prompt;
-  all.insert(all.end(), reply.begin(), reply.end());
-  const std::string closed = chat.Render(all, false);
-  RLAB_CHECK(closed.starts_with(opened),
-             "{}: the chat template renders the prompt differently once '{}' follows it; use a "
-             "different chat template",
-             where, field);
-  return closed.substr(opened.size());
-}
-
 // A list of plain texts (several responses), as opposed to a conversation of messages.
 bool IsTextList(const nlohmann::json& v) { return v.is_array() && !v.empty() && v[0].is_string(); }
 
@@ -188,6 +163,29 @@ PreferenceRecord ParsePreferenceRecord(const nlohmann::json& o, const models::Ch
 }
 
 }  // namespace
+
+std::string RenderReply(const Messages& prompt, const Messages& reply,
+                        const models::ChatTemplate& chat, const std::string& where,
+                        std::string_view field, std::size_t first) {
+  for (std::size_t i = 0; i < reply.size(); ++i) {
+    RLAB_CHECK(reply[i].role == "assistant",
+               "{}: field '{}[{}]' has role '{}'; responses hold assistant messages", where, field,
+               first + i, reply[i].role);
+    RLAB_CHECK(!reply[i].content.empty(),
+               "{}: field '{}[{}].content' is an empty string; a response needs text (fix or "
+               "drop the record)",
+               where, field, first + i);
+  }
+  const std::string opened = chat.Render(prompt, /*add_generation_prompt=*/true);
+  Messages all = prompt;
+  all.insert(all.end(), reply.begin(), reply.end());
+  const std::string closed = chat.Render(all, false);
+  RLAB_CHECK(closed.starts_with(opened),
+             "{}: the chat template renders the prompt differently once '{}' follows it; use a "
+             "different chat template",
+             where, field);
+  return closed.substr(opened.size());
+}
 
 std::vector<PreferenceRecord> ReadPreferenceRecords(const fs::path& path,
                                                     const models::ChatTemplate& chat) {

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rlab/text/tokenizer/chat_template.h"
@@ -40,5 +41,13 @@ struct PreferenceRecord {
 
 std::vector<PreferenceRecord> ReadPreferenceRecords(const std::filesystem::path& path,
                                                     const models::ChatTemplate& chat);
+
+// A response to a conversational prompt as text: what `chat` renders after the prompt's
+// generation prompt. Every reply message must be a non-empty assistant message; errors name
+// `where` and `field` (`first` is the index of reply[0] in that field's list).
+std::string RenderReply(const std::vector<models::ChatMessage>& prompt,
+                        const std::vector<models::ChatMessage>& reply,
+                        const models::ChatTemplate& chat, const std::string& where,
+                        std::string_view field, std::size_t first = 0);
 
 }  // namespace rlab::data

@@ -1,9 +1,12 @@
 // Unpaired feedback in TRL's convention (KTOTrainer's dataset format): one completion per
-// record with a thumbs-up or thumbs-down,
+// record with a thumbs-up or thumbs-down, standard or conversational,
 //   {"prompt": "...", "completion": "...", "label": true}
-// from JSON Lines or a JSON array. A record that does not fit is an error naming the file,
-// the line (or array index) and the field. Conversational (message-list) records are not read
-// yet: they are an error that says so.
+//   {"prompt": [{"role": "user", "content": "..."}, ...],
+//    "completion": [{"role": "assistant", "content": "..."}], "label": false}
+// from JSON Lines or a JSON array. A conversational record's prompt is rendered with the chat
+// template (with its generation prompt) and its completion is what the template adds after
+// it, as for conversational preference pairs. A record that does not fit is an error naming
+// the file, the line (or array index) and the field.
 #pragma once
 
 #include <filesystem>
@@ -21,7 +24,8 @@ struct UnpairedRecord {
   std::string where;
 };
 
-std::vector<UnpairedRecord> ReadUnpairedRecords(const std::filesystem::path& path);
+std::vector<UnpairedRecord> ReadUnpairedRecords(const std::filesystem::path& path,
+                                                const models::ChatTemplate& chat);
 
 // Whether the first record of `path` has a "label" field (unpaired feedback) rather than
 // preference fields.

@@ -12,7 +12,8 @@ PolicyRecords ReadPolicyRecords(const PreferenceSource& source, const models::To
                                 data::TaskSplit split, uint64_t seed) {
   PolicyRecords records;
   if (!IsTaskSource(source.source) && data::IsUnpairedFeedbackFile(source.source)) {
-    records.unpaired = data::ReadUnpairedRecords(source.source);
+    records.unpaired =
+        data::ReadUnpairedRecords(source.source, *SourceChatTemplate(source, tokenizer));
   } else {
     records.preferences = ReadPreferenceSource(source, tokenizer, split, seed);
   }

@@ -25,9 +25,14 @@ std::vector<data::PreferenceRecord> ReadPreferenceSource(const PreferenceSource&
                  stats.redrawn);
     return records;
   }
-  const std::string chat_name =
-      source.chat_template == "auto" ? models::GuessChatTemplate(tokenizer) : source.chat_template;
-  return data::ReadPreferenceRecords(source.source, *models::MakeChatTemplate(chat_name));
+  return data::ReadPreferenceRecords(source.source, *SourceChatTemplate(source, tokenizer));
+}
+
+std::unique_ptr<models::ChatTemplate> SourceChatTemplate(const PreferenceSource& source,
+                                                         const models::Tokenizer& tokenizer) {
+  return models::MakeChatTemplate(source.chat_template == "auto"
+                                      ? models::GuessChatTemplate(tokenizer)
+                                      : source.chat_template);
 }
 
 std::vector<data::PreferenceExample> TokenizeForRewardModel(

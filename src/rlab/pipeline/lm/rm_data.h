@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/text/preference_tokens.h"
 #include "rlab/text/task_preferences.h"
+#include "rlab/text/tokenizer/chat_template.h"
 #include "rlab/text/tokenizer/tokenizer.h"
 
 namespace rlab::pipeline {
@@ -26,6 +28,11 @@ struct PreferenceSource {
 };
 
 bool IsTaskSource(std::string_view source);
+
+// The chat template that renders a file's conversational records: the source's
+// chat_template, or for "auto" the one that fits the tokenizer.
+std::unique_ptr<models::ChatTemplate> SourceChatTemplate(const PreferenceSource& source,
+                                                         const models::Tokenizer& tokenizer);
 
 // The records of a file, or `task.pairs` task pairs from `split` drawn with `seed`.
 std::vector<data::PreferenceRecord> ReadPreferenceSource(const PreferenceSource& source,

@@ -1,0 +1,57 @@
+#include "rlab/prefopt/dpo_losses/loss_parts.h"
+
+#include <torch/torch.h>
+
+#include "rlab/core/check.h"
+
+namespace rlab::prefopt {
+
+void CheckDpoShapes(const PreferenceLogps& p, bool reference) {
+  RLAB_CHECK(p.chosen.dim() == 1 && p.chosen.sizes() == p.rejected.sizes(),
+             "DPO loss: chosen and rejected log-probs must both be [B]");
+  if (reference) {
+    RLAB_CHECK(p.ref_chosen.defined() && p.ref_chosen.sizes() == p.chosen.sizes() &&
+                   p.ref_rejected.defined() && p.ref_rejected.sizes() == p.chosen.sizes(),
+               "DPO loss: this loss needs the reference's log-probs, [B] each");
+  }
+}
+
+torch::Tensor SmoothedLogistic(const torch::Tensor& z, double eps) {
+  return (1 - eps) * torch::softplus(-z) + eps * torch::softplus(z);
+}
+
+torch::Tensor PerToken(const torch::Tensor& logps, const torch::Tensor& tokens) {
+  RLAB_CHECK(tokens.defined() && tokens.sizes() == logps.sizes(),
+             "DPO loss: this loss needs the completion lengths, [B]");
+  return logps / tokens.to(logps.dtype()).clamp_min(1);
+}
+
+KeyDoc DpoBetaKey() {
+  return {"beta", "0.1", "strength of the KL regularisation (inverse temperature)"};
+}
+
+KeyDoc LabelSmoothingKey(const std::string& default_value) {
+  return {"label_smoothing", default_value, "probability that a label is wrong"};
+}
+
+ReferenceLoss::ReferenceLoss(std::string description, double beta, bool length_average,
+                             Formula formula)
+    : description_(std::move(description)),
+      beta_(beta),
+      average_(length_average),
+      formula_(std::move(formula)) {
+  RLAB_CHECK(beta > 0, "DPO loss: beta must be > 0, got {}", beta);
+}
+
+DpoLossOutput ReferenceLoss::operator()(const PreferenceLogps& p) const {
+  CheckDpoShapes(p, true);
+  torch::Tensor c = p.chosen - p.ref_chosen, r = p.rejected - p.ref_rejected;  // [B]
+  if (average_) {
+    c = PerToken(c, p.chosen_tokens);
+    r = PerToken(r, p.rejected_tokens);
+  }
+  return {formula_(c, r, p).mean(), (beta_ * (p.chosen - p.ref_chosen)).detach(),
+          (beta_ * (p.rejected - p.ref_rejected)).detach()};
+}
+
+}  // namespace rlab::prefopt
