@@ -214,6 +214,41 @@ TEST_F(OnlinePreferenceTrainerTest, CheckpointAfterOneStepGivesTheSameSecondStep
       torch::equal(a.policy.model->parameters().front(), b.policy.model->parameters().front()));
 }
 
+// An objective that asks for three samples of the reference per prompt and reports what the
+// trainer gave it: the opponent matrix's size and mean.
+class ReferenceOpponentProbe : public OnlineObjective {
+ public:
+  OnlineNeeds Needs() const override {
+    return {.min_group = 2, .opponent = "reference", .opponents_per_prompt = 3};
+  }
+  OnlineLoss Loss(const OnlineBatch& b) const override {
+    return {b.logps.sum() * 0.0,
+            {{"opponents", static_cast<double>(b.opponent_preference.size(2))},
+             {"prompts", static_cast<double>(b.opponent_preference.size(0))},
+             {"mean", b.opponent_preference.mean().item<double>()}}};
+  }
+  std::string Describe() const override { return "reference_opponent_probe"; }
+};
+
+TEST_F(OnlinePreferenceTrainerTest, ReferenceOpponentsAreJudgedAgainstEachSample) {
+  RegisterOnlineObjectives();
+  if (!OnlineObjectives().Contains("reference_opponent_probe")) {
+    OnlineObjectives().Register({"reference_opponent_probe", "test probe", {}, [](const SpecArgs&) {
+                                   return std::unique_ptr<OnlineObjective>(
+                                       std::make_unique<ReferenceOpponentProbe>());
+                                 }});
+  }
+  Models m;
+  OnlinePreferenceOptions options;
+  options.objective = "reference_opponent_probe";
+  OnlinePreferenceTrainer trainer = Make(m, options);
+  const MetricList metrics = trainer.Iterate();
+  EXPECT_EQ(metrics[0], (std::pair<std::string, double>{"opponents", 3}));
+  EXPECT_EQ(metrics[1], (std::pair<std::string, double>{"prompts", 2}));
+  EXPECT_GE(metrics[2].second, 0.0);
+  EXPECT_LE(metrics[2].second, 1.0);
+}
+
 TEST_F(OnlinePreferenceTrainerTest, GroupSmallerThanTheObjectiveAsksIsRefusedByKey) {
   Models m;
   OnlinePreferenceOptions options;

@@ -138,7 +138,7 @@ MetricList OnlinePreferenceTrainer::Iterate() {
   if (!needs.opponent.empty()) opponents = SampleOpponents(needs);
   policy->train();
 
-  measure.emplace(step_time, "judging");
+  measure.emplace(step_time, "scoring");
   const torch::Tensor mask = r.out.mask.to(torch::kFloat32);  // [P * G, N]
   OnlineBatch batch;
   batch.tokens = mask.sum(1).view({P, G});  // [P, G]
@@ -212,7 +212,7 @@ MetricList OnlinePreferenceTrainer::Iterate() {
   metrics.emplace_back("kl", (batch.old_logps - batch.ref_logps).mean().item<double>());
   metrics.emplace_back("gold_" + models_.task->MetricName(), gold);
   metrics.emplace_back("completion_tokens", batch.tokens.mean().item<double>());
-  for (const char* section : {"generation", "judging", "training"}) {
+  for (const char* section : {"generation", "scoring", "training"}) {
     metrics.emplace_back(fmt::format("time_{}", section), step_time.Seconds(section));
   }
   return metrics;

@@ -97,7 +97,8 @@ class OnlinePreferenceTrainer {
 
   int64_t step() const { return step_; }
   const OnlineObjective& objective() const { return *objective_; }
-  // Seconds of this trainer object's iterations: generation, judging, training.
+  // Seconds of this trainer object's iterations: generation, scoring (the reference's
+  // log-probs and the judge), training.
   const TimeSplit& timings() const { return timings_; }
   int64_t iterations() const { return iterations_; }
 
