@@ -13,6 +13,7 @@
 #include "sft_example_support.h"
 #include "test_support.h"
 #include "numeric_support.h"
+#include "policy_loss_support.h"
 
 namespace rlab::prefopt {
 namespace {
@@ -20,20 +21,8 @@ namespace {
 using rlab::testing::PromptCompletion;
 
 using testing::LogSigmoid;
-
-double Metric(const PolicyLossResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.metrics) {
-    if (k == name) return v;
-  }
-  ADD_FAILURE() << name << " missing";
-  return std::nan("");
-}
-
-std::vector<const PolicyUnit*> Pointers(const std::vector<PolicyUnit>& units) {
-  std::vector<const PolicyUnit*> out;
-  for (const auto& u : units) out.push_back(&u);
-  return out;
-}
+using testing::PolicyMetric;
+using testing::PolicyUnitPointers;
 
 TEST(PolicyObjective, PairwiseSigmoidTakesTheConfiguredBetaAndMatchesItsClosedForm) {
   const std::vector<PolicyUnit> units = {{{0, 1}}, {{2, 3}}};
@@ -45,16 +34,16 @@ TEST(PolicyObjective, PairwiseSigmoidTakesTheConfiguredBetaAndMatchesItsClosedFo
   const auto objective = MakePolicyObjective(o);
   EXPECT_EQ(objective->family(), PolicyLossFamily::kPairwise);
   EXPECT_TRUE(objective->NeedsReference());
-  const PolicyLossResult r = objective->Loss(Pointers(units), s);
+  const PolicyLossResult r = objective->Loss(PolicyUnitPointers(units), s);
   const double h0 = (-3.0 + 3.5) - (-5.0 + 4.5), h1 = (-4.0 + 4.0) - (-2.0 + 2.5);
   EXPECT_NEAR(r.loss.item<double>(), -(LogSigmoid(0.5 * h0) + LogSigmoid(0.5 * h1)) / 2, 1e-12);
-  EXPECT_NEAR(Metric(r, "rewards/chosen"), 0.5 * (0.5 + 0.0) / 2, 1e-12);
-  EXPECT_NEAR(Metric(r, "rewards/margins"), 0.5 * (h0 + h1) / 2, 1e-12);
-  EXPECT_NEAR(Metric(r, "rewards/accuracies"), 0.5, 1e-12);
-  EXPECT_NEAR(Metric(r, "logps/rejected"), -3.5, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "rewards/chosen"), 0.5 * (0.5 + 0.0) / 2, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "rewards/margins"), 0.5 * (h0 + h1) / 2, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "rewards/accuracies"), 0.5, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "logps/rejected"), -3.5, 1e-12);
   // A spec's own beta wins over the configured one.
   o.loss_type = {"sigmoid(beta=2)"};
-  const PolicyLossResult own = MakePolicyObjective(o)->Loss(Pointers(units), s);
+  const PolicyLossResult own = MakePolicyObjective(o)->Loss(PolicyUnitPointers(units), s);
   EXPECT_NEAR(own.loss.item<double>(), -(LogSigmoid(2 * h0) + LogSigmoid(2 * h1)) / 2, 1e-12);
 }
 
@@ -80,7 +69,7 @@ TEST(PolicyObjective, RankingsOfDifferentLengthsAreScoredGroupByGroup) {
   PolicyObjectiveOptions o;
   o.loss_type = {"pro(sft_weight=0.5)"};
   const PolicyLossResult r = MakePolicyObjective(o)->Loss(
-      Pointers(units), {logps, torch::zeros({7}, torch::kFloat64), tokens});
+      PolicyUnitPointers(units), {logps, torch::zeros({7}, torch::kFloat64), tokens});
   const auto rows = [&](std::vector<int64_t> idx, int64_t k) {
     return logps.index_select(0, torch::tensor(idx)).view({-1, k});
   };
@@ -92,7 +81,7 @@ TEST(PolicyObjective, RankingsOfDifferentLengthsAreScoredGroupByGroup) {
   EXPECT_NEAR(r.loss.item<double>(), (2 * pairs + triple) / 3, 1e-12);
   // Adjacent pairs in order by length-normalised log-prob: -1 vs -1 (no), -1 vs -2 (yes)
   // for the pairs; -1 vs -2 (yes), -2 vs -2 (no) in the ranking of three: 2 of 4.
-  EXPECT_NEAR(Metric(r, "rewards/accuracies"), 0.5, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "rewards/accuracies"), 0.5, 1e-12);
 }
 
 TEST(PolicyObjective, KtoReadsEachUnitsMismatchedCompletion) {
@@ -103,7 +92,7 @@ TEST(PolicyObjective, KtoReadsEachUnitsMismatchedCompletion) {
   o.loss_type = {"kto"};
   o.beta = 0.5;
   const PolicyLossResult r = MakePolicyObjective(o)->Loss(
-      Pointers(units), {logps, ref, torch::ones({4}, torch::kFloat64)});
+      PolicyUnitPointers(units), {logps, ref, torch::ones({4}, torch::kFloat64)});
   KtoOptions k;
   k.beta = 0.5;
   const KtoOutput direct = KtoLoss(
@@ -112,7 +101,7 @@ TEST(PolicyObjective, KtoReadsEachUnitsMismatchedCompletion) {
        torch::tensor({-8.5, -9.3}, torch::kFloat64)},
       k);
   EXPECT_NEAR(r.loss.item<double>(), direct.loss.item<double>(), 1e-12);
-  EXPECT_NEAR(Metric(r, "reference_point"), direct.reference_point.item<double>(), 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "reference_point"), direct.reference_point.item<double>(), 1e-12);
 }
 
 TEST(PolicyUnits, PairsRankingsAndMismatchedCompletions) {

@@ -13,6 +13,7 @@
 #include "rlab/prefopt/policy_objective.h"
 #include "rlab/prefopt/sequence_logps.h"
 #include "rlab/text/token_batch.h"
+#include "policy_loss_support.h"
 #include "sft_example_support.h"
 #include "test_support.h"
 
@@ -20,6 +21,8 @@
 namespace rlab::prefopt::trl_metric_names_test {
 namespace {
 
+using rlab::testing::PolicyMetric;
+using rlab::testing::PolicyUnitPointers;
 using rlab::testing::PromptCompletion;
 
 bool Has(const PolicyLossResult& r, const std::string& name) {
@@ -29,20 +32,6 @@ bool Has(const PolicyLossResult& r, const std::string& name) {
   return false;
 }
 
-double Metric(const PolicyLossResult& r, const std::string& name) {
-  for (const auto& [k, v] : r.metrics) {
-    if (k == name) return v;
-  }
-  ADD_FAILURE() << name << " missing";
-  return std::nan("");
-}
-
-std::vector<const PolicyUnit*> Pointers(const std::vector<PolicyUnit>& units) {
-  std::vector<const PolicyUnit*> out;
-  for (const auto& u : units) out.push_back(&u);
-  return out;
-}
-
 torch::Tensor Doubles(const std::vector<double>& v) { return torch::tensor(v, torch::kFloat64); }
 
 TEST(TrlMetricNames, PairwiseLogitsAreMeanLogitsPerCompletionToken) {
@@ -50,11 +39,11 @@ TEST(TrlMetricNames, PairwiseLogitsAreMeanLogitsPerCompletionToken) {
   SequenceScores s{Doubles({-3.0, -5.0, -4.0, -2.0}), Doubles({-3.5, -4.5, -4.0, -2.5}),
                    Doubles({3.0, 4.0, 2.0, 2.0}), Doubles({0.6, -2.0, 0.9, 1.0})};
   const auto objective = MakePolicyObjective({});
-  const PolicyLossResult r = objective->Loss(Pointers(units), s);
-  EXPECT_NEAR(Metric(r, "logits/chosen"), (0.6 + 0.9) / (3.0 + 2.0), 1e-12);
-  EXPECT_NEAR(Metric(r, "logits/rejected"), (-2.0 + 1.0) / (4.0 + 2.0), 1e-12);
+  const PolicyLossResult r = objective->Loss(PolicyUnitPointers(units), s);
+  EXPECT_NEAR(PolicyMetric(r, "logits/chosen"), (0.6 + 0.9) / (3.0 + 2.0), 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "logits/rejected"), (-2.0 + 1.0) / (4.0 + 2.0), 1e-12);
   s.logit_sums = torch::Tensor();  // a caller without logits: the figures are left out
-  EXPECT_FALSE(Has(objective->Loss(Pointers(units), s), "logits/chosen"));
+  EXPECT_FALSE(Has(objective->Loss(PolicyUnitPointers(units), s), "logits/chosen"));
 }
 
 TEST(TrlMetricNames, KtoLogsSumsCountsAndKlOnTrainingBatchesOnly) {
@@ -66,23 +55,23 @@ TEST(TrlMetricNames, KtoLogsSumsCountsAndKlOnTrainingBatchesOnly) {
   o.loss_type = {"kto"};
   o.beta = 0.5;
   const auto objective = MakePolicyObjective(o);
-  const PolicyLossResult r = objective->Loss(Pointers(units), s);
-  EXPECT_NEAR(Metric(r, "rewards/chosen_sum"), 0.5 * (0.5 + 0.2), 1e-12);
-  EXPECT_NEAR(Metric(r, "rewards/rejected_sum"), 0.5 * -1.0, 1e-12);
-  EXPECT_NEAR(Metric(r, "logps/chosen_sum"), -7.0, 1e-12);
-  EXPECT_NEAR(Metric(r, "logps/rejected_sum"), -4.0, 1e-12);
-  EXPECT_EQ(Metric(r, "count/chosen"), 2.0);
-  EXPECT_EQ(Metric(r, "count/rejected"), 1.0);
-  EXPECT_NEAR(Metric(r, "logits/chosen"), (1.0 + 3.0) / (2.0 + 1.0), 1e-12);
-  EXPECT_NEAR(Metric(r, "logits/rejected"), 2.0 / 4.0, 1e-12);
+  const PolicyLossResult r = objective->Loss(PolicyUnitPointers(units), s);
+  EXPECT_NEAR(PolicyMetric(r, "rewards/chosen_sum"), 0.5 * (0.5 + 0.2), 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "rewards/rejected_sum"), 0.5 * -1.0, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "logps/chosen_sum"), -7.0, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "logps/rejected_sum"), -4.0, 1e-12);
+  EXPECT_EQ(PolicyMetric(r, "count/chosen"), 2.0);
+  EXPECT_EQ(PolicyMetric(r, "count/rejected"), 1.0);
+  EXPECT_NEAR(PolicyMetric(r, "logits/chosen"), (1.0 + 3.0) / (2.0 + 1.0), 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "logits/rejected"), 2.0 / 4.0, 1e-12);
   // z = max(0, mean of the mismatched log-ratios), TRL's "kl".
   const double z = std::max(0.0, (0.5 + 0.3 + 0.5) / 3);
-  EXPECT_NEAR(Metric(r, "kl"), z, 1e-12);
-  EXPECT_NEAR(Metric(r, "reference_point"), z, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "kl"), z, 1e-12);
+  EXPECT_NEAR(PolicyMetric(r, "reference_point"), z, 1e-12);
   const torch::NoGradGuard held_out;
-  const PolicyLossResult e = objective->Loss(Pointers(units), s);
+  const PolicyLossResult e = objective->Loss(PolicyUnitPointers(units), s);
   EXPECT_FALSE(Has(e, "kl")) << "eval_kl is the KL of the policy's samples";
-  EXPECT_NEAR(Metric(e, "reference_point"), z, 1e-12);
+  EXPECT_NEAR(PolicyMetric(e, "reference_point"), z, 1e-12);
 }
 
 TEST(TrlMetricNames, SequenceLogpsSumsTheMeanLogitOfEachCompletionToken) {
@@ -124,14 +113,14 @@ TEST(TrlMetricNames, ObjectiveCheckpointsBcoPairsRunningMean) {
   const std::vector<PolicyUnit> units = {{{0, 1}}};
   const SequenceScores s{Doubles({-3.0, -5.0}), Doubles({-3.5, -4.5}), Doubles({3.0, 4.0})};
   const auto trained = MakePolicyObjective(o), resumed = MakePolicyObjective(o);
-  trained->Loss(Pointers(units), s);
+  trained->Loss(PolicyUnitPointers(units), s);
   CheckpointState saved, restored;
   trained->AddStateTo(saved);
   resumed->AddStateTo(restored);
   saved.Save(dir / "state.pt", {{"step", 1}});
   restored.Load(dir / "state.pt");
-  EXPECT_EQ(trained->Loss(Pointers(units), s).loss.item<double>(),
-            resumed->Loss(Pointers(units), s).loss.item<double>());
+  EXPECT_EQ(trained->Loss(PolicyUnitPointers(units), s).loss.item<double>(),
+            resumed->Loss(PolicyUnitPointers(units), s).loss.item<double>());
 }
 
 }  // namespace

@@ -9,28 +9,21 @@
 // depends on the whole batch, not on each pair alone.
 #include <torch/torch.h>
 
-#include "rlab/core/check.h"
 #include "rlab/prefopt/dpo_losses/loss_parts.h"
 
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry AotLoss() {
-  return {"aot",
-          "AOT, paired: sorted policy margins dominate sorted reference margins",
-          {DpoBetaKey(), LabelSmoothingKey()},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
-            RLAB_CHECK(eps >= 0 && eps < 0.5, "aot: label_smoothing must be in [0, 0.5), got {}",
-                       eps);
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("aot(beta={}, label_smoothing={})", b, eps), b, false,
-                [b, eps](const torch::Tensor&, const torch::Tensor&, const PreferenceLogps& p) {
-                  const torch::Tensor policy = std::get<0>(torch::sort(p.chosen - p.rejected));
-                  const torch::Tensor reference =
-                      std::get<0>(torch::sort(p.ref_chosen - p.ref_rejected));  // [B] each
-                  return SmoothedLogistic(b * (policy - reference), eps);
-                });
-          }};
+  return SmoothedRatioLossEntry(
+      "aot", "AOT, paired: sorted policy margins dominate sorted reference margins", "0", true, "",
+      [](double b, double eps) -> ReferenceLoss::Formula {
+        return [b, eps](const torch::Tensor&, const torch::Tensor&, const PreferenceLogps& p) {
+          const torch::Tensor policy = std::get<0>(torch::sort(p.chosen - p.rejected));
+          const torch::Tensor reference =
+              std::get<0>(torch::sort(p.ref_chosen - p.ref_rejected));  // [B] each
+          return SmoothedLogistic(b * (policy - reference), eps);
+        };
+      });
 }
 
 }  // namespace rlab::prefopt

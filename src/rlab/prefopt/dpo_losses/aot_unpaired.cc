@@ -8,27 +8,19 @@
 // completions were paired. The value depends on the whole batch, not on each pair alone.
 #include <torch/torch.h>
 
-#include "rlab/core/check.h"
 #include "rlab/prefopt/dpo_losses/loss_parts.h"
 
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry AotUnpairedLoss() {
-  return {"aot_unpaired",
-          "AOT, unpaired: sorted chosen log-ratios dominate sorted rejected log-ratios",
-          {DpoBetaKey(), LabelSmoothingKey()},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
-            RLAB_CHECK(eps >= 0 && eps < 0.5,
-                       "aot_unpaired: label_smoothing must be in [0, 0.5), got {}", eps);
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("aot_unpaired(beta={}, label_smoothing={})", b, eps), b, false,
-                [b, eps](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  const torch::Tensor d =
-                      std::get<0>(torch::sort(c)) - std::get<0>(torch::sort(r));  // [B]
-                  return SmoothedLogistic(b * d, eps);
-                });
-          }};
+  return SmoothedRatioLossEntry(
+      "aot_unpaired", "AOT, unpaired: sorted chosen log-ratios dominate sorted rejected ones", "0",
+      true, "", [](double b, double eps) -> ReferenceLoss::Formula {
+        return [b, eps](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
+          const torch::Tensor d = std::get<0>(torch::sort(c)) - std::get<0>(torch::sort(r));  // [B]
+          return SmoothedLogistic(b * d, eps);
+        };
+      });
 }
 
 }  // namespace rlab::prefopt

@@ -11,17 +11,13 @@
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry ApoDownLoss() {
-  return {"apo_down",
-          "anchored: lower the chosen likelihood, the rejected one more",
-          {DpoBetaKey()},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta");
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("apo_down(beta={})", b), b, false,
-                [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  return torch::sigmoid(b * c) + (1 - torch::sigmoid(b * (c - r)));
-                });
-          }};
+  return BetaRatioLossEntry(
+      "apo_down", "anchored: lower the chosen likelihood, the rejected one more", false,
+      [](double b) -> ReferenceLoss::Formula {
+        return [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
+          return torch::sigmoid(b * c) + (1 - torch::sigmoid(b * (c - r)));
+        };
+      });
 }
 
 }  // namespace rlab::prefopt

@@ -5,28 +5,21 @@
 // id; the loss TRL's `sigmoid` computed with label_smoothing before TRL dropped it there).
 #include <torch/torch.h>
 
-#include "rlab/core/check.h"
 #include "rlab/prefopt/dpo_losses/loss_parts.h"
 
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry CdpoLoss() {
-  return {"cdpo",
-          "conservative DPO: the logistic loss with labels flipped with probability "
-          "label_smoothing",
-          {DpoBetaKey(), LabelSmoothingKey("0.1")},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
-            RLAB_CHECK(eps > 0 && eps < 0.5,
-                       "cdpo: label_smoothing must be in (0, 0.5), got {}; with 0 it is "
-                       "sigmoid: set label_smoothing (e.g. 0.1) or use loss_type sigmoid",
-                       eps);
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("cdpo(beta={}, label_smoothing={})", b, eps), b, false,
-                [b, eps](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  return SmoothedLogistic(b * (c - r), eps);
-                });
-          }};
+  return SmoothedRatioLossEntry(
+      "cdpo",
+      "conservative DPO: the logistic loss with labels flipped with probability "
+      "label_smoothing",
+      "0.1", false, "; with 0 it is sigmoid: set label_smoothing (e.g. 0.1) or use sigmoid",
+      [](double b, double eps) -> ReferenceLoss::Formula {
+        return [b, eps](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
+          return SmoothedLogistic(b * (c - r), eps);
+        };
+      });
 }
 
 }  // namespace rlab::prefopt

@@ -9,31 +9,23 @@
 
 #include <cmath>
 
-#include "rlab/core/check.h"
 #include "rlab/prefopt/dpo_losses/loss_parts.h"
 
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry ExoPairLoss() {
-  return {"exo_pair",
-          "EXO: KL from the policy's pair preference to the label smoothed by label_smoothing",
-          {DpoBetaKey(), LabelSmoothingKey("0.001")},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
-            RLAB_CHECK(eps > 0 && eps < 0.5,
-                       "exo_pair: label_smoothing must be in (0, 0.5), got {} (the loss is "
-                       "infinite at 0; the EXO paper uses 0.001)",
-                       eps);
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("exo_pair(beta={}, label_smoothing={})", b, eps), b, false,
-                [b, eps](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  const torch::Tensor z = b * (c - r);  // [B]
-                  const torch::Tensor log_win = -torch::softplus(-z),
-                                      log_lose = -torch::softplus(z);
-                  return log_win.exp() * (log_win - std::log1p(-eps)) +
-                         log_lose.exp() * (log_lose - std::log(eps));
-                });
-          }};
+  return SmoothedRatioLossEntry(
+      "exo_pair",
+      "EXO: KL from the policy's pair preference to the label smoothed by label_smoothing", "0.001",
+      false, "; the loss is infinite at 0 (the EXO paper uses 0.001)",
+      [](double b, double eps) -> ReferenceLoss::Formula {
+        return [b, eps](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
+          const torch::Tensor z = b * (c - r);  // [B]
+          const torch::Tensor log_win = -torch::softplus(-z), log_lose = -torch::softplus(z);
+          return log_win.exp() * (log_win - std::log1p(-eps)) +
+                 log_lose.exp() * (log_lose - std::log(eps));
+        };
+      });
 }
 
 }  // namespace rlab::prefopt

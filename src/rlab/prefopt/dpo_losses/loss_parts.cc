@@ -1,5 +1,6 @@
 #include "rlab/prefopt/dpo_losses/loss_parts.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
@@ -52,6 +53,34 @@ DpoLossOutput ReferenceLoss::operator()(const PreferenceLogps& p) const {
   }
   return {formula_(c, r, p).mean(), (beta_ * (p.chosen - p.ref_chosen)).detach(),
           (beta_ * (p.rejected - p.ref_rejected)).detach()};
+}
+
+DpoLossRegistry::Entry BetaRatioLossEntry(
+    const std::string& name, const std::string& help, bool length_average,
+    const std::function<ReferenceLoss::Formula(double beta)>& formula) {
+  return {name, help, {DpoBetaKey()}, [=](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
+            const double b = a.Get<double>("beta");
+            return std::make_unique<ReferenceLoss>(fmt::format("{}(beta={})", name, b), b,
+                                                   length_average, formula(b));
+          }};
+}
+
+DpoLossRegistry::Entry SmoothedRatioLossEntry(
+    const std::string& name, const std::string& help, const std::string& default_eps,
+    bool zero_allowed, const std::string& zero_hint,
+    const std::function<ReferenceLoss::Formula(double beta, double eps)>& formula) {
+  return {name,
+          help,
+          {DpoBetaKey(), LabelSmoothingKey(default_eps)},
+          [=](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
+            const double b = a.Get<double>("beta"), eps = a.Get<double>("label_smoothing");
+            RLAB_CHECK((zero_allowed ? eps >= 0 : eps > 0) && eps < 0.5,
+                       "{}: label_smoothing must be in {}0, 0.5), got {}{}", name,
+                       zero_allowed ? "[" : "(", eps, zero_hint);
+            return std::make_unique<ReferenceLoss>(
+                fmt::format("{}(beta={}, label_smoothing={})", name, b, eps), b, false,
+                formula(b, eps));
+          }};
 }
 
 }  // namespace rlab::prefopt

@@ -47,4 +47,17 @@ class ReferenceLoss : public DpoLoss {
   Formula formula_;
 };
 
+// A registry entry whose loss is ReferenceLoss(formula(beta)) and whose only key is beta; it
+// describes itself as "name(beta=...)".
+DpoLossRegistry::Entry BetaRatioLossEntry(
+    const std::string& name, const std::string& help, bool length_average,
+    const std::function<ReferenceLoss::Formula(double beta)>& formula);
+
+// Likewise with label_smoothing (default `default_eps`) as a second key: eps must be below 0.5,
+// and above 0 unless `zero_allowed` (`zero_hint` says why not, in the error).
+DpoLossRegistry::Entry SmoothedRatioLossEntry(
+    const std::string& name, const std::string& help, const std::string& default_eps,
+    bool zero_allowed, const std::string& zero_hint,
+    const std::function<ReferenceLoss::Formula(double beta, double eps)>& formula);
+
 }  // namespace rlab::prefopt

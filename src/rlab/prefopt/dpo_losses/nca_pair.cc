@@ -10,19 +10,15 @@
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry NcaPairLoss() {
-  return {"nca_pair",
-          "NCA: raise the chosen reward's absolute level, push both down by half",
-          {DpoBetaKey()},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta");
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("nca_pair(beta={})", b), b, false,
-                [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  const torch::Tensor chosen = b * c, rejected = b * r;  // [B]
-                  return torch::softplus(-chosen) + 0.5 * torch::softplus(chosen) +
-                         0.5 * torch::softplus(rejected);
-                });
-          }};
+  return BetaRatioLossEntry(
+      "nca_pair", "NCA: raise the chosen reward's absolute level, push both down by half", false,
+      [](double b) -> ReferenceLoss::Formula {
+        return [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
+          const torch::Tensor chosen = b * c, rejected = b * r;  // [B]
+          return torch::softplus(-chosen) + 0.5 * torch::softplus(chosen) +
+                 0.5 * torch::softplus(rejected);
+        };
+      });
 }
 
 }  // namespace rlab::prefopt

@@ -11,17 +11,13 @@
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry SigmoidNormLoss() {
-  return {"sigmoid_norm",
-          "DPO's logistic loss on length-normalised log-ratios",
-          {DpoBetaKey()},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta");
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("sigmoid_norm(beta={})", b), b, true,
-                [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  return torch::softplus(-b * (c - r));
-                });
-          }};
+  return BetaRatioLossEntry("sigmoid_norm", "DPO's logistic loss on length-normalised log-ratios",
+                            true, [](double b) -> ReferenceLoss::Formula {
+                              return [b](const torch::Tensor& c, const torch::Tensor& r,
+                                         const PreferenceLogps&) {
+                                return torch::softplus(-b * (c - r));
+                              };
+                            });
 }
 
 }  // namespace rlab::prefopt

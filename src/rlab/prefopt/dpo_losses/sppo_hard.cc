@@ -11,17 +11,13 @@
 namespace rlab::prefopt {
 
 DpoLossRegistry::Entry SppoHardLoss() {
-  return {"sppo_hard",
-          "SPPO, hard labels: each log-ratio regresses onto +-1/(2 beta)",
-          {DpoBetaKey()},
-          [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
-            const double b = a.Get<double>("beta");
-            return std::make_unique<ReferenceLoss>(
-                fmt::format("sppo_hard(beta={})", b), b, false,
-                [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
-                  return (c - 0.5 / b).pow(2) + (r + 0.5 / b).pow(2);
-                });
-          }};
+  return BetaRatioLossEntry(
+      "sppo_hard", "SPPO, hard labels: each log-ratio regresses onto +-1/(2 beta)", false,
+      [](double b) -> ReferenceLoss::Formula {
+        return [b](const torch::Tensor& c, const torch::Tensor& r, const PreferenceLogps&) {
+          return (c - 0.5 / b).pow(2) + (r + 0.5 / b).pow(2);
+        };
+      });
 }
 
 }  // namespace rlab::prefopt
