@@ -78,7 +78,7 @@ PbrlAgentOptions SmallPbrlAgentOptions(const SmallAgentConfigs& c) {
 
 TEST(PbrlAgents, EveryEntryBuildsAnAgentThatSteps) {
   prefopt::RegisterPbrlAgents();
-  EXPECT_EQ(PbrlAgents().List(), (std::vector<std::string>{"cpl", "pebble", "prefppo"}));
+  EXPECT_EQ(PbrlAgents().List(), (std::vector<std::string>{"cpl", "pebble", "prefppo", "spo"}));
   const SmallAgentConfigs c;
   for (const std::string& name : PbrlAgents().List()) {
     SCOPED_TRACE(name);

@@ -37,6 +37,7 @@ void RegisterPbrlAgents() {
   if (!RegisterOnce(r)) return;
   r.Register(PrefPpoAgentEntry());
   r.Register(PebbleAgentEntry());
+  r.Register(SpoAgentEntry());
 }
 
 }  // namespace rlab::rl

@@ -46,6 +46,7 @@ struct PbrlAgentOptions {
   const SacConfig& sac;
   const PebbleConfig& pebble;
   const prefopt::CplConfig& cpl;
+  std::string teacher = "oracle";  // the run's teacher spec (spo asks it to compare episodes)
 };
 
 class PbrlAgent {
@@ -94,5 +95,6 @@ void RegisterPbrlAgents();
 
 PbrlAgentRegistry::Entry PrefPpoAgentEntry();
 PbrlAgentRegistry::Entry PebbleAgentEntry();
+PbrlAgentRegistry::Entry SpoAgentEntry();  // rl/spo_agent.cc
 
 }  // namespace rlab::rl

@@ -11,6 +11,7 @@
 #include "rlab/core/checkpoint.h"
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
+#include "rlab/core/spec.h"
 #include "rlab/core/time_split.h"
 #include "rlab/envs/registry.h"
 #include "rlab/eval/epic_sampled.h"
@@ -33,7 +34,7 @@ void PbrlConfig::Eval::Validate() const {
 
 void PbrlConfig::Validate() const {
   prefopt::RegisterPbrlAgents();
-  RLAB_CHECK(rl::PbrlAgents().Contains(algo), "algo must be {}, got '{}'",
+  RLAB_CHECK(rl::PbrlAgents().Contains(Spec::Parse(algo).name), "algo must be {}, got '{}'",
              fmt::join(rl::PbrlAgents().List(), " or "), algo);
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
@@ -46,7 +47,7 @@ std::unique_ptr<rl::PbrlAgent> MakePbrlAgent(const PbrlConfig& c) {
   prefopt::RegisterPbrlAgents();
   return rl::PbrlAgents().Create(
       c.algo, rl::PbrlAgentOptions{c.env, c.steps, c.feedback.start, c.run.seed, c.run.blas_threads,
-                                   c.ppo, c.sac, c.pebble, c.cpl});
+                                   c.ppo, c.sac, c.pebble, c.cpl, c.teacher});
 }
 
 rl::PbrlTrainerOptions PbrlTrainerOptionsOf(const PbrlConfig& c, const RunContext& ctx) {
