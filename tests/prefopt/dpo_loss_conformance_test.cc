@@ -57,15 +57,21 @@ PreferenceLogps RandomDpoBatch(int64_t n, uint64_t seed) {
     ref_rejected.push_back(rejected.back() + rng.Normal(0.0, 0.5));
   }
   const auto t = [](const std::vector<double>& v) { return torch::tensor(v, testing::kDouble); };
-  return {t(chosen),       t(rejected),      t(ref_chosen),
-          t(ref_rejected), t(chosen_tokens), t(rejected_tokens)};
+  PreferenceLogps batch{t(chosen),       t(rejected),      t(ref_chosen),
+                        t(ref_rejected), t(chosen_tokens), t(rejected_tokens)};
+  // The data's reward margins (for the losses that read them), drawn after the log-probs.
+  std::vector<double> margins;
+  for (int64_t i = 0; i < n; ++i) margins.push_back(rng.Normal(0.5, 1.0));
+  batch.margins = t(margins);
+  return batch;
 }
 
 // Rows `index` ([K] int64) of every tensor of the batch.
 PreferenceLogps SelectDpoRows(const PreferenceLogps& p, const torch::Tensor& index) {
   return {p.chosen.index_select(0, index),        p.rejected.index_select(0, index),
           p.ref_chosen.index_select(0, index),    p.ref_rejected.index_select(0, index),
-          p.chosen_tokens.index_select(0, index), p.rejected_tokens.index_select(0, index)};
+          p.chosen_tokens.index_select(0, index), p.rejected_tokens.index_select(0, index),
+          p.margins.index_select(0, index)};
 }
 
 class DpoLossConformance : public ::testing::TestWithParam<std::string> {

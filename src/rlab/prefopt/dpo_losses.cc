@@ -199,6 +199,8 @@ void RegisterDpoLosses() {
               [](const SpecArgs& a) -> std::unique_ptr<DpoLoss> {
                 return std::make_unique<OrPo>(a.Get<double>("beta"));
               }});
+  r.Register(MmDpoLoss());
+  r.Register(VpoLoss());
   r.Register(CdpoLoss());
   r.Register(ExoPairLoss());
   r.Register(NcaPairLoss());

@@ -50,6 +50,9 @@ struct PreferenceLogps {
   torch::Tensor chosen, rejected;                // [B] summed completion log-probs under the policy
   torch::Tensor ref_chosen, ref_rejected;        // [B] under the reference (unused by simpo, orpo)
   torch::Tensor chosen_tokens, rejected_tokens;  // [B] completion lengths in tokens
+  // [B] each pair's reward margin from the data (its "margin", or score_chosen -
+  // score_rejected); undefined when the data gives none. Read only by the losses that need it.
+  torch::Tensor margins;
 };
 
 struct DpoLossOutput {
@@ -85,6 +88,8 @@ DpoLossRegistry::Entry ApoDownLoss();      // dpo_losses/apo_down.cc
 DpoLossRegistry::Entry DiscoPopLoss();     // dpo_losses/discopop.cc
 DpoLossRegistry::Entry SigmoidNormLoss();  // dpo_losses/sigmoid_norm.cc
 DpoLossRegistry::Entry SftLoss();          // dpo_losses/sft.cc
+DpoLossRegistry::Entry MmDpoLoss();        // dpo_losses/mm_dpo.cc
+DpoLossRegistry::Entry VpoLoss();          // dpo_losses/vpo.cc
 
 // Several losses at once, as TRL's loss_type list with loss_weights: sum_i w_i L_i; the logged
 // rewards are the first loss's. Needs a reference when any part does.

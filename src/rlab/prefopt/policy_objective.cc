@@ -65,7 +65,8 @@ class PairwiseObjective : public PolicyObjective {
     for (auto& r : rejected) r += 1;
     const PreferenceLogps logps{PickRows(s.logps, chosen),     PickRows(s.logps, rejected),
                                 PickRows(s.ref_logps, chosen), PickRows(s.ref_logps, rejected),
-                                PickRows(s.tokens, chosen),    PickRows(s.tokens, rejected)};
+                                PickRows(s.tokens, chosen),    PickRows(s.tokens, rejected),
+                                UnitMargins(units, s.logps)};
     const DpoLossOutput out = (*loss_)(logps);
     const torch::Tensor margins = out.chosen_rewards - out.rejected_rewards;
     PolicyLossResult result{out.loss,
