@@ -249,6 +249,20 @@ TEST_F(OnlinePreferenceTrainerTest, ReferenceOpponentsAreJudgedAgainstEachSample
   EXPECT_LE(metrics[2].second, 1.0);
 }
 
+TEST_F(OnlinePreferenceTrainerTest, NashMdSamplesItsOpponentFromTheMixture) {
+  Models m;
+  OnlinePreferenceOptions options;
+  options.objective = "nash_md(beta=0.1, mixture_coef=0.5)";
+  OnlinePreferenceTrainer trainer = Make(m, options);
+  const MetricList metrics = trainer.Iterate();
+  for (const auto& [name, value] : metrics) EXPECT_TRUE(std::isfinite(value)) << name;
+  bool judged_against_opponent = false;
+  for (const auto& [name, value] : metrics) {
+    judged_against_opponent |= name == "judge/opponent_win_rate" && value >= 0 && value <= 1;
+  }
+  EXPECT_TRUE(judged_against_opponent);
+}
+
 TEST_F(OnlinePreferenceTrainerTest, GroupSmallerThanTheObjectiveAsksIsRefusedByKey) {
   Models m;
   OnlinePreferenceOptions options;

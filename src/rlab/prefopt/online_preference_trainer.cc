@@ -9,6 +9,7 @@
 
 #include "rlab/core/check.h"
 #include "rlab/models/generation/completion_logprobs.h"
+#include "rlab/models/generation/mixture_generate.h"
 #include "rlab/models/optim/finite_step.h"
 #include "rlab/models/optim/fused_adamw.h"
 
@@ -17,12 +18,12 @@ namespace rlab::prefopt {
 namespace {
 
 // The sampler of Nash-MD's opponent: the token-level geometric mixture of policy and reference.
-rl::GroupSampler MixtureSampler(models::Transformer, models::Transformer, double,
-                                const models::GenerationOptions&) {
-  RLAB_CHECK(false, "opponent \"mixture\" needs mixture generation "
-                    "(models/generation/mixture_generate.h), which this build does not have yet; "
-                    "choose an objective without it");
-  return {};
+rl::GroupSampler MixtureSampler(models::Transformer policy, models::Transformer reference,
+                                double alpha, const models::GenerationOptions& options) {
+  return [policy, reference, alpha, options](const std::vector<std::vector<int64_t>>& ids,
+                                             at::Generator& generator) mutable {
+    return models::GenerateFromMixture(policy, reference, alpha, ids, options, generator);
+  };
 }
 
 // Per prompt, its G completions: [P][G] from rows grouped by prompt.
