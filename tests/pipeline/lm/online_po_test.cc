@@ -1,6 +1,7 @@
 // The online-po pipeline end to end on tiny settings: the summary and metric lines carry the
-// figures users know, a resumed run ends where an uninterrupted one does (a moving reference
-// included), and bad objective, judge and group settings are refused by name.
+// figures users know (exploitability on a task whose judge is a game), a resumed run ends where
+// an uninterrupted one does (a moving reference included), and bad objective, judge and group
+// settings are refused by name.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -50,6 +51,13 @@ TEST_F(OnlinePoPipeline, ReportsTheFiguresUsersKnow) {
   EXPECT_TRUE(lines[0].contains("eval_gold_win_rate"));
   EXPECT_TRUE(lines[1].contains("rewards/chosen"));
   EXPECT_TRUE(lines[1].contains("judge/best_win_rate"));
+}
+
+TEST_F(OnlinePoPipeline, OnACyclicTaskItReportsExploitability) {
+  const auto run = ExecuteRun(Request({"data=task:cyclic", "optim.steps=1"}));
+  const nlohmann::json summary = RunSummary(run);
+  EXPECT_TRUE(summary.contains("eval_exploitability")) << summary.dump();
+  EXPECT_TRUE(summary.contains("exploitability_reference")) << summary.dump();
 }
 
 TEST_F(OnlinePoPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {

@@ -83,6 +83,9 @@ struct OnlinePoEvaluation {
     if (r.game) {
       for (const auto& [name, value] : r.game->Metrics()) m.emplace_back("eval_" + name, value);
     }
+    if (r.game) {
+      for (const auto& [name, value] : r.game->Metrics()) m.emplace_back("eval_" + name, value);
+    }
   }
 };
 
@@ -107,6 +110,11 @@ nlohmann::json OnlinePoSummary(const MetricList& final_metrics, const OnlinePoEv
   if (!eval.prompts.empty()) {
     summary[metric] = summary["eval_" + metric];
     summary[metric + "_reference"] = eval.start_samples.mean_gold;
+    if (eval.start_samples.game) {
+      for (const auto& [name, value] : eval.start_samples.game->Metrics()) {
+        summary[name + "_reference"] = value;
+      }
+    }
   }
   summary["train_loss"] = LossOf(last);
   summary["task"] = eval.task.Describe();
