@@ -47,11 +47,13 @@ PreferenceTrainer::Scored PreferenceTrainer::Score(const PreferenceData& data,
     units.push_back(&u);
     rows.insert(rows.end(), u.sequences.begin(), u.sequences.end());
   }
+  int64_t tokens = 0;
+  for (int64_t r : rows) tokens += static_cast<int64_t>(data.set.sequences[r].ids.size());
   const BatchLogps logps = SequenceLogps(policy_, data.set.sequences, rows, pad_);
   const torch::Tensor ref_rows =  // [rows]
       data.ref_logps.index_select(0, torch::tensor(rows, torch::kInt64)).to(torch::kFloat32);
   return {objective_->Loss(units, {logps.logps, ref_rows, logps.tokens, logps.logit_sums}),
-          logps.padded_tokens};
+          logps.padded_tokens, tokens};
 }
 
 PreferenceStep PreferenceTrainer::Step(const PreferenceData& data,
@@ -67,6 +69,7 @@ PreferenceStep PreferenceTrainer::Step(const PreferenceData& data,
     s.loss += scored.result.loss.item<double>() / accumulated;
     s.micro_batches.push_back(std::move(scored.result.metrics));
     s.padded_tokens += scored.padded_tokens;
+    s.tokens += scored.tokens;
     s.units += static_cast<int64_t>(unit_indices.size());
   }
   if (options_.optim.max_grad_norm > 0) {

@@ -54,6 +54,7 @@ struct PreferenceStep {
   double learning_rate = 0.0;
   int64_t units = 0;          // units trained on
   int64_t padded_tokens = 0;  // token slots of the policy's batches, padding included
+  int64_t tokens = 0;         // the batches' real tokens (prompts and completions, no padding)
 };
 
 class PreferenceTrainer {
@@ -81,6 +82,7 @@ class PreferenceTrainer {
   struct Scored {
     PolicyLossResult result;
     int64_t padded_tokens;
+    int64_t tokens;
   };
   Scored Score(const PreferenceData& data, const std::vector<int64_t>& unit_indices);
 

@@ -68,11 +68,18 @@ TEST_F(DpoPipeline, ReportsTrlMetricsWinRateAndKlAndCachesTheReference) {
   EXPECT_DOUBLE_EQ(first["eval_gold_win_rate"].get<double>(), 0.5);
   // Training moved the policy: nonzero implicit rewards in the training lines.
   bool moved = false;
+  double num_tokens = 0;  // TRL's running count of real tokens: grows with every training line
   for (const auto& l : lines) {
     if (l.contains("rewards/margins"))
       moved = moved || std::abs(l["rewards/margins"].get<double>()) > 1e-4;
+    if (l.contains("num_tokens")) {
+      EXPECT_GT(l["num_tokens"].get<double>(), num_tokens) << l.dump();
+      num_tokens = l["num_tokens"].get<double>();
+    }
   }
   EXPECT_TRUE(moved);
+  // 6 steps of 4 pairs, each pair two sequences of at least BOS, a prompt token and EOS.
+  EXPECT_GE(num_tokens, 6 * 4 * 2 * 3);
 }
 
 TEST_F(DpoPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
@@ -84,6 +91,16 @@ TEST_F(DpoPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
             RunSummary(full)["train_loss"].get<double>());
   EXPECT_EQ(RunSummary(cut)["gold_win_rate"].get<double>(),
             RunSummary(full)["gold_win_rate"].get<double>());
+  // The token count is a counter of the checkpoint, so the resumed run's last line agrees.
+  const auto last_count = [](const fs::path& run) {
+    double n = -1;
+    for (const auto& l : RunMetricLines(run)) {
+      if (l.contains("num_tokens")) n = l["num_tokens"].get<double>();
+    }
+    return n;
+  };
+  EXPECT_GT(last_count(full), 0);
+  EXPECT_EQ(last_count(cut), last_count(full));
 }
 
 TEST_F(DpoPipeline, ReferenceFreeLossesWriteNoCache) {

@@ -4,11 +4,11 @@
 // reward ranks first and away from paper (its lowest Borda score), and lets invalid text grow,
 // so paper's best response gains on it; INPO (a no-regret Nash method, judged by the same gold
 // preference on its own samples) stays near the start. Exploitability on 300 held-out samples
-// (a standard error near 0.03); with this setting seeds 1, 2, 3 run from the command line (every
-// stage at that seed) gave the SFT start 0.139 / 0.100 / 0.162, DPO 0.255 / 0.257 / 0.243 and
-// INPO 0.103 / 0.124 / 0.121; run in this test's one process, seed 1 gives DPO 0.210 (the rest
-// equal). The bound 0.16 lies about two standard errors from INPO's worst and from DPO here.
-// Costs about 25 s of one core (200 SFT steps, 100 DPO steps, 60 INPO steps of 32 samples).
+// (a standard error near 0.03); with this setting seeds 1, 2, 3 (every stage at that seed, the
+// same from the command line as in this process) gave the SFT start 0.139 / 0.100 / 0.162, DPO
+// 0.210 / 0.201 / 0.250 and INPO 0.103 / 0.124 / 0.121 (2026-12-07). The bound 0.16 lies about
+// one and a half standard errors from INPO's worst and from DPO's best.
+// Costs about 25 s of one core (200 SFT steps, 60 DPO steps, 60 INPO steps of 32 samples).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

@@ -237,11 +237,13 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
     trainer.AddTo(state);
     int64_t epoch = 0, position = 0;
     double last_loss = std::nan("");
+    int64_t num_tokens = 0;  // real tokens trained on so far (TRL's num_tokens)
     if (auto counters = ctx.Restore(state)) {
       trainer.Resume((*counters)["step"]);
       epoch = (*counters)["epoch"];
       position = (*counters)["position"];
       last_loss = (*counters).value("last_loss", std::nan(""));
+      num_tokens = (*counters).value("num_tokens", int64_t{0});
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
     EpochCursor cursor(AllIndices(n), DeriveSeed(seed, "order"), epoch, position);
@@ -251,7 +253,8 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
       return nlohmann::json{{"step", trainer.step()},
                             {"epoch", cursor.epoch()},
                             {"position", cursor.position()},
-                            {"last_loss", last_loss}};
+                            {"last_loss", last_loss},
+                            {"num_tokens", num_tokens}};
     };
     if (trainer.step() == 0) {
       MetricList first;
@@ -273,6 +276,7 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       const int64_t step = trainer.step(), before = step - 1;
       last_loss = s.loss;
+      num_tokens += s.tokens;
       for (const MetricList& figures : s.micro_batches) window.Add(figures);
       window.Add({{"loss", s.loss}, {"grad_norm", s.grad_norm}});
       const bool eval_due = c.eval_every > 0 && step % c.eval_every == 0 && step < total_steps;
@@ -281,7 +285,8 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
         MetricList line = {{"learning_rate", s.learning_rate},
                            {"epoch", cursor.Progress()},
                            {"tokens_per_second", tokens_per_second},
-                           {"pairs_per_second", pairs_per_second}};
+                           {"pairs_per_second", pairs_per_second},
+                           {"num_tokens", static_cast<double>(num_tokens)}};
         window.AppendTo(line, "");
         if (eval_due) EvaluateDpo(c, in, m, trainer, line);
         ctx.metrics().Log(step, line);
