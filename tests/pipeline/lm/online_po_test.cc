@@ -71,6 +71,21 @@ TEST_F(OnlinePoPipeline, ResumedRunEndsWhereAnUninterruptedOneDoes) {
   }
 }
 
+// CREAM judges by beta log(pi / pi_ref): against a copy of the start no pair forms and the
+// policy stays; `reference` (here the preset's untrained weights, the same seed's draw) gives
+// it a judge, and the policy moves away from its start.
+TEST_F(OnlinePoPipeline, AnotherReferenceLetsSelfRewardingObjectivesTrain) {
+  const auto start = ExecuteRun(Request({"optim.steps=2", "run.name=start"})) / "model";
+  const std::string model = "model=" + start.string();
+  const nlohmann::json alone =
+      RunSummary(ExecuteRun(Request({model, "objective=cream(beta=0.1)", "run.name=alone"})));
+  EXPECT_LT(alone["kl"].get<double>(), 1e-5) << alone.dump();  // float32 rounding only
+  const nlohmann::json judged = RunSummary(ExecuteRun(
+      Request({model, "reference=preset:tiny", "objective=cream(beta=0.1)", "run.name=judged"})));
+  EXPECT_GT(judged["kl"].get<double>(), 1e-2) << judged.dump();
+  EXPECT_EQ(judged["gold_reward_reference"], alone["gold_reward_reference"]);  // both vs start
+}
+
 TEST_F(OnlinePoPipeline, BadSettingsAreRefusedByName) {
   std::string error = testing::ErrorOf([&] { ExecuteRun(Request({"objective=online_pdo"})); });
   EXPECT_NE(error.find("west_of_n"), std::string::npos) << error;

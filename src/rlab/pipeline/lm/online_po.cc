@@ -42,7 +42,7 @@ void OnlinePoConfig::Validate() const {
 
 namespace {
 
-// A frozen copy of the starting policy.
+// A frozen model opened as the start is (the start itself, or the `reference`).
 models::LanguageModel OpenFrozenStart(const std::string& start, const OnlinePoConfig& c) {
   models::LanguageModel lm = OpenStartModel(start, c.tokenizer, c.run.seed);
   lm.model->eval();
@@ -141,10 +141,17 @@ class OnlinePo : public ConfiguredPipeline<OnlinePoConfig> {
     const std::string start = WarmStartModel(c.sft, {c.model, c.tokenizer, c.data, ctx.dir().path(),
                                                      seed, c.run.threads, c.run.blas_threads});
     models::LanguageModel lm = OpenStartModel(start, c.tokenizer, seed);
-    models::LanguageModel ref = OpenFrozenStart(start, c);
-    // With a moving reference, evaluation compares with a copy of the start that stays.
+    // The self-rewarding objectives judge by beta log(pi / pi_ref), zero while the reference
+    // is the start: `reference` gives them another one (the model before the SFT stage).
+    models::LanguageModel ref = OpenFrozenStart(c.reference.empty() ? start : c.reference, c);
+    RLAB_CHECK(ref.model->config().vocab_size == lm.model->config().vocab_size,
+               "reference '{}' has a vocabulary of {} tokens, the policy {}", c.reference,
+               ref.model->config().vocab_size, lm.model->config().vocab_size);
+    // With a moving or another reference, evaluation compares with a copy of the start.
     std::optional<models::LanguageModel> fixed_start;
-    if (c.trainer.ref_update_every > 0) fixed_start = OpenFrozenStart(start, c);
+    if (c.trainer.ref_update_every > 0 || !c.reference.empty()) {
+      fixed_start = OpenFrozenStart(start, c);
+    }
     const auto task = data::MakeTextTask(c.data.substr(kTaskSourcePrefix.size()));
     const std::unique_ptr<reward::PreferenceJudge> judge =
         reward::MakePreferenceJudge(c.trainer.judge, task.get());

@@ -29,6 +29,7 @@ struct OnlinePoConfig {
   std::string tokenizer;
   std::string data = "task:keywords";
   SftWarmStart sft;
+  std::string reference;                     // empty: a copy of the start
   prefopt::OnlinePreferenceOptions trainer;  // its keys sit at the top level: objective, ...
   models::LmOptim optim;
   int64_t eval_prompts = 200;
@@ -43,6 +44,9 @@ struct OnlinePoConfig {
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
     v("data", data, "prompts: task:SPEC (train split for samples, test split for evaluation)");
     v("sft", sft, "an SFT stage on the task's demonstrations first (start and reference)");
+    v("reference", reference,
+      "the frozen reference: a model directory or preset (empty: a copy of the start); a "
+      "preset opens with the run's seed, so with an SFT stage it is the model before it");
     trainer.Fields(v);
     v("optim", optim, "optimiser and schedule; steps counts sample batches");
     v("eval_prompts", eval_prompts, "held-out task prompts sampled at evaluation (0 = none)");
