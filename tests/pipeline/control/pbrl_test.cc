@@ -310,7 +310,7 @@ TEST(Pbrl, UnknownAlgorithmsAndTeachersAreClearErrors) {
   testing::ScratchDir scratch("pbrl-errors");
   EXPECT_NE(testing::ErrorOf([&] {
               RunPbrl(Short(scratch.path()), {"algo=dpo"});
-            }).find("algo must be cpl or pebble or prefppo, got 'dpo'"),
+            }).find("algo must be cpl or pebble or prefppo or spo, got 'dpo'"),
             std::string::npos);
   EXPECT_NE(testing::ErrorOf([&] {
               RunPbrl(Short(scratch.path()), {"teacher=file(nope=1)"});

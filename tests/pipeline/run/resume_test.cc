@@ -114,7 +114,8 @@ TEST(Resume, KilledSftRunResumesToIdenticalMetrics) {
 }
 
 TEST(Resume, KilledDpoRunResumesToIdenticalMetrics) {
-  // DPO (rpo) from the tiny preset as given (no SFT stage), 40 steps of 4 pairs.
+  // DPO (the example's sigmoid loss) from the tiny preset as given (no SFT stage), 40 steps
+  // of 4 pairs.
   ExpectKilledLmRunResumesToIdenticalMetrics(
       {.example = "dpo_synthetic.yaml",
        .overrides = {"sft.steps=0", "optim.steps=40", "optim.batch_size=4",
