@@ -1,5 +1,5 @@
 // Preference data for the reward-model pipelines (train-rm, eval-rm): a file in TRL's
-// conventions, or task:SPEC for pairs labelled by a synthetic task's gold reward, tokenized
+// conventions, or task:SPEC for pairs labelled by a synthetic task's gold preference, tokenized
 // with the truncation policy reported rather than applied silently.
 #pragma once
 

@@ -42,7 +42,7 @@ struct RmTrainData {
   void Fields(V& v) {
     v("train", train,
       "preference data: a .jsonl/.json file in TRL's formats, or task:SPEC "
-      "(pairs labelled by a synthetic task's gold reward)");
+      "(pairs labelled by a synthetic task's gold preference)");
     v("eval", eval, "held-out data file (default: task pairs, or eval_fraction of train)");
     v("task_train_pairs", task_train_pairs, "pairs drawn from a task for training");
     v("task_eval_pairs", task_eval_pairs, "pairs drawn from a task for evaluation");
