@@ -158,7 +158,7 @@ class OnlinePreferenceTrainerTest : public ::testing::Test {
   OnlinePreferenceTrainer Make(Models& m, OnlinePreferenceOptions options) {
     m.reference.model->eval();
     options.prompts_per_step = 2;
-    options.max_new_tokens = 4;
+    options.sampling.max_new_tokens = 4;
     models::LmOptim optim;
     optim.steps = 10;
     optim.warmup_ratio = 0;

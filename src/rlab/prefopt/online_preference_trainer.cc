@@ -47,10 +47,8 @@ std::vector<std::string> PromptsOf(const rl::PromptGroups& r, int64_t group) {
 void OnlinePreferenceOptions::Validate() const {
   RLAB_CHECK(prompts_per_step >= 1 && updates_per_batch >= 1,
              "prompts_per_step and updates_per_batch must be >= 1");
-  RLAB_CHECK(temperature > 0 && std::isfinite(temperature),
-             "temperature must be > 0 (the samples are re-scored at it), got {}", temperature);
-  RLAB_CHECK(max_new_tokens >= 0 && ref_update_every >= 0,
-             "max_new_tokens and ref_update_every must be >= 0");
+  sampling.Validate();
+  RLAB_CHECK(ref_update_every >= 0, "ref_update_every must be >= 0");
   // The judge's name and keys (it is made by the run: a model judge loads its directory).
   reward::RegisterPreferenceJudges();
   const Spec judge_spec = Spec::Parse(judge);
@@ -69,7 +67,7 @@ void OnlinePreferenceOptions::Validate() const {
 
 models::GenerationOptions OnlinePreferenceOptions::SampleGeneration(
     models::GenerationOptions task_defaults) const {
-  return rl::SamplingGeneration(std::move(task_defaults), temperature, max_new_tokens);
+  return sampling.Generation(std::move(task_defaults));
 }
 
 OnlinePreferenceTrainer::OnlinePreferenceTrainer(const OnlinePreferenceOptions& options,
@@ -146,7 +144,7 @@ MetricList OnlinePreferenceTrainer::Iterate() {
   {
     torch::NoGradGuard no_grad;
     batch.ref_logps =
-        (models::CompletionLogProbs(models_.reference, r.out, options_.temperature) * mask)
+        (models::CompletionLogProbs(models_.reference, r.out, options_.sampling.temperature) * mask)
             .sum(1)
             .view({P, G});  // [P, G]
   }
@@ -169,7 +167,7 @@ MetricList OnlinePreferenceTrainer::Iterate() {
   OnlineLoss last;
   double grad_norm = 0.0;
   for (int64_t u = 0; u < options_.updates_per_batch; ++u) {
-    batch.logps = (models::CompletionLogProbs(policy, r.out, options_.temperature) * mask)
+    batch.logps = (models::CompletionLogProbs(policy, r.out, options_.sampling.temperature) * mask)
                       .sum(1)
                       .view({P, G});  // [P, G]
     if (u == 0) batch.old_logps = batch.logps.detach();

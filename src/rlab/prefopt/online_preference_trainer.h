@@ -46,8 +46,7 @@ struct OnlinePreferenceOptions {
   int64_t group_size = 4;
   int64_t prompts_per_step = 8;
   int64_t updates_per_batch = 1;
-  double temperature = 1.0;
-  int64_t max_new_tokens = 0;  // 0: the task's longest completion + 1
+  rl::RolloutSampling sampling;  // its keys sit at the top level: temperature, max_new_tokens
   int64_t ref_update_every = 0;
 
   template <class V>
@@ -59,8 +58,7 @@ struct OnlinePreferenceOptions {
     v("group_size", group_size, "completions sampled per prompt (G)");
     v("prompts_per_step", prompts_per_step, "prompts per step (P)");
     v("updates_per_batch", updates_per_batch, "optimiser steps on each batch of samples");
-    v("temperature", temperature, "sampling temperature of the policy's samples (> 0)");
-    v("max_new_tokens", max_new_tokens, "completion limit (0 = the task's longest + 1)");
+    sampling.Fields(v);
     v("ref_update_every", ref_update_every,
       "every K steps the reference becomes a copy of the policy (0 = never)");
   }

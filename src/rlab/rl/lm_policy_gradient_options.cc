@@ -32,7 +32,7 @@ reward::KlEstimator LmPolicyGradientOptions::Estimator() const {
 
 models::GenerationOptions LmPolicyGradientOptions::RolloutGeneration(
     models::GenerationOptions task_defaults) const {
-  return SamplingGeneration(std::move(task_defaults), temperature, max_new_tokens);
+  return sampling.Generation(std::move(task_defaults));
 }
 
 void LmPolicyGradientOptions::Validate() const {
@@ -63,9 +63,8 @@ void LmPolicyGradientOptions::Validate() const {
   CheckGroupSize(*algorithm, group_size);
   RLAB_CHECK(gamma > 0 && gamma <= 1 && gae_lambda >= 0 && gae_lambda <= 1 && vf_coef >= 0,
              "gamma must be in (0, 1], gae_lambda in [0, 1], vf_coef >= 0");
-  RLAB_CHECK(temperature > 0, "temperature must be > 0, got {}", temperature);
-  RLAB_CHECK(max_new_tokens >= 0 && updates_per_batch >= 1,
-             "max_new_tokens must be >= 0 and updates_per_batch >= 1");
+  sampling.Validate();
+  RLAB_CHECK(updates_per_batch >= 1, "updates_per_batch must be >= 1");
   RLAB_CHECK(epsilon_low > 0 && epsilon_low < 1, "epsilon_low must be in (0, 1)");
 }
 

@@ -13,6 +13,7 @@
 #include "rlab/reward/signal/kl_estimators.h"
 #include "rlab/rl/lm_rl_algorithm.h"
 #include "rlab/rl/policy_gradient_loss.h"
+#include "rlab/rl/prompt_groups.h"
 
 namespace rlab::rl {
 
@@ -30,8 +31,7 @@ struct LmPolicyGradientOptions {
   std::string kl_penalty = "loss";  // loss | reward
   std::string kl_estimator;         // empty: k3 in the loss, k1 in the reward
   int64_t group_size = 8;
-  double temperature = 1.0;
-  int64_t max_new_tokens = 0;  // 0: the task's longest completion + 1
+  RolloutSampling sampling;  // its keys sit at the top level: temperature, max_new_tokens
   int64_t updates_per_batch = 1;
   double gamma = 1.0;        // ppo
   double gae_lambda = 0.95;  // ppo
@@ -72,8 +72,7 @@ struct LmPolicyGradientOptions {
       "sequence's KL subtracted from its reward (PPO-style RLHF)");
     v("kl_estimator", kl_estimator, "k1, k2 or k3 (empty: k3 in the loss, k1 in the reward)");
     v("group_size", group_size, "completions sampled per prompt");
-    v("temperature", temperature, "sampling temperature of the rollouts");
-    v("max_new_tokens", max_new_tokens, "completion limit (0 = the task's longest + 1)");
+    sampling.Fields(v);
     v("updates_per_batch", updates_per_batch,
       "optimiser steps on each batch of rollouts "
       "(1 = on-policy; more makes the clip matter)");

@@ -115,7 +115,8 @@ LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const PromptGroup
   s.mask = r.out.mask.to(torch::kFloat32);
   {
     torch::NoGradGuard no_grad;
-    s.ref_logp = models::CompletionLogProbs(models_.reference, r.out, options_.temperature);
+    s.ref_logp =
+        models::CompletionLogProbs(models_.reference, r.out, options_.sampling.temperature);
   }
   s.rewards = models_.rewards->Score(r.prompts, r.completions, r.answers);
   torch::Tensor r_ref;
@@ -173,8 +174,8 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
   const double learning_rate = optimisation_.schedule(*optimizer_, step_);
   for (int64_t u = 0; u < options_.updates_per_batch; ++u) {
     torch::Tensor token_entropy;
-    const torch::Tensor logp = models::CompletionLogProbs(policy, r.out, options_.temperature,
-                                                          u == 0 ? &token_entropy : nullptr);
+    const torch::Tensor logp = models::CompletionLogProbs(
+        policy, r.out, options_.sampling.temperature, u == 0 ? &token_entropy : nullptr);
     if (u == 0) entropy = (token_entropy.sum() / s.mask.sum().clamp_min(1)).item<double>();
     last = PolicyGradientLoss({logp, r.out.logprobs, s.advantages, s.mask,
                                loss_settings_.beta > 0 ? s.ref_logp : torch::Tensor()},

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
+#include "rlab/core/check.h"
 #include "rlab/core/rng.h"
 
 namespace rlab::rl {
@@ -31,8 +34,14 @@ PromptGroups DrawPromptGroups(const PromptGroupDraw& draw, int64_t step, int64_t
   return r;
 }
 
-models::GenerationOptions SamplingGeneration(models::GenerationOptions task_defaults,
-                                             double temperature, int64_t max_new_tokens) {
+void RolloutSampling::Validate() const {
+  RLAB_CHECK(temperature > 0 && std::isfinite(temperature),
+             "temperature must be > 0 (the samples are re-scored at it), got {}", temperature);
+  RLAB_CHECK(max_new_tokens >= 0, "max_new_tokens must be >= 0, got {}", max_new_tokens);
+}
+
+models::GenerationOptions RolloutSampling::Generation(
+    models::GenerationOptions task_defaults) const {
   if (max_new_tokens > 0) task_defaults.max_new_tokens = max_new_tokens;
   task_defaults.sampling.temperature = temperature;
   return task_defaults;

@@ -45,10 +45,22 @@ PromptGroups DrawPromptGroups(const PromptGroupDraw& draw, int64_t step, int64_t
                               const GroupSampler& sample,
                               const std::string& sample_stream = "rollout");
 
-// The task's generation options `task_defaults` at `temperature`, with `max_new_tokens` where it
-// is > 0 (0 keeps the task's limit).
-models::GenerationOptions SamplingGeneration(models::GenerationOptions task_defaults,
-                                             double temperature, int64_t max_new_tokens);
+// How the online trainers of language models sample (rl, online-po): keys each trainer's
+// options inline, so they are declared and checked here once.
+struct RolloutSampling {
+  double temperature = 1.0;
+  int64_t max_new_tokens = 0;  // 0: the task's longest completion + 1
+
+  template <class V>
+  void Fields(V& v) {
+    v("temperature", temperature, "sampling temperature of the samples (> 0; re-scored at it)");
+    v("max_new_tokens", max_new_tokens, "completion limit (0 = the task's longest + 1)");
+  }
+  void Validate() const;
+  // The task's generation options `task_defaults` at `temperature`, with `max_new_tokens` where
+  // it is > 0 (0 keeps the task's limit).
+  models::GenerationOptions Generation(models::GenerationOptions task_defaults) const;
+};
 
 // A GroupSampler that runs Generate on `model` with `options`.
 GroupSampler ModelSampler(models::Transformer model, models::GenerationOptions options);

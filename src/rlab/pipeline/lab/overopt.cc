@@ -229,7 +229,7 @@ class Overopt : public ConfiguredPipeline<OveroptConfig> {
             fmt::format("optim.batch_size={}", r.batch_size),
             fmt::format("optim.learning_rate={}", r.learning_rate),
             fmt::format("group_size={}", r.trainer.group_size),
-            fmt::format("temperature={}", r.trainer.temperature),
+            fmt::format("temperature={}", r.trainer.sampling.temperature),
             fmt::format("eval_every={}", r.eval_every),
             fmt::format("eval_prompts={}", r.eval_prompts),
             fmt::format("run.checkpoint_every={}", r.eval_every * 5)};

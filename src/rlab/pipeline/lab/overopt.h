@@ -93,7 +93,7 @@ struct OveroptRl {
     v("batch_size", batch_size, "prompts per step");
     v("group_size", trainer.group_size, "completions per prompt");
     v("learning_rate", learning_rate, "constant learning rate");
-    v("temperature", trainer.temperature, "sampling temperature of the rollouts");
+    v("temperature", trainer.sampling.temperature, "sampling temperature of the rollouts");
     v("eval_every", eval_every, "steps between points of the gold/proxy/KL curve");
     v("eval_prompts", eval_prompts, "held-out prompts per curve point");
   }
