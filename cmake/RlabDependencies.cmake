@@ -12,6 +12,8 @@ if(NOT CLI11_FOUND)
   target_include_directories(CLI11::CLI11 INTERFACE "${CLI11_INCLUDE_DIR}")
 endif()
 find_package(Threads REQUIRED)
+# SHA-256 of data files (rlab/core/file_digest.h): libcrypto from libssl-dev.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
 # libtorch as one imported target, so that its flags reach every target the same way
 # (the precompiled header is only reusable between targets with identical flags).

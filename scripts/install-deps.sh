@@ -9,6 +9,7 @@ PACKAGES=(
   libtorch-dev libopenblas-dev libopenblas0-pthread
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev googletest libgmock-dev libbenchmark-dev
+  libssl-dev  # SHA-256 of data files (libcrypto)
   python3-torch python3-regex  # the benchmark peer; the reference for the pre-tokenisers
   nodejs  # runs the reference GPT-2 encoder (npm package gpt-3-encoder; npm below)
   chromium  # headless checks of the HTML reports (tests labelled browser)
