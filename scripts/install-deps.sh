@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev googletest libgmock-dev libbenchmark-dev
   libssl-dev  # SHA-256 of data files (libcrypto)
   python3-torch python3-regex  # the benchmark peer; the reference for the pre-tokenisers
+  python3-protobuf  # the independent reader of the TensorBoard events files in the tests
   nodejs  # runs the reference GPT-2 encoder (npm package gpt-3-encoder; npm below)
   chromium  # headless checks of the HTML reports (tests labelled browser)
 )

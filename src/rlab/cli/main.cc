@@ -5,6 +5,7 @@
 #include "rlab/cli/commands.h"
 #include "rlab/cli/error_report.h"
 #include "rlab/core/log.h"
+#include "rlab/core/provenance.h"
 
 namespace rlab::cli {
 namespace {
@@ -17,6 +18,7 @@ void InitCommandLogging() { InitConsoleLogging(g_verbose); }
 }  // namespace rlab::cli
 
 int main(int argc, char** argv) {
+  rlab::RecordCommandLine(argc, argv);  // for the provenance of runs
   CLI::App app{"rewardlab: learning from rewards and preferences", "rlab"};
   app.option_defaults()->always_capture_default();
   app.require_subcommand(1);

@@ -9,7 +9,8 @@
 
 namespace rlab {
 
-MetricsLogger::MetricsLogger(const std::filesystem::path& file) : writer_(file, /*append=*/true) {}
+MetricsLogger::MetricsLogger(const std::filesystem::path& file)
+    : writer_(file, /*append=*/true), events_(file) {}
 
 void MetricsLogger::Log(int64_t step, const MetricList& values) {
   nlohmann::ordered_json line;
@@ -23,6 +24,7 @@ void MetricsLogger::Log(int64_t step, const MetricList& values) {
     }
   }
   writer_.Write(line);
+  events_.Write(nlohmann::json(line));
   latest_ = values;
 }
 

@@ -1,5 +1,6 @@
 // Metrics: one JSON object per logged step in metrics.jsonl ({"step": 100, "loss": 0.31, ...}),
-// flushed line by line so that a killed run keeps everything it logged.
+// flushed line by line so that a killed run keeps everything it logged, and mirrored into a
+// TensorBoard events file beside it (export/tensorboard_writer.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "rlab/core/export/tensorboard_writer.h"
 #include "rlab/core/io.h"
 
 namespace rlab {
@@ -19,6 +21,7 @@ using MetricList = std::vector<std::pair<std::string, double>>;
 class MetricsLogger {
  public:
   MetricsLogger() = default;
+  // Appends to `file`; the events file beside it is rewritten from the lines `file` holds.
   explicit MetricsLogger(const std::filesystem::path& file);
 
   // Appends {"step": step, name: value, ...} in the order given. Non-finite values are
@@ -34,6 +37,7 @@ class MetricsLogger {
 
  private:
   JsonlWriter writer_;
+  TensorBoardWriter events_;
   MetricList latest_;
   int64_t non_finite_ = 0;
 };
