@@ -51,6 +51,9 @@ class TextTask {
   // The game the task's judge plays over response types (text/response_game.h), or nullptr
   // when the judge is not one (every task with a scalar gold reward).
   virtual const ResponseGame* Game() const { return nullptr; }
+  // False for data without a hidden judge (a user's prompt file): GoldReward is then NaN and
+  // pipelines report no gold metrics.
+  virtual bool HasGoldReward() const { return true; }
   // The name the gold reward is reported under in summaries ("exact_match", "gold_reward").
   virtual std::string MetricName() const = 0;
   // The sampling temperature a model is scored at: 0 (greedy) where the task has one right

@@ -21,8 +21,8 @@ struct TextRewardSource::Source {
 };
 
 TextRewardSource::TextRewardSource(const std::vector<std::string>& specs,
-                                   std::vector<double> weights)
-    : weights_(std::move(weights)) {
+                                   std::vector<double> weights, data::PromptColumnLookup columns)
+    : weights_(std::move(weights)), columns_(std::move(columns)) {
   RLAB_CHECK(!specs.empty(), "a reward needs at least one source");
   if (weights_.empty()) weights_.assign(specs.size(), 1.0);
   RLAB_CHECK(weights_.size() == specs.size(), "{} reward weights for {} reward sources",
@@ -59,11 +59,15 @@ TextRewards TextRewardSource::Score(const std::vector<std::string>& prompts,
              prompts.size(), completions.size());
   TextRewards out;
   out.total = torch::zeros({static_cast<int64_t>(completions.size())});
+  std::vector<const data::PromptColumns*> records;  // per prompt, for rules reading columns
+  if (columns_) {
+    for (const std::string& prompt : prompts) records.push_back(columns_(prompt));
+  }
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     const Source& s = *sources_[i];
     torch::Tensor r;
     if (s.rule) {
-      r = ScoreBatch(*s.rule, prompts, completions, answers).to(torch::kFloat32);
+      r = ScoreBatch(*s.rule, prompts, completions, answers, records).to(torch::kFloat32);
     } else {
       torch::NoGradGuard no_grad;
       const torch::Tensor members =

@@ -1,6 +1,9 @@
 // Where the rewards of generated text come from in RL for language models: a weighted sum of
 // sources, each a spec,
-//   exact_match, format(regex=...), task(spec=...)   rule-based (verifiable_rewards.h)
+//   exact_match(column=..), regex(pattern=..|column=..), format(regex=...), task(spec=...)
+//                                                    rule-based (verifiable_rewards.h); on a
+//                                                    prompt file a rule reads the columns of
+//                                                    the prompt's record (text/prompt_dataset.h)
 //   model(path=DIR, aggregate=mean|wco|uwo(lambda=..), max_length=512)
 //                                                    a reward model or ensemble
 //                                                    (text_reward_model.h); an ensemble's
@@ -18,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "rlab/text/prompt_dataset.h"
+
 namespace rlab::reward {
 
 struct TextRewards {
@@ -28,8 +33,10 @@ struct TextRewards {
 
 class TextRewardSource {
  public:
-  // `specs` and `weights` (empty: all 1) of equal length.
-  TextRewardSource(const std::vector<std::string>& specs, std::vector<double> weights);
+  // `specs` and `weights` (empty: all 1) of equal length. `columns` finds the record of a
+  // prompt from a prompt file, for rules that read a column; empty for a task's prompts.
+  TextRewardSource(const std::vector<std::string>& specs, std::vector<double> weights,
+                   data::PromptColumnLookup columns = {});
   ~TextRewardSource();
   TextRewardSource(TextRewardSource&&) noexcept;
 
@@ -43,6 +50,7 @@ class TextRewardSource {
   struct Source;
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<double> weights_;
+  data::PromptColumnLookup columns_;
 };
 
 }  // namespace rlab::reward
