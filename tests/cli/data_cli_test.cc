@@ -100,7 +100,8 @@ TEST(DataCli, ErrorsNameFileLineAndField) {
   const auto format = RunRlab({"data", "convert", (dir / "in.jsonl").string(),
                                (dir / "o2.jsonl").string(), "--from", "alpaca"});
   EXPECT_EQ(format.exit_code, 1);
-  EXPECT_NE(format.err.find("valid names: pairwise-annotated, sharegpt"), std::string::npos)
+  EXPECT_NE(format.err.find("valid names: columns, pairwise-annotated, sharegpt"),
+            std::string::npos)
       << format.err;
   const auto policy =
       RunRlab({"data", "convert", (dir / "in.jsonl").string(), (dir / "o2.jsonl").string(),

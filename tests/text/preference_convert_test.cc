@@ -228,7 +228,8 @@ TEST_F(PreferenceConvertTest, BadInputNamesFileLineAndField) {
       "\n");
   EXPECT_NE(e.find("bad.jsonl:1: missing field 'chosen.value'"), std::string::npos) << e;
   e = Error("nope", good);
-  EXPECT_NE(e.find("unknown preference format 'nope'; valid names: pairwise-annotated, sharegpt"),
+  EXPECT_NE(e.find("unknown preference format 'nope'; valid names: columns, pairwise-annotated, "
+                   "sharegpt"),
             std::string::npos)
       << e;
   e = ErrorOf([] { ParseTiePolicy("maybe"); });

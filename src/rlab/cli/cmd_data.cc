@@ -2,14 +2,19 @@
 //                        [--json]
 //   counts, lengths and duplicates of a preference file in TRL's layout
 // rlab data convert IN OUT --from FORMAT [--tie-policy keep|drop] [--seed S]
-//   rewrite preference data from another layout as TRL's, one JSON object per line
+//                   [--prompt COLUMN --chosen COLUMN --rejected COLUMN --subset COLUMN]
+//   rewrite preference data from another layout (JSON Lines, a .json array or CSV) as TRL's,
+//   one JSON object per line; the column flags name the columns of `--from columns`
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "rlab/cli/commands.h"
+#include "rlab/cli/error_report.h"
 #include "rlab/cli/flag_checks.h"
 #include "rlab/core/registry.h"
 #include "rlab/text/preference_convert.h"
@@ -37,7 +42,39 @@ struct ConvertArgs {
   std::string tie_policy = "keep";
   uint64_t seed = 0;
   CLI::Option* seed_option = nullptr;
+  // The column flags, in the order of the columns format's keys; set ones become its spec.
+  std::vector<std::pair<std::string, std::string>> columns = {
+      {"prompt", ""}, {"chosen", ""}, {"rejected", ""}, {"subset", ""}};
+  std::vector<CLI::Option*> column_options;
 };
+
+// A spec value in quotes, so that a column name may hold commas, spaces or parentheses.
+std::string Quoted(const std::string& value, const std::string& flag) {
+  const char quote = value.find('"') == std::string::npos ? '"' : '\'';
+  if (value.find(quote) != std::string::npos) {
+    throw UsageError(
+        fmt::format("--{} '{}': a column name cannot hold both kinds of quote", flag, value));
+  }
+  return fmt::format("{}{}{}", quote, value, quote);
+}
+
+// --from with the column flags folded in: "columns(chosen=\"good\", ...)".
+std::string FormatSpec(const ConvertArgs& a) {
+  std::string keys;
+  for (std::size_t i = 0; i < a.columns.size(); ++i) {
+    if (a.column_options[i]->count() == 0) continue;
+    const auto& [key, column] = a.columns[i];
+    keys += fmt::format("{}{}={}", keys.empty() ? "" : ", ", key, Quoted(column, key));
+  }
+  if (keys.empty()) return a.from;
+  if (a.from != "columns") {
+    throw UsageError(fmt::format(
+        "--prompt, --chosen, --rejected and --subset name the columns of --from columns; "
+        "--from {} has its own fields",
+        a.from));
+  }
+  return fmt::format("columns({})", keys);
+}
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
@@ -99,7 +136,7 @@ void Inspect(const InspectArgs& a) {
 
 void Convert(const ConvertArgs& a) {
   data::ConvertOptions options;
-  options.from = a.from;
+  options.from = FormatSpec(a);
   options.ties = data::ParseTiePolicy(a.tie_policy);
   if (a.seed_option->count() > 0) options.seed = a.seed;
   const data::ConvertReport r = data::ConvertPreferenceFile(a.in, a.out, options);
@@ -155,12 +192,28 @@ void AddDataCommand(CLI::App& app) {
   data::RegisterPreferenceFormats();
   CLI::App* convert = data_cmd->add_subcommand(
       "convert", "rewrite preference data as TRL's prompt/chosen/rejected JSON Lines");
-  convert->add_option("in", cv->in, "input file (JSON Lines, or a .json array)")->required();
+  convert
+      ->add_option("in", cv->in,
+                   "input file: JSON Lines, a .json array, or a .csv file whose first row names "
+                   "the columns")
+      ->required();
   convert->add_option("out", cv->out, "output file (JSON Lines), replaced atomically")->required();
   convert
       ->add_option("--from", cv->from,
-                   "input layout: " + JoinNames(data::PreferenceFormats().List()))
+                   "input layout (described below): " + JoinNames(data::PreferenceFormats().List()))
       ->required();
+  const char* column_help[] = {
+      "with --from columns: the prompt's column (default prompt; '' for none)",
+      "with --from columns: the preferred response's column",
+      "with --from columns: the other response's column",
+      "with --from columns: a column to write as \"subset\" (for per-subset accuracy)"};
+  for (std::size_t i = 0; i < cv->columns.size(); ++i) {
+    auto& [key, column] = cv->columns[i];
+    cv->column_options.push_back(convert->add_option("--" + key, column, column_help[i]));
+  }
+  convert->footer("Input layouts (--from):\n" + data::PreferenceFormats().Help() +
+                  "Example: rlab data convert pairs.csv pairs.jsonl --from columns --prompt "
+                  "question --chosen good --rejected bad --subset category");
   convert
       ->add_option("--tie-policy", cv->tie_policy, "keep (write ties with \"tie\": true) or drop")
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include "rlab/core/check.h"
 #include "rlab/core/io.h"
 #include "rlab/core/rng.h"
+#include "rlab/text/csv_records.h"
 #include "rlab/text/preference_formats.h"
 #include "rlab/text/record_file.h"
 
@@ -30,6 +31,17 @@ void Tally(const ConvertedRecord& c, ConvertReport& report) {
 
 void Note(const std::string& what, std::vector<std::string>& examples) {
   if (examples.size() < kExamples) examples.push_back(what);
+}
+
+// A .csv file (RFC 4180, a header row naming the columns), else ForEachRecord's JSON Lines or
+// .json array.
+void ForEachConvertInput(const std::filesystem::path& in,
+                         const std::function<void(const nlohmann::json&, const std::string&)>& fn) {
+  if (in.extension() == ".csv") {
+    ForEachCsvFileRecord(in, fn);
+  } else {
+    ForEachRecord(in, fn);
+  }
 }
 
 }  // namespace
@@ -72,6 +84,18 @@ void RegisterPreferenceFormats() {
               "and annotator labels 1/2/0 (PandaLM, LLMBar); majority label, else a tie",
               {},
               [](const SpecArgs&) { return MakePairwiseAnnotatedFormat(); }});
+  r.Register({"columns",
+              "any column names mapped to TRL's: the prompt, the preferred and the other "
+              "response, and optionally a subset (text or {role, content} message lists)",
+              {{"prompt", "prompt",
+                "the prompt's column ('' when chosen and rejected hold "
+                "whole conversations)"},
+               {"chosen", "", "the preferred response's column (required)"},
+               {"rejected", "", "the other response's column (required)"},
+               {"subset", "",
+                "a column written as \"subset\" (a category for per-subset "
+                "accuracy)"}},
+              [](const SpecArgs& args) { return MakeColumnsFormat(args); }});
   r.Register({"sharegpt",
               "ShareGPT conversations with chosen/rejected gpt turns (LLaMA-Factory's preference "
               "layout); written as TRL's conversational prompt/chosen/rejected",
@@ -92,7 +116,7 @@ std::vector<std::string> ConvertPreferenceRecords(const std::filesystem::path& i
   const std::unique_ptr<PreferenceFormat> format = PreferenceFormats().Create(options.from);
   report = ConvertReport{};
   std::vector<std::string> lines;
-  ForEachRecord(in, [&](const nlohmann::json& record, const std::string& where) {
+  ForEachConvertInput(in, [&](const nlohmann::json& record, const std::string& where) {
     const ConvertedRecord c = format->Convert(record, where);
     Tally(c, report);
     if (!c.coerced_fields.empty()) {

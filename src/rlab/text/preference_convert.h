@@ -77,7 +77,8 @@ struct ConvertReport {
   std::vector<std::string> coerced_where;  // the first few of them, with the field
 };
 
-// Converts the records of `options.from`'s layout in `in` (JSON Lines, or a .json array) and
+// Converts the records of `options.from`'s layout in `in` (JSON Lines, a .json array, or a .csv
+// file whose header names the columns, see csv_records.h) and
 // returns the output lines (each one JSON object) with the counts.
 std::vector<std::string> ConvertPreferenceRecords(const std::filesystem::path& in,
                                                   const ConvertOptions& options,

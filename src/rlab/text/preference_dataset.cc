@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "rlab/core/check.h"
+#include "rlab/text/layout_hint.h"
 #include "rlab/text/record_file.h"
 
 namespace rlab::data {
@@ -82,8 +83,8 @@ PreferenceRecord ParsePreferenceRecord(const nlohmann::json& o, const models::Ch
   for (const char* field : {"chosen", "rejected"}) {
     RLAB_CHECK(o.contains(field),
                "{}: missing field '{}'; a preference record needs \"chosen\" and \"rejected\" "
-               "(with or without \"prompt\"), or \"prompt\" and \"ranking\"",
-               where, field);
+               "(with or without \"prompt\"), or \"prompt\" and \"ranking\"{}",
+               where, field, ConversionHint(o, where));
   }
   const nlohmann::json &chosen = o["chosen"], &rejected = o["rejected"];
   if (o.contains("prompt")) {

@@ -1,6 +1,7 @@
 // The source layouts `rlab data convert --from` reads (registered in preference_convert.cc):
 //   pairwise-annotated  instruction/input + two responses + annotator labels (PandaLM, LLMBar)
 //   sharegpt            ShareGPT conversations with chosen/rejected turns (LLaMA-Factory)
+//   columns             any column names mapped to prompt/chosen/rejected/subset
 // and the small helpers they share.
 #pragma once
 
@@ -15,6 +16,7 @@ namespace rlab::data {
 
 std::unique_ptr<PreferenceFormat> MakePairwiseAnnotatedFormat();
 std::unique_ptr<PreferenceFormat> MakeShareGptFormat();
+std::unique_ptr<PreferenceFormat> MakeColumnsFormat(const SpecArgs& args);
 
 // The string `key` of `object`; an error naming `where` and the field when it is missing or
 // not a string. `parent` is the path of `object` in the record ("chosen", "conversations[2]").
