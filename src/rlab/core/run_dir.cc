@@ -1,6 +1,7 @@
 #include "rlab/core/run_dir.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,19 @@ bool IsBookkeeping(const fs::path& run, const fs::path& file) {
   if (name == "metrics.jsonl") return fs::file_size(file, ec) == 0 && !ec;
   return name == "config.yaml" || name == "log.txt" || name == ".lock";
 }
+
+// Points `root`/NAME-latest at the run `dir` (a relative link, replaced atomically by a rename
+// so that readers never miss it), so that commands can name the newest run of a kind without
+// its timestamp. Child runs inside a run get none. A failure only costs the convenience.
+void PointLatestLink(const fs::path& root, const std::string& name, const fs::path& dir) {
+  if (RunDir::IsRun(root)) return;
+  const fs::path temp = root / fmt::format(".{}-latest.tmp.{}", name, ::getpid());
+  std::error_code ec, ignored;
+  fs::remove(temp, ignored);
+  fs::create_directory_symlink(dir.filename(), temp, ec);
+  if (!ec) fs::rename(temp, root / (name + "-latest"), ec);
+  if (ec) fs::remove(temp, ignored);
+}
 }  // namespace
 
 RunDir RunDir::Create(const fs::path& root, const std::string& name) {
@@ -60,6 +74,7 @@ RunDir RunDir::Create(const fs::path& root, const std::string& name) {
     if (::mkdir(dir.c_str(), 0755) == 0) {
       fs::create_directory(dir / "checkpoints", ec);
       RLAB_CHECK(!ec, "cannot create '{}': {}", (dir / "checkpoints").string(), ec.message());
+      PointLatestLink(root, name, dir);
       return RunDir(dir);
     }
     RLAB_CHECK(errno == EEXIST,
