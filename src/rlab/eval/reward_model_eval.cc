@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "rlab/reward/model/rm_batch.h"
 
@@ -22,6 +23,10 @@ std::vector<RecordJudgement> JudgeExamples(const RewardOutputsFn& outputs,
     std::iota(idx.begin(), idx.end(), static_cast<int64_t>(start));
     const reward::RmBatch batch = reward::CollatePreferences(examples, idx, pad_token_id);
     const torch::Tensor out = outputs(batch.ids, batch.attention_mask).to(torch::kFloat64);
+    // [R] one reward per response of the batch, where the objective has a scalar reward
+    const std::optional<torch::Tensor> rewards = objective.Reward(out);
+    const torch::Tensor reward_values =
+        rewards ? rewards->to(torch::kFloat64).contiguous() : torch::Tensor();
     int64_t row = 0;
     for (const int64_t i : idx) {
       const auto& e = examples[i];
@@ -31,6 +36,10 @@ std::vector<RecordJudgement> JudgeExamples(const RewardOutputsFn& outputs,
       const torch::Tensor logits = objective.PreferenceLogit(first, others).contiguous();
       RecordJudgement j;
       j.logits.assign(logits.data_ptr<double>(), logits.data_ptr<double>() + (k - 1));
+      if (rewards) {
+        const double* first_reward = reward_values.data_ptr<double>() + row;
+        j.scores.assign(first_reward, first_reward + k);
+      }
       j.tie = e.tie;
       j.subset = e.subset;
       judged.push_back(std::move(j));

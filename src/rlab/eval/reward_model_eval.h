@@ -1,5 +1,6 @@
 // Scores held-out preference examples with a reward model and judges them
-// (reward_model_metrics.h): each record's first response against every other one.
+// (reward_model_metrics.h): each record's first response against every other one, with each
+// response's scalar reward where the objective has one.
 #pragma once
 
 #include <torch/types.h>

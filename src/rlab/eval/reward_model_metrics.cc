@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "rlab/core/check.h"
+#include "rlab/core/rng.h"
+#include "rlab/eval/bootstrap_interval.h"
 
 namespace rlab::eval {
 
@@ -28,8 +30,13 @@ double Quantile(std::vector<double> sorted, double q) {
   return a + t * (b - a);
 }
 
-double Ece(const std::vector<double>& logits, int bins) {
-  if (logits.empty()) return std::nan("");
+struct Calibration {
+  double ece = 0;
+  std::vector<ReliabilityBin> bins;  // the non-empty ones
+};
+
+Calibration Calibrate(const std::vector<double>& logits, int bins) {
+  if (logits.empty()) return {std::nan(""), {}};
   std::vector<double> confidence(bins, 0.0), right(bins, 0.0), count(bins, 0.0);
   for (const double logit : logits) {
     const double p = 1.0 / (1.0 + std::exp(-logit));
@@ -41,15 +48,22 @@ double Ece(const std::vector<double>& logits, int bins) {
     right[b] += correct;
     count[b] += 1;
   }
-  double ece = 0.0;
+  Calibration c;
   for (int b = 0; b < bins; ++b) {
-    if (count[b] > 0)
-      ece += std::abs(right[b] - confidence[b]) / static_cast<double>(logits.size());
+    if (count[b] == 0) continue;
+    c.ece += std::abs(right[b] - confidence[b]) / static_cast<double>(logits.size());
+    c.bins.push_back(
+        {confidence[b] / count[b], right[b] / count[b], static_cast<int64_t>(count[b])});
   }
-  return ece;
+  return c;
 }
 
 }  // namespace
+
+double RecordCredit(const RecordJudgement& record) {
+  RLAB_CHECK(!record.logits.empty(), "a judged record needs at least one comparison");
+  return Right(*std::min_element(record.logits.begin(), record.logits.end()));
+}
 
 RewardModelReport JudgeRecords(const std::vector<RecordJudgement>& records, int ece_bins) {
   RLAB_CHECK(ece_bins >= 1, "ece_bins must be >= 1");
@@ -76,9 +90,7 @@ RewardModelReport JudgeRecords(const std::vector<RecordJudgement>& records, int 
       tie_logits += static_cast<int64_t>(j.logits.size());
       continue;
     }
-    // Beating every rejected response; half credit when the worst comparison is a dead heat.
-    const double worst = *std::min_element(j.logits.begin(), j.logits.end());
-    const double right = Right(worst);
+    const double right = RecordCredit(j);
     record_right += right;
     ++judged;
     if (j.logits.size() > 1) {
@@ -103,7 +115,9 @@ RewardModelReport JudgeRecords(const std::vector<RecordJudgement>& records, int 
   r.non_tie_mean_abs_logit = comparisons.empty() ? nan : abs_sum / comparisons.size();
   r.tie_mean_abs_logit = tie_logits ? tie_abs / tie_logits : nan;
   r.best_of_n_accuracy = r.best_of_n_records ? bon_right / r.best_of_n_records : nan;
-  r.ece = Ece(comparisons, ece_bins);
+  Calibration calibration = Calibrate(comparisons, ece_bins);
+  r.ece = calibration.ece;
+  r.reliability = std::move(calibration.bins);
   std::vector<double> sorted = comparisons;
   std::sort(sorted.begin(), sorted.end());
   for (const double q : {0.05, 0.25, 0.5, 0.75, 0.95}) {
@@ -133,9 +147,29 @@ RewardModelReport JudgeRecords(const std::vector<RecordJudgement>& records, int 
   return r;
 }
 
+void AddAccuracyIntervals(RewardModelReport& report, const std::vector<RecordJudgement>& records,
+                          uint64_t seed) {
+  std::vector<double> credits;
+  std::map<std::string, std::vector<double>> subset_credits;
+  for (const RecordJudgement& j : records) {
+    if (j.tie) continue;
+    credits.push_back(RecordCredit(j));
+    if (!j.subset.empty()) subset_credits[j.subset].push_back(credits.back());
+  }
+  report.accuracy_ci95 = BootstrapMeanInterval(credits, DeriveSeed(seed, "bootstrap/accuracy"));
+  report.subset_accuracy_ci95.clear();
+  for (const auto& [name, values] : subset_credits) {
+    report.subset_accuracy_ci95[name] =
+        BootstrapMeanInterval(values, DeriveSeed(seed, "bootstrap/subset/" + name));
+  }
+}
+
 nlohmann::json RewardModelReport::ToJson() const {
   // NaN (a figure with nothing to measure) is written as null.
   const auto num = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+  const auto interval = [&](const std::array<double, 2>& ci) {
+    return nlohmann::json::array({num(ci[0]), num(ci[1])});
+  };
   nlohmann::json j = {{"records", records},
                       {"comparisons", comparisons},
                       {"ties", ties},
@@ -150,8 +184,23 @@ nlohmann::json RewardModelReport::ToJson() const {
     j["best_of_n_records"] = best_of_n_records;
   }
   for (const auto& [name, v] : margin_quantiles) j["margin"][name] = num(v);
+  if (records_read >= 0) {
+    j["records"] = records_read;
+    j["evaluated"] = records;
+    if (!not_evaluated_reason.empty()) j["not_evaluated_reason"] = not_evaluated_reason;
+    if (!long_records.empty()) j["long_records"] = long_records;
+  }
+  if (accuracy_ci95) j["accuracy_ci95"] = interval(*accuracy_ci95);
   for (const auto& [name, s] : subsets) {
     j["subsets"][name] = {{"accuracy", s.first}, {"records", s.second}};
+    if (const auto ci = subset_accuracy_ci95.find(name); ci != subset_accuracy_ci95.end()) {
+      j["subsets"][name]["accuracy_ci95"] = interval(ci->second);
+    }
+  }
+  j["reliability"] = nlohmann::json::array();
+  for (const ReliabilityBin& b : reliability) {
+    j["reliability"].push_back(
+        {{"confidence", b.confidence}, {"accuracy", b.accuracy}, {"count", b.count}});
   }
   return j;
 }
@@ -167,8 +216,20 @@ std::string RewardModelReport::Table() const {
   const auto num = [](double v) {
     return std::isnan(v) ? std::string("-") : fmt::format("{:.4f}", v);
   };
+  const auto with_interval = [&](double value, const std::array<double, 2>* ci) {
+    if (!ci || std::isnan((*ci)[0])) return pct(value);
+    return fmt::format("{} (95% CI {} - {})", pct(value), pct((*ci)[0]), pct((*ci)[1]));
+  };
+  const bool partial = records_read >= 0 && records < records_read;
+  if (records_read >= 0) {
+    row("evaluated", fmt::format("{} of {} records{}", records, records_read,
+                                 partial ? ": " + not_evaluated_reason : ""));
+    if (!long_records.empty()) row("long records", long_records);
+  }
   row("records", fmt::format("{} ({} ties, {} comparisons)", records, ties, comparisons));
-  row("accuracy", pct(accuracy));
+  row("accuracy",
+      with_interval(accuracy, accuracy_ci95 ? &*accuracy_ci95 : nullptr) +
+          (partial ? fmt::format(" on {} of {} records only", records, records_read) : ""));
   row("comparison accuracy", pct(comparison_accuracy));
   if (best_of_n_records > 0) {
     row("best-of-N accuracy",
@@ -185,7 +246,12 @@ std::string RewardModelReport::Table() const {
         fmt::format("{} / {}", num(tie_mean_abs_logit), num(non_tie_mean_abs_logit)));
   }
   for (const auto& [name, s] : subsets) {
-    row("  " + name, fmt::format("{} ({} records)", pct(s.first), s.second));
+    const auto ci = subset_accuracy_ci95.find(name);
+    row("  " + name,
+        fmt::format(
+            "{} ({} records)",
+            with_interval(s.first, ci == subset_accuracy_ci95.end() ? nullptr : &ci->second),
+            s.second));
   }
   return out;
 }
