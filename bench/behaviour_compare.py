@@ -12,8 +12,9 @@ import pathlib
 import re
 import sys
 
-# Fields that measure the machine, not the run's behaviour.
-VOLATILE = re.compile(r"(^time_|_seconds?$|per_second|_share$|^wall|_dir$|^seconds_per)")
+# Fields that measure the machine, not the run's behaviour (provenance: the build, command
+# line and host that made the run).
+VOLATILE = re.compile(r"(^time_|_seconds?$|per_second|_share$|^wall|_dir$|^seconds_per|^provenance$)")
 
 
 def stable(record):

@@ -78,6 +78,7 @@ YAML::Node ToYamlNode(const nlohmann::ordered_json& value) {
   } else {
     node = value.is_string() ? value.get<std::string>() : value.dump();
   }
+  if (value.empty() && !value.is_null()) node.SetStyle(YAML::EmitterStyle::Flow);  // "{}", "[]"
   return node;
 }
 

@@ -7,6 +7,7 @@
 #include "rlab/core/check.h"
 #include "rlab/core/config.h"
 #include "rlab/core/log.h"
+#include "rlab/core/provenance.h"
 #include "rlab/core/rng.h"
 #include "rlab/core/run_dir.h"
 #include "rlab/core/run_lock.h"
@@ -44,6 +45,7 @@ struct PreparedRun {
   std::unique_ptr<Pipeline> pipeline;
   std::string config_yaml;  // the effective config, as saved in the run directory
   nlohmann::json settings;
+  nlohmann::ordered_json provenance;  // as recorded in config.yaml (null for older runs)
 };
 
 PreparedRun Prepare(const RunRequest& request, const std::string& config_path) {
@@ -78,6 +80,7 @@ void RunIn(const RunDir& dir, PreparedRun& prepared, bool resuming) {
   summary["pipeline"] = prepared.name;
   summary["seed"] = run.seed;
   summary["wall_seconds"] = ctx.wall_seconds();
+  if (!prepared.provenance.is_null()) summary["provenance"] = prepared.provenance;
   dir.WriteSummary(summary);
   spdlog::info("finished in {:.1f} s; summary in {}", ctx.wall_seconds(),
                dir.summary_path().string());
@@ -100,6 +103,8 @@ fs::path Resume(const RunRequest& request) {
              request.resume_dir);
   PreparedRun prepared = Prepare(request, dir.config_path().string());
   dir.RemoveStaleTempFiles();
+  RecordResume(dir.config_path());
+  prepared.provenance = ReadProvenance(dir.config_path());
   RunIn(dir, prepared, /*resuming=*/true);
   return dir.path();
 }
@@ -110,7 +115,8 @@ fs::path Start(const RunRequest& request) {
   const RunDir dir = RunDir::Create(run.out_dir, run.name.empty() ? prepared.name : run.name);
   const RunLock lock(dir.path());
   try {
-    dir.WriteConfig(prepared.config_yaml);
+    prepared.provenance = StartProvenance(prepared.settings);
+    dir.WriteConfig(ConfigWithProvenance(prepared.config_yaml, prepared.provenance));
     RunIn(dir, prepared, /*resuming=*/false);
   } catch (...) {
     // A run that failed before recording anything (a bad data file, a model it cannot build)
