@@ -15,14 +15,8 @@ using rlab::testing::ErrorOf;
 using testing_runs::BtMetrics;
 using testing_runs::Count;
 using testing_runs::FakeRun;
+using testing_runs::SectionText;
 using testing_runs::WriteRun;
-
-// The text of the section with id `id`.
-std::string SectionText(const std::string& html, const std::string& id) {
-  const size_t start = html.find("id=\"" + id + "\"");
-  if (start == std::string::npos) return "";
-  return html.substr(start, html.find("</section>", start) - start);
-}
 
 class ReportHtml : public ::testing::Test {
  protected:
@@ -38,7 +32,7 @@ TEST_F(ReportHtml, OnePlotPerMetricAndALegendEntryPerRun) {
   const std::string html = rlab::testing::ReadText(out);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
 
-  const std::string every = SectionText(html, "every-metric");
+  const std::string every = SectionText(html, "metrics");
   EXPECT_EQ(Count(every, "<svg class=\"plot\""), 3);  // heldout_accuracy, loss, pearson
   for (const char* metric : {"heldout_accuracy", "loss", "pearson"}) {
     EXPECT_NE(every.find(std::string("data-title=\"") + metric + "\""), std::string::npos);
@@ -48,10 +42,11 @@ TEST_F(ReportHtml, OnePlotPerMetricAndALegendEntryPerRun) {
   EXPECT_EQ(Count(every, ">run-b</text>"), 3);
 
   // The bt-recovery headline comes first, from the panel registry.
-  const std::string headline = SectionText(html, "pipeline-0");
+  const std::string headline = SectionText(html, "headline");
   EXPECT_NE(headline.find("Headline"), std::string::npos);
   EXPECT_EQ(Count(headline, "<svg class=\"plot\""), 2);
-  EXPECT_LT(html.find("id=\"pipeline-0\""), html.find("id=\"every-metric\""));
+  EXPECT_LT(html.find("id=\"headline\""), html.find("id=\"runs\""));
+  EXPECT_LT(html.find("id=\"headline\""), html.find("id=\"metrics\""));
 
   // Summary side by side and the configs.
   const std::string summary = SectionText(html, "summary");
@@ -156,7 +151,7 @@ TEST_F(ReportHtml, PipelinesAddTheirOwnPanelsThroughTheRegistry) {
   RegisterBuiltins();
   EXPECT_TRUE(PipelinePanels().Contains("bt-recovery"));
   if (!PipelinePanels().Contains("test-calibration")) {
-    RegisterPanels("test-calibration", "a scatter with a fitted curve",
+    RegisterPanels("test-calibration", "a scatter with a fitted curve", {"ece"},
                    [](const std::vector<RunData>& runs) {
                      Section s{"Calibration", "", {}};
                      PlotSpec plot;
@@ -173,15 +168,17 @@ TEST_F(ReportHtml, PipelinesAddTheirOwnPanelsThroughTheRegistry) {
   }
   FakeRun calibrated{.config = "pipeline: test-calibration\n",
                      .metrics = "{\"step\": 0, \"ece\": 0.1}\n",
-                     .summary = ""};
+                     .summary = R"({"pipeline": "test-calibration", "ece": 0.1})"};
   const auto runs = LoadRuns({Run("cal", calibrated), Run("bt", {.metrics = BtMetrics(0)})});
   const std::string html = RenderReportHtml(runs);
   const std::string first = SectionText(html, "pipeline-0");
   EXPECT_NE(first.find("Calibration"), std::string::npos);
   EXPECT_NE(first.find("runs: 1"), std::string::npos);  // built from its own runs only
   EXPECT_EQ(Count(first, "class=\"fit\""), 1);
-  EXPECT_NE(SectionText(html, "pipeline-1").find("Headline"), std::string::npos);
-  EXPECT_EQ(Count(SectionText(html, "every-metric"), "<svg class=\"plot\""), 4);
+  // Both pipelines' headline keys, the registering one's first.
+  const std::string headline = SectionText(html, "headline");
+  EXPECT_LT(headline.find(">ece<"), headline.find(">heldout_accuracy<")) << headline;
+  EXPECT_EQ(Count(SectionText(html, "metrics"), "<svg class=\"plot\""), 4);
 }
 
 }  // namespace

@@ -104,5 +104,16 @@ TEST(LinearScale, MapsAndFlips) {
   EXPECT_DOUBLE_EQ(LinearScale(4, 4, 0, 10)(4), 5);  // zero-width domain: the middle
 }
 
+TEST(Scale, LogTicksCoverWholeDecadesAndThinOutWhenMany) {
+  const Ticks t = LogTicks(-3.5, 0.2);
+  EXPECT_EQ(t.lo, -4);
+  EXPECT_EQ(t.hi, 1);
+  EXPECT_EQ(FormatLogTicks(t).front(), "0.0001");
+  EXPECT_EQ(FormatLogTicks(t).back(), "10");
+  const Ticks wide = LogTicks(-12, 12, 5);
+  EXPECT_LE(wide.values.size(), 7u);
+  EXPECT_EQ(FormatLogTicks(wide).back(), "1e+15");
+}
+
 }  // namespace
 }  // namespace rlab::report

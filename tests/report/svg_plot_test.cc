@@ -190,7 +190,66 @@ TEST(SvgPlot, ScatterWithFittedCurve) {
   EXPECT_EQ(Count(svg, "class=\"fit\""), 1);
   EXPECT_NE(svg.find("gold (fit: d(a - b d))"), std::string::npos);
   EXPECT_EQ(Count(svg, "class=\"legend-entry\""), 2);
-  EXPECT_NE(svg.find("<title>gold: (2, 1.1)</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>gold · KL 2: 1.1</title>"), std::string::npos);
+}
+
+TEST(SvgPlot, EveryLinePointHasAHoverTitle) {
+  const std::string svg = RenderSvg(LinePlot({0, 10, 20}, {1.0, kNaN, 0.25}));
+  EXPECT_EQ(Count(svg, "class=\"hover\""), 2);  // not on the gap
+  EXPECT_NE(svg.find("<title>run · step 0: 1</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>run · step 20: 0.25</title>"), std::string::npos);
+  std::vector<double> x(5000), y(5000);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i), y[i] = std::sin(i * 0.01);
+  const std::string long_svg = RenderSvg(LinePlot(x, y));
+  EXPECT_LE(Count(long_svg, "class=\"hover\""), 201);  // evenly spaced, and the last
+  EXPECT_NE(long_svg.find("step 4999:"), std::string::npos);
+}
+
+TEST(SvgPlot, LogAxisTicksArePowersOfTenAndNonPositiveValuesAreGaps) {
+  PlotSpec p = LinePlot({0, 1, 2, 3}, {1e-4, 1e-2, 0, 1});
+  p.y.log = true;
+  const std::string svg = RenderSvg(p);
+  for (const char* tick : {">0.0001</text>", ">0.01</text>", ">1</text>"}) {
+    EXPECT_NE(svg.find(tick), std::string::npos) << tick;
+  }
+  // The zero is a gap: two pieces, the first a line, the last point a lone dot.
+  const auto paths = SeriesPaths(svg);
+  ASSERT_EQ(paths.size(), 1u);
+  EXPECT_EQ(Count(paths[0], "M"), 2);
+  EXPECT_EQ(Count(paths[0], "L"), 1);
+  EXPECT_EQ(Count(svg, "<circle"), 1);
+  // Equal ratios are equal distances.
+  const auto pts = Points(paths[0]);
+  const double decade = (pts[0].second - pts[1].second) / 2;
+  EXPECT_GT(decade, 10);
+}
+
+TEST(SvgPlot, BarsOverCategoriesWithErrorBars) {
+  PlotSpec p;
+  p.title = "accuracy";
+  p.x.categories = {"all", "chat"};
+  p.y = Axis{"accuracy", 0.0, 1.0};
+  Series s{.label = "rm", .x = {0, 1}, .y = {0.7, 0.8}, .mark = Mark::kBar};
+  s.err_lo = {0.6, kNaN};
+  s.err_hi = {0.8, kNaN};
+  p.series.push_back(s);
+  const std::string svg = RenderSvg(p);
+  EXPECT_EQ(Count(svg, "class=\"bar\""), 2);
+  EXPECT_EQ(Count(svg, "class=\"error-bar\""), 1);  // none where the interval is NaN
+  EXPECT_NE(svg.find(">chat</text>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>rm · chat: 0.8</title>"), std::string::npos);
+}
+
+TEST(SvgPlot, BandIsAClosedShadedPathAroundTheLine) {
+  PlotSpec p = LinePlot({0, 1, 2}, {1, 2, 3});
+  p.series[0].band_lo = {0.5, 1.5, 2.5};
+  p.series[0].band_hi = {1.5, 2.5, 3.5};
+  const std::string svg = RenderSvg(p);
+  EXPECT_EQ(Count(svg, "class=\"band\""), 1);
+  const size_t band = svg.find("class=\"band\" d=\"");
+  const std::string d = svg.substr(band, svg.find('"', band + 16) - band);
+  EXPECT_EQ(Count(d, "L"), 5);  // three points up, three back
+  EXPECT_NE(d.find('Z'), std::string::npos);
 }
 
 TEST(SvgPlot, NoDataSaysSo) {

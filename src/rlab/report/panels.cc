@@ -1,5 +1,7 @@
 #include "rlab/report/panels.h"
 
+#include <algorithm>
+
 namespace rlab::report {
 
 PanelRegistry& PipelinePanels() {
@@ -7,12 +9,14 @@ PanelRegistry& PipelinePanels() {
   return registry;
 }
 
-void RegisterPanels(const std::string& pipeline, const std::string& help, PanelSet::Builder build) {
-  PipelinePanels().Register(
-      {pipeline, help, {}, [build](const SpecArgs&) { return std::make_unique<PanelSet>(build); }});
+void RegisterPanels(const std::string& pipeline, const std::string& help,
+                    std::vector<std::string> headline, PanelSet::Builder build) {
+  PipelinePanels().Register({pipeline, help, {}, [headline, build](const SpecArgs&) {
+                               return std::make_unique<PanelSet>(headline, build);
+                             }});
 }
 
-std::vector<Section> PipelineSections(const std::vector<RunData>& runs) {
+std::vector<std::string> RegisteredPipelines(const std::vector<RunData>& runs) {
   RegisterBuiltins();
   std::vector<std::string> pipelines;
   for (const RunData& run : runs) {
@@ -21,13 +25,21 @@ std::vector<Section> PipelineSections(const std::vector<RunData>& runs) {
       pipelines.push_back(run.pipeline);
     }
   }
+  return pipelines;
+}
+
+std::vector<RunData> RunsOf(const std::vector<RunData>& runs, const std::string& pipeline) {
+  std::vector<RunData> subset;
+  for (const RunData& run : runs) {
+    if (run.pipeline == pipeline) subset.push_back(run);
+  }
+  return subset;
+}
+
+std::vector<Section> PipelineSections(const std::vector<RunData>& runs) {
   std::vector<Section> sections;
-  for (const std::string& pipeline : pipelines) {
-    std::vector<RunData> subset;
-    for (const RunData& run : runs) {
-      if (run.pipeline == pipeline) subset.push_back(run);
-    }
-    for (Section& s : PipelinePanels().Create(pipeline)->Build(subset)) {
+  for (const std::string& pipeline : RegisteredPipelines(runs)) {
+    for (Section& s : PipelinePanels().Create(pipeline)->Build(RunsOf(runs, pipeline))) {
       sections.push_back(std::move(s));
     }
   }

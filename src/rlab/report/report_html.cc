@@ -3,13 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "rlab/core/io.h"
+#include "rlab/report/config_diff.h"
 #include "rlab/report/escape.h"
+#include "rlab/report/flatten.h"
+#include "rlab/report/headline.h"
 #include "rlab/report/metric_panels.h"
 #include "rlab/report/panels.h"
-#include "rlab/report/scale.h"
+#include "rlab/report/run_table.h"
+#include "rlab/report/samples_section.h"
 #include "rlab/report/svg_plot.h"
 
 namespace rlab::report {
@@ -44,65 +49,53 @@ details { background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; margi
 summary { cursor: pointer; font-weight: 600; }
 pre { margin: 8px 0 4px; font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap; }
 .missing { color: #8a9099; font-style: italic; }
+h3 { font-size: 15px; margin: 16px 0 4px; }
+figure.pair { grid-column: 1 / -1; }
+.pair-plots { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
+table.headline { margin-bottom: 12px; }
+table.headline td.num { font-size: 15px; font-weight: 600; }
+table.samples { margin: 6px 0; width: 100%; }
+table.samples td.text { font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap;
+                        max-width: 520px; word-break: break-word; }
+.status-open { color: #9a6700; font-weight: 600; }
+.status-bad { color: #c62828; font-weight: 600; }
+p.seed-group { color: #59626c; }
 )css";
 
-std::string Swatch(const RunData& run) {
-  return fmt::format(R"(<span class="swatch" style="background:{}"></span>)",
-                     SeriesColor(run.index));
-}
-
-double LastStep(const RunData& run) {
-  double last = -1;
-  for (const auto& [name, m] : run.metrics) {
-    if (!m.steps.empty()) last = std::max(last, *std::max_element(m.steps.begin(), m.steps.end()));
-  }
-  return last;
-}
-
-// One summary value for a table cell, and whether it is a number (right-aligned).
-std::pair<std::string, bool> Cell(const nlohmann::json& v) {
-  if (v.is_number()) return {FormatNumber(v.get<double>()), true};
-  if (v.is_string()) return {v.get<std::string>(), false};
-  return {v.dump(), false};
-}
-
-void RunsTable(const std::vector<RunData>& runs, std::string& out) {
-  out += "<section id=\"runs\"><h2>Runs</h2>\n<table>\n<tr><th>run</th><th>pipeline</th>"
-         "<th>status</th><th>metric lines</th><th>last step</th><th>directory</th></tr>\n";
-  for (const RunData& run : runs) {
-    const double last = LastStep(run);
-    out += fmt::format(
-        "<tr class=\"run\"><td>{}{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td><td class=\"path\">{}</td></tr>\n",
-        Swatch(run), Escape(run.name), Escape(run.pipeline.empty() ? "?" : run.pipeline),
-        run.summary ? "finished" : "not finished (no summary.json)", run.metric_rows,
-        last < 0 ? "" : FormatNumber(last), Escape(run.path.string()));
-  }
-  out += "</table></section>\n";
-}
-
 void PanelSection(const Section& section, const std::string& id, std::string& out) {
-  out += fmt::format("<section class=\"panels\" id=\"{}\"><h2>{}</h2>\n", Escape(id),
-                     Escape(section.title));
+  out += fmt::format("<section class=\"panels\" id=\"{}\"><h2>{}</h2>\n",
+                     Escape(section.id.empty() ? id : section.id), Escape(section.title));
   if (!section.intro.empty())
     out += fmt::format("<p class=\"intro\">{}</p>\n", Escape(section.intro));
-  out += "<div class=\"grid\">\n";
+  out += section.html;
+  if (!section.panels.empty()) out += "<div class=\"grid\">\n";
   for (const Panel& panel : section.panels) {
-    out += "<figure class=\"panel\">\n" + RenderSvg(panel.plot);
+    if (panel.beside) {
+      out += "<figure class=\"panel pair\">\n<div class=\"pair-plots\">\n" + RenderSvg(panel.plot) +
+             RenderSvg(*panel.beside) + "</div>\n";
+    } else {
+      out += "<figure class=\"panel\">\n" + RenderSvg(panel.plot);
+    }
     if (!panel.caption.empty()) {
       out += fmt::format("<figcaption>{}</figcaption>\n", Escape(panel.caption));
     }
     out += "</figure>\n";
   }
-  out += "</div></section>\n";
+  if (!section.panels.empty()) out += "</div>";
+  out += "</section>\n";
 }
 
+// summary.json side by side, nested objects flattened to "a.b.c" rows.
 void SummaryTable(const std::vector<RunData>& runs, std::string& out) {
   out += "<section id=\"summary\"><h2>Summary</h2>\n";
   std::set<std::string> keys;
+  std::vector<std::map<std::string, nlohmann::json>> flat;
   for (const RunData& run : runs) {
-    if (run.summary && run.summary->is_object()) {
-      for (const auto& [key, value] : run.summary->items()) keys.insert(key);
+    flat.emplace_back();
+    if (!run.summary) continue;
+    for (auto& [key, value] : FlattenJson(*run.summary)) {
+      keys.insert(key);
+      flat.back()[key] = std::move(value);
     }
   }
   if (keys.empty()) {
@@ -110,19 +103,18 @@ void SummaryTable(const std::vector<RunData>& runs, std::string& out) {
     return;
   }
   out += "<table>\n<tr><th>summary.json</th>";
-  for (const RunData& run : runs)
-    out += fmt::format("<th>{}{}</th>", Swatch(run), Escape(run.name));
+  for (const RunData& run : runs) out += "<th>" + RunLabel(run) + "</th>";
   out += "</tr>\n";
   for (const std::string& key : keys) {
     out += fmt::format("<tr><td>{}</td>", Escape(key));
-    for (const RunData& run : runs) {
-      const bool has = run.summary && run.summary->is_object() && run.summary->contains(key);
-      if (!has) {
+    for (const auto& values : flat) {
+      const auto it = values.find(key);
+      if (it == values.end()) {
         out += "<td></td>";
         continue;
       }
-      const auto [text, number] = Cell((*run.summary)[key]);
-      out += fmt::format("<td{}>{}</td>", number ? " class=\"num\"" : "", Escape(text));
+      out += fmt::format("<td{}>{}</td>", it->second.is_number() ? " class=\"num\"" : "",
+                         Escape(LeafText(it->second)));
     }
     out += "</tr>\n";
   }
@@ -132,8 +124,8 @@ void SummaryTable(const std::vector<RunData>& runs, std::string& out) {
 void Configs(const std::vector<RunData>& runs, std::string& out) {
   out += "<section id=\"config\"><h2>Config</h2>\n";
   for (const RunData& run : runs) {
-    out += fmt::format("<details open><summary>{}{} &mdash; config.yaml</summary>\n", Swatch(run),
-                       Escape(run.name));
+    out += fmt::format("<details{}><summary>{} &mdash; config.yaml</summary>\n",
+                       runs.size() == 1 ? " open" : "", RunLabel(run));
     if (run.config_text) {
       out += fmt::format("<pre>{}</pre>\n", Escape(*run.config_text));
     } else {
@@ -146,7 +138,7 @@ void Configs(const std::vector<RunData>& runs, std::string& out) {
 
 }  // namespace
 
-std::string RenderReportHtml(const std::vector<RunData>& runs) {
+std::string RenderReportHtml(const std::vector<RunData>& runs, const ReportOptions& options) {
   std::vector<std::string> names;
   for (const RunData& run : runs) names.push_back(run.name);
   const std::string title = fmt::format("rewardlab report: {}", fmt::join(names, ", "));
@@ -158,25 +150,32 @@ std::string RenderReportHtml(const std::vector<RunData>& runs) {
   out +=
       fmt::format("<h1>rewardlab report</h1>\n<p class=\"meta\">{} run{}: {}</p>\n", runs.size(),
                   runs.size() == 1 ? "" : "s", Escape(fmt::format("{}", fmt::join(names, ", "))));
-  RunsTable(runs, out);
+  PanelSection(HeadlineSection(runs), "headline", out);
+  out += RunsTable(runs);
+  if (runs.size() > 1) PanelSection(ConfigDiffSection(runs), "config-diff", out);
   int index = 0;
   for (const Section& section : PipelineSections(runs)) {
     PanelSection(section, fmt::format("pipeline-{}", index++), out);
   }
-  PanelSection(EveryMetricSection(runs), "every-metric", out);
+  const Section samples = SamplesSection(runs);
+  if (!samples.title.empty()) PanelSection(samples, "samples", out);
+  for (const Section& section : MetricSections(runs, options)) {
+    PanelSection(section, "metrics", out);
+  }
   SummaryTable(runs, out);
   Configs(runs, out);
   out += "</main>\n</body>\n</html>\n";
   return out;
 }
 
-fs::path WriteReport(const std::vector<fs::path>& run_dirs, const fs::path& out) {
+fs::path WriteReport(const std::vector<fs::path>& run_dirs, const fs::path& out,
+                     const ReportOptions& options) {
   const std::vector<RunData> runs = LoadRuns(run_dirs);
   if (out.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(out.parent_path(), ec);
   }
-  WriteFileAtomic(out, RenderReportHtml(runs));
+  WriteFileAtomic(out, RenderReportHtml(runs, options));
   return out;
 }
 

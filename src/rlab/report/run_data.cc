@@ -1,5 +1,6 @@
 #include "rlab/report/run_data.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <limits>
@@ -8,7 +9,10 @@
 #include "rlab/core/check.h"
 #include "rlab/core/config.h"
 #include "rlab/core/io.h"
+#include "rlab/core/json_text.h"
 #include "rlab/core/metrics.h"
+#include "rlab/report/flatten.h"
+#include "rlab/report/seed_groups.h"
 
 namespace rlab::report {
 
@@ -49,7 +53,46 @@ void ReadMetrics(const fs::path& file, RunData& run) {
   }
 }
 
+// Every line of a JSONL file as an object (a torn last line left out with a warning).
+std::vector<nlohmann::json> ReadObjects(const fs::path& file) {
+  std::vector<nlohmann::json> rows;
+  if (!fs::exists(file)) return rows;
+  const std::string text = ReadFile(file);
+  size_t offset = 0;
+  int64_t line_number = 0;
+  while (offset < text.size()) {
+    const size_t end = text.find('\n', offset);
+    if (end == std::string::npos) {
+      spdlog::warn("{}: the last line is incomplete (the run was killed while writing it); the "
+                   "report leaves it out",
+                   file.string());
+      break;
+    }
+    ++line_number;
+    const std::string line = text.substr(offset, end - offset);
+    offset = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = fmt::format("{}:{}", file.string(), line_number);
+    nlohmann::json row = ParseJsonLine(line, where);
+    RLAB_CHECK(row.is_object(), "{}: expected a JSON object per line, got {}", where,
+               row.type_name());
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace
+
+std::string RunData::Status() const {
+  if (!summary) return "not finished";
+  const auto status = summary->find("status");
+  return status != summary->end() && status->is_string() ? status->get<std::string>() : "finished";
+}
+
+std::string RunData::Error() const {
+  if (!summary || !summary->contains("error") || !(*summary)["error"].is_string()) return "";
+  return (*summary)["error"].get<std::string>();
+}
 
 const MetricSeries* RunData::Metric(const std::string& metric) const {
   const auto it = metrics.find(metric);
@@ -80,6 +123,10 @@ RunData LoadRun(const fs::path& dir) {
     run.pipeline = config::TopLevelScalar(config.string(), "pipeline").value_or("");
   }
   if (fs::exists(metrics)) ReadMetrics(metrics, run);
+  if (run.config_text) run.settings = FlattenYamlSettings(*run.config_text);
+  run.samples = ReadObjects(dir / "samples.jsonl");
+  run.predictions = ReadObjects(dir / "predictions.jsonl");
+  run.feedback = ReadObjects(dir / "feedback.jsonl");
   return run;
 }
 
@@ -95,6 +142,7 @@ std::vector<RunData> LoadRuns(const std::vector<fs::path>& dirs) {
   for (RunData& run : runs) {
     if (seen[run.name] > 1) run.name = run.path.parent_path().filename().string() + "/" + run.name;
   }
+  AssignSeedGroups(runs);
   return runs;
 }
 

@@ -48,6 +48,28 @@ Ticks NiceTicks(double lo, double hi, int target) {
   return t;
 }
 
+Ticks LogTicks(double log_lo, double log_hi, int target) {
+  if (!std::isfinite(log_lo) || !std::isfinite(log_hi)) log_lo = 0, log_hi = 1;
+  if (log_lo > log_hi) std::swap(log_lo, log_hi);
+  Ticks t;
+  t.lo = std::floor(log_lo + 1e-9);
+  t.hi = std::max(std::ceil(log_hi - 1e-9), t.lo + 1);
+  t.step = std::max(1.0, std::ceil((t.hi - t.lo) / std::max(target, 2)));
+  t.lo = std::floor(t.lo / t.step) * t.step;
+  t.hi = std::ceil(t.hi / t.step) * t.step;
+  for (double v = t.lo; v <= t.hi + 1e-9; v += t.step) t.values.push_back(v);
+  return t;
+}
+
+std::vector<std::string> FormatLogTicks(const Ticks& ticks) {
+  std::vector<std::string> labels;
+  for (double v : ticks.values) {
+    const double power = std::pow(10.0, v);
+    labels.push_back(std::abs(v) >= 5 ? fmt::format("1e{:+03.0f}", v) : FormatNumber(power));
+  }
+  return labels;
+}
+
 std::vector<std::string> FormatTicks(const Ticks& ticks) {
   double max_abs = 0;
   for (double v : ticks.values) max_abs = std::max(max_abs, std::abs(v));

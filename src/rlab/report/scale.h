@@ -20,6 +20,12 @@ struct Ticks {
 // constant series) is widened around the value; non-finite bounds give the axis [0, 1].
 Ticks NiceTicks(double lo, double hi, int target = 5);
 
+// Ticks of a logarithmic axis in log10 units: whole exponents covering [log_lo, log_hi]
+// (every second or more of them when they are many), about `target` of them.
+Ticks LogTicks(double log_lo, double log_hi, int target = 5);
+// Labels of LogTicks: the powers of ten themselves ("0.001", "1", "1e+06").
+std::vector<std::string> FormatLogTicks(const Ticks& ticks);
+
 // Tick labels with as many decimals as the step needs ("0.25", "1000", "-0.5"); very large or
 // very small magnitudes use exponent notation ("1.5e+07").
 std::vector<std::string> FormatTicks(const Ticks& ticks);

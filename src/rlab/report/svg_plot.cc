@@ -69,18 +69,34 @@ struct AxisLayout {
   std::vector<std::string> labels;
 };
 
+// A value in axis units: its log10 on a logarithmic axis (NaN when not positive).
+double AxisValue(const Axis& axis, double v) {
+  if (!axis.log) return v;
+  return v > 0 ? std::log10(v) : kNaN;
+}
+
+// `data` is in axis units (see AxisValue).
 AxisLayout LayoutAxis(Range data, const Axis& axis, int target) {
-  if (axis.min) data.Add(*axis.min);
-  if (axis.max) data.Add(*axis.max);
-  if (data.empty()) data = Range{0, 1};
   AxisLayout a;
-  a.ticks = NiceTicks(data.lo, data.hi, target);
-  a.lo = axis.min ? *axis.min : a.ticks.lo;
-  a.hi = axis.max ? *axis.max : a.ticks.hi;
-  if (a.lo >= a.hi) a.hi = a.lo + 1;
+  if (!axis.categories.empty()) {  // one tick per category, half a slot of room either side
+    a.lo = -0.5;
+    a.hi = static_cast<double>(axis.categories.size()) - 0.5;
+    for (size_t i = 0; i < axis.categories.size(); ++i) {
+      a.ticks.values.push_back(static_cast<double>(i));
+      a.labels.push_back(axis.categories[i]);
+    }
+    return a;
+  }
+  if (axis.min) data.Add(AxisValue(axis, *axis.min));
+  if (axis.max) data.Add(AxisValue(axis, *axis.max));
+  if (data.empty()) data = Range{0, 1};
+  a.ticks = axis.log ? LogTicks(data.lo, data.hi, target) : NiceTicks(data.lo, data.hi, target);
+  a.lo = axis.min ? AxisValue(axis, *axis.min) : a.ticks.lo;
+  a.hi = axis.max ? AxisValue(axis, *axis.max) : a.ticks.hi;
+  if (!(a.lo < a.hi)) a.hi = a.lo + 1;
   const double eps = a.ticks.step * 1e-6;
   std::erase_if(a.ticks.values, [&](double v) { return v < a.lo - eps || v > a.hi + eps; });
-  a.labels = FormatTicks(a.ticks);
+  a.labels = axis.log ? FormatLogTicks(a.ticks) : FormatTicks(a.ticks);
   return a;
 }
 
@@ -166,7 +182,7 @@ Legend LayoutLegend(const PlotSpec& plot, double top) {
   for (size_t i = 0; i < plot.series.size(); ++i) {
     const Series& s = plot.series[i];
     const int ci = ColorIndex(s, i);
-    legend.items.push_back({s.label, SeriesColor(ci), SeriesDash(ci), s.mark == Mark::kScatter});
+    legend.items.push_back({s.label, SeriesColor(ci), SeriesDash(ci), s.mark != Mark::kLine});
     if (s.fit) {
       legend.items.push_back(
           {fmt::format("{} ({})", s.label, s.fit_label), SeriesColor(ci), "6 4", false});
@@ -208,7 +224,88 @@ void DrawLegend(const Legend& legend, Canvas& c) {
 struct Frame {
   double left, top, right, bottom, height;
   LinearScale sx, sy;
+  const Axis* y_axis;
+  // Pixel row of the data value `v` (NaN where the axis cannot show it).
+  double Y(double v) const { return sy(AxisValue(*y_axis, v)); }
 };
+
+// The hover text of point k: "label · step 10: 0.5" (the category's name on a category
+// axis), with the series' note when it has one.
+std::string HoverText(const Series& s, size_t k, const Axis& x_axis) {
+  const auto category = static_cast<size_t>(std::max(0.0, std::round(s.x[k])));
+  const std::string x =
+      category < x_axis.categories.size()
+          ? x_axis.categories[category]
+          : fmt::format("{} {}", x_axis.title.empty() ? "x" : x_axis.title, FormatNumber(s.x[k]));
+  std::string text = fmt::format("{} · {}: {}", s.label, x, FormatNumber(s.y[k]));
+  if (k < s.notes.size() && !s.notes[k].empty()) text += " (" + s.notes[k] + ")";
+  return text;
+}
+
+// The points of a line that get a hover target: all of them, or evenly spaced ones (and the
+// last) when there are more than a plot can tell apart.
+std::vector<size_t> HoverPoints(size_t count) {
+  constexpr size_t kMaxTargets = 200;
+  std::vector<size_t> points;
+  const size_t stride = (count + kMaxTargets - 1) / kMaxTargets;
+  for (size_t k = 0; k < count; k += std::max<size_t>(stride, 1)) points.push_back(k);
+  if (!points.empty() && points.back() != count - 1) points.push_back(count - 1);
+  return points;
+}
+
+// A closed path around the band between band_lo and band_hi, one piece per run of finite
+// values.
+std::string BandPath(const Series& s, const Frame& f) {
+  std::string d;
+  std::vector<std::pair<double, double>> upper, lower;
+  auto flush = [&] {
+    if (upper.size() >= 2) {
+      for (size_t i = 0; i < upper.size(); ++i) {
+        d += fmt::format("{}{:.1f} {:.1f}", i == 0 ? "M" : "L", upper[i].first, upper[i].second);
+      }
+      for (size_t i = lower.size(); i-- > 0;) {
+        d += fmt::format("L{:.1f} {:.1f}", lower[i].first, lower[i].second);
+      }
+      d += "Z";
+    }
+    upper.clear();
+    lower.clear();
+  };
+  for (size_t k = 0; k < s.x.size() && k < s.band_lo.size() && k < s.band_hi.size(); ++k) {
+    const double x = f.sx(s.x[k]), hi = f.Y(s.band_hi[k]), lo = f.Y(s.band_lo[k]);
+    if (!Finite(x, hi) || !std::isfinite(lo)) {
+      flush();
+      continue;
+    }
+    upper.emplace_back(x, hi);
+    lower.emplace_back(x, lo);
+  }
+  flush();
+  return d;
+}
+
+void DrawBars(const Series& s, const std::string& color, const Frame& f, const Axis& x_axis,
+              Canvas& c) {
+  const double base = f.Y(f.y_axis->log ? 1.0 : 0.0);
+  for (size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+    if (!Finite(s.x[k], s.y[k])) continue;
+    const double x0 = f.sx(s.x[k] - s.bar_width / 2), x1 = f.sx(s.x[k] + s.bar_width / 2);
+    const double y = f.Y(s.y[k]);
+    if (!std::isfinite(y)) continue;
+    c.Add(R"(<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" )"
+          R"(fill="{}" fill-opacity="0.8"><title>{}</title></rect>)",
+          x0, std::min(y, base), std::max(x1 - x0, 1.0), std::abs(base - y), color,
+          Escape(HoverText(s, k, x_axis)));
+    if (k < s.err_lo.size() && k < s.err_hi.size()) {
+      const double lo = f.Y(s.err_lo[k]), hi = f.Y(s.err_hi[k]), xm = f.sx(s.x[k]);
+      if (!std::isfinite(lo) || !std::isfinite(hi)) continue;
+      const double cap = std::min(6.0, (x1 - x0) / 4);
+      c.Add(R"(<path class="error-bar" d="M{0:.1f} {1:.1f}H{2:.1f}M{3:.1f} {1:.1f}V{4:.1f})"
+            R"(M{0:.1f} {4:.1f}H{2:.1f}" stroke="#222" stroke-width="1.5" fill="none"/>)",
+            xm - cap, lo, xm + cap, xm, hi);
+    }
+  }
+}
 
 void DrawAxes(const PlotSpec& plot, const Frame& f, const AxisLayout& ax, const AxisLayout& ay,
               Canvas& c) {
@@ -245,13 +342,23 @@ void DrawAxes(const PlotSpec& plot, const Frame& f, const AxisLayout& ax, const 
 }
 
 void DrawSeries(const Series& s, int ci, const std::vector<std::pair<double, double>>& fit,
-                const Frame& f, Canvas& c) {
+                const Frame& f, const Axis& x_axis, Canvas& c) {
   const std::string color = SeriesColor(ci);
   c.Add(R"(<g class="series" data-label="{}">)", Escape(s.label));
+  if (s.mark == Mark::kBar) {
+    DrawBars(s, color, f, x_axis, c);
+    c.Add("</g>");
+    return;
+  }
   std::vector<std::pair<double, double>> pixels;
   for (size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
     const bool ok = Finite(s.x[k], s.y[k]);
-    pixels.emplace_back(ok ? f.sx(s.x[k]) : kNaN, ok ? f.sy(s.y[k]) : kNaN);
+    const double py = ok ? f.Y(s.y[k]) : kNaN;
+    pixels.emplace_back(ok && std::isfinite(py) ? f.sx(s.x[k]) : kNaN, py);
+  }
+  if (!s.band_lo.empty()) {
+    c.Add(R"(<path class="band" d="{}" fill="{}" fill-opacity="0.18" stroke="none"/>)",
+          BandPath(s, f), color);
   }
   if (s.mark == Mark::kLine) {
     std::vector<std::pair<double, double>> lone;
@@ -264,19 +371,25 @@ void DrawSeries(const Series& s, int ci, const std::vector<std::pair<double, dou
     for (const auto& [px, py] : lone) {
       c.Add(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>)", px, py, color);
     }
+    // Transparent targets that show the value under the pointer.
+    for (size_t k : HoverPoints(pixels.size())) {
+      if (!Finite(pixels[k].first, pixels[k].second)) continue;
+      c.Add(R"(<rect class="hover" x="{:.1f}" y="{:.1f}" width="8" height="8" )"
+            R"(fill="transparent" pointer-events="all"><title>{}</title></rect>)",
+            pixels[k].first - 4, pixels[k].second - 4, Escape(HoverText(s, k, x_axis)));
+    }
   } else {
     for (size_t k = 0; k < pixels.size(); ++k) {
       if (!Finite(pixels[k].first, pixels[k].second)) continue;
       c.Add(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="{}" fill-opacity="0.75">)"
-            R"(<title>{}: ({}, {})</title></circle>)",
-            pixels[k].first, pixels[k].second, color, Escape(s.label), FormatNumber(s.x[k]),
-            FormatNumber(s.y[k]));
+            R"(<title>{}</title></circle>)",
+            pixels[k].first, pixels[k].second, color, Escape(HoverText(s, k, x_axis)));
     }
   }
   if (!fit.empty()) {
     std::vector<std::pair<double, double>> fit_pixels, lone;
     for (const auto& [x, y] : fit)
-      fit_pixels.emplace_back(f.sx(x), std::isfinite(y) ? f.sy(y) : kNaN);
+      fit_pixels.emplace_back(f.sx(x), std::isfinite(y) ? f.Y(y) : kNaN);
     c.Add(R"(<path class="fit" d="{}" fill="none" stroke="{}" stroke-width="2" )"
           R"(stroke-dasharray="6 4"/>)",
           PathData(fit_pixels, &lone), color);
@@ -296,15 +409,28 @@ std::string SeriesDash(int index) {
 
 std::string RenderSvg(const PlotSpec& plot) {
   // Data ranges, including the fitted curves.
-  Range xr, yr;
+  Range xr, yr;  // y in axis units
+  const auto add_y = [&](double y) {
+    if (std::isfinite(AxisValue(plot.y, y))) yr.Add(AxisValue(plot.y, y));
+  };
   std::vector<std::vector<std::pair<double, double>>> fits;
   for (const Series& s : plot.series) {
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (Finite(s.x[i], s.y[i])) xr.Add(s.x[i]), yr.Add(s.y[i]);
+      if (!Finite(s.x[i], s.y[i]) || !std::isfinite(AxisValue(plot.y, s.y[i]))) continue;
+      xr.Add(s.x[i]);
+      add_y(s.y[i]);
+      if (s.mark == Mark::kBar) {
+        xr.Add(s.x[i] - s.bar_width / 2);
+        xr.Add(s.x[i] + s.bar_width / 2);
+        if (!plot.y.log) yr.Add(0);
+      }
+      for (const auto* extra : {&s.band_lo, &s.band_hi, &s.err_lo, &s.err_hi}) {
+        if (i < extra->size()) add_y((*extra)[i]);
+      }
     }
     fits.push_back(FitSamples(s));
     for (const auto& [x, y] : fits.back()) {
-      if (Finite(x, y)) yr.Add(y);
+      if (std::isfinite(x)) add_y(y);
     }
   }
 
@@ -325,7 +451,8 @@ std::string RenderSvg(const PlotSpec& plot) {
                 bottom,
                 height,
                 LinearScale(ax.lo, ax.hi, left, right),
-                LinearScale(ay.lo, ay.hi, bottom, top)};
+                LinearScale(ay.lo, ay.hi, bottom, top),
+                &plot.y};
 
   Canvas c;
   c.Add(R"(<svg class="plot" xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" )"
@@ -345,7 +472,7 @@ std::string RenderSvg(const PlotSpec& plot) {
         R"(viewBox="{0:.1f} {1:.1f} {2:.1f} {3:.1f}" overflow="hidden">)",
         left - kPad, top - kPad, right - left + 2 * kPad, bottom - top + 2 * kPad);
   for (size_t i = 0; i < plot.series.size(); ++i) {
-    DrawSeries(plot.series[i], ColorIndex(plot.series[i], i), fits[i], f, c);
+    DrawSeries(plot.series[i], ColorIndex(plot.series[i], i), fits[i], f, plot.x, c);
   }
   c.Add("</svg>");
   if (xr.empty()) {
