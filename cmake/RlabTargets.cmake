@@ -77,14 +77,36 @@ function(rlab_finish_tests)
       # prints only the failures. Slow cases stay one CTest test each, so they spread over the
       # cores.
       add_test(NAME ${AREA}.unit COMMAND test_${bundle} --gtest_brief=1)
-      set_tests_properties(${AREA}.unit PROPERTIES LABELS unit TIMEOUT 1800)
+      set_tests_properties(${AREA}.unit PROPERTIES LABELS unit TIMEOUT 1800
+                           ENVIRONMENT "${RLAB_TEST_ENVIRONMENT}")
     else()
       gtest_discover_tests(test_${bundle}
         TEST_PREFIX "${AREA}."
         DISCOVERY_TIMEOUT 60
-        PROPERTIES LABELS "${LABELS}" TIMEOUT ${TIMEOUT})
+        PROPERTIES LABELS "${LABELS}" TIMEOUT ${TIMEOUT} ENVIRONMENT "${RLAB_TEST_ENVIRONMENT}")
     endif()
   endforeach()
+  rlab_set_test_costs()
+endfunction()
+
+# Gives each test in RLAB_TEST_SECONDS (a list of name, seconds, name, seconds, ...) that
+# COST: CTest starts tests in descending cost. Unit tests exist now; slow cases are registered
+# by gtest_discover_tests only when ctest runs, so theirs go in a file that ctest includes
+# after the discovered tests. Names that match no test are ignored there.
+function(rlab_set_test_costs)
+  set(pairs ${RLAB_TEST_SECONDS})
+  set(later "")
+  while(pairs)
+    list(POP_FRONT pairs name seconds)
+    if(TEST ${name})
+      set_tests_properties(${name} PROPERTIES COST ${seconds})
+    else()
+      string(APPEND later "set_tests_properties([=[${name}]=] PROPERTIES COST ${seconds})\n")
+    endif()
+  endwhile()
+  set(file "${CMAKE_CURRENT_BINARY_DIR}/test_costs.cmake")
+  file(WRITE "${file}" "${later}")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${file}")
 endfunction()
 
 # Test helpers (scratch directories, running the rlab binary), linked into every test.

@@ -2,10 +2,12 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <sched.h>
 #include <torch/torch.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -51,12 +53,13 @@ std::string LoadedBlasPath() {
 // slower in a process that has never run a multi-threaded one (measured: 256^3 at 9.7 against
 // 35 GFLOP/s, 100x64x64 at 19 against 30; bench/fast_mlp_bench.cc, docs/benchmarks.md); one
 // multi-threaded product at start-up puts it in the fast state, whatever the thread count
-// chosen afterwards.
-void WarmOpenBlasOnce(int cores) {
+// chosen afterwards. It is warmed on a single allowed core too (CoreCount), where the two
+// threads take turns for this one product.
+void WarmOpenBlasOnce() {
   static std::once_flag once;
-  std::call_once(once, [cores] {
+  std::call_once(once, [] {
     auto set = LookUp<SetThreadsFn>("openblas_set_num_threads");
-    if (set == nullptr || cores < 2) return;
+    if (set == nullptr) return;
     set(2);
     const torch::Tensor a = torch::full({256, 256}, 0.5f);
     (void)torch::mm(a, a);
@@ -66,8 +69,24 @@ void WarmOpenBlasOnce(int cores) {
 }  // namespace
 
 int CoreCount() {
-  const long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? static_cast<int>(n) : std::max(1u, std::thread::hardware_concurrency());
+  // Counted as nproc counts them: the cores of this process's CPU affinity (taskset, a
+  // container's cpuset), or fewer where OMP_NUM_THREADS asks for fewer (CTest gives every
+  // test one core so, tests/CMakeLists.txt). Threads beyond them only take turns, and
+  // OpenBLAS's idle workers spin while they wait for theirs.
+  int cores = 0;
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0) cores = CPU_COUNT(&allowed);
+  if (cores <= 0) {
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    cores = online > 0 ? static_cast<int>(online)
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  if (const char* omp = std::getenv("OMP_NUM_THREADS")) {
+    const long asked = std::strtol(omp, nullptr, 10);  // "4" or a nested list "4,2"
+    if (asked > 0 && asked < cores) cores = static_cast<int>(asked);
+  }
+  return cores;
 }
 
 void SetBlasThreads(int n) {
@@ -83,7 +102,7 @@ ThreadSettings ConfigureThreads(int threads, int blas_threads) {
   s.blas_threads = blas_threads == 0 ? std::max(1, cores / s.torch_threads) : blas_threads;
   torch::set_num_threads(s.torch_threads);
   KeepFreedMemoryForReuse();
-  WarmOpenBlasOnce(cores);
+  WarmOpenBlasOnce();
   SetBlasThreads(s.blas_threads);
   return s;
 }

@@ -13,6 +13,8 @@ struct ThreadSettings {
   int blas_threads = 1;   // OpenBLAS threads (GEMMs)
 };
 
+// The cores this process may use: those of its CPU affinity, or fewer where OMP_NUM_THREADS
+// says so (as nproc counts them); at least 1.
 int CoreCount();
 
 // threads: libtorch intra-op threads, 0 = all cores. blas_threads: OpenBLAS threads,
