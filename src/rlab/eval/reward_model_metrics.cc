@@ -224,7 +224,9 @@ std::string RewardModelReport::Table() const {
   if (records_read >= 0) {
     row("evaluated", fmt::format("{} of {} records{}", records, records_read,
                                  partial ? ": " + not_evaluated_reason : ""));
-    if (!long_records.empty()) row("long records", long_records);
+    if (!long_records.empty() && long_records != not_evaluated_reason) {
+      row("long records", long_records);
+    }
   }
   row("records", fmt::format("{} ({} ties, {} comparisons)", records, ties, comparisons));
   row("accuracy",

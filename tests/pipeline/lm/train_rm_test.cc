@@ -59,6 +59,11 @@ TEST_F(TrainRmPipeline, WritesARewardModelThatEvalRmJudgesTheSameWay) {
   const nlohmann::json e = RunSummary(eval);
   EXPECT_DOUBLE_EQ(e["accuracy"].get<double>(), s["accuracy"].get<double>());
   EXPECT_DOUBLE_EQ(e["ece"].get<double>(), s["ece"].get<double>());
+  // The model directory records what it was trained on, so eval-rm checks for overlap.
+  const nlohmann::json trained_on = ReadJsonFile(model / "training_data.json");
+  EXPECT_EQ(trained_on["task"], "task:keywords");
+  EXPECT_FALSE(trained_on["pair_fingerprints"].empty());
+  EXPECT_TRUE(e["overlap_pairs"].is_number()) << e.dump();
 }
 
 TEST_F(TrainRmPipeline, EnsembleKeepsMembersAndWarmAveragesThem) {

@@ -1,8 +1,14 @@
 // eval-rm: judges a trained reward model (one model or an ensemble's mean) on held-out
 // preference data, the way RewardBench does (eval/reward_model_metrics.h): accuracy,
 // per-subset accuracy and RewardBench's weighted score, best-of-N accuracy, ties, expected
-// calibration error and the margin distribution; a table on the terminal and the same
-// figures in summary.json (with each ensemble member's accuracy).
+// calibration error and the margin distribution, with bootstrap 95% intervals of the
+// accuracies; a table on the terminal and the same figures in summary.json (with each ensemble
+// member's accuracy and the reliability diagram's bins). It never judges part of the data
+// quietly: the table opens with "evaluated N of M records", says what the truncation rule did
+// to records longer than max_length (truncation=error refuses them), and the accuracy row says
+// when it covers part of the data only. Each judged record's scores go to predictions.jsonl
+// (eval/reward_model_predictions.h). Records whose prompt or pair the model was trained on
+// (training_data_fingerprints.h) are counted and warned about.
 //
 //   rlab eval-rm --model runs/<train-rm>/reward_model --data test.jsonl
 #pragma once
@@ -34,7 +40,9 @@ struct EvalRmConfig {
     v("label_noise", label_noise, "task pairs: share of labels flipped");
     v("chat_template", chat_template, "chatml, llama3, plain, or auto (from the tokenizer)");
     v("max_length", max_length, "tokens per prompt + response sequence");
-    v("truncation", truncation, "longer records: drop or keep_end (counted in the summary)");
+    v("truncation", truncation,
+      "longer records: drop, keep_end (cut the prompt's start) or error (refuse the data); "
+      "counted in the table and summary");
     v("batch_size", batch_size, "records scored at once");
     v("run", run, "run directory, seed, threads");
   }

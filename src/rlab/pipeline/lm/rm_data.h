@@ -72,11 +72,37 @@ TrainAndHeldOut<Records> ReadTrainAndHeldOut(const PreferenceSource& train,
   return out;
 }
 
-// Tokenizes `records` under the truncation policy, warns with the counts of cut, dropped,
-// duplicate and contradictory records, and adds them to `report` as "<what>_truncated",
-// "<what>_dropped", "<what>_longest_tokens", "<what>_duplicates", "<what>_contradictions".
+// The rules for records longer than max_length: drop and keep_end (data::Truncation), or
+// error, which refuses the data and names the first record too long (file:line, its length
+// and the limit). Anything else is an error listing the three.
+inline constexpr std::string_view kRefuseLongRecords = "error";
+void CheckRewardModelTruncation(std::string_view truncation);
+
+// Where a tokenized example came from: its index in the records and whether it was cut.
+struct ExampleOrigin {
+  int64_t record = 0;
+  bool truncated = false;
+};
+
+// What the truncation rule did, in words: "truncation=keep_end: 3 of 200 records longer than
+// max_length 256 tokens (longest 1800), cut at the start", or that no record was longer.
+std::string DescribeLongRecords(const data::PreferenceTokenizeStats& stats, int64_t records,
+                                int64_t max_length, std::string_view truncation);
+
+// What tokenizing did besides the examples: one origin per example and the counts.
+struct RewardModelTokenization {
+  std::vector<ExampleOrigin> origins;
+  data::PreferenceTokenizeStats stats;
+};
+
+// Tokenizes `records` under the truncation rule, warns with the counts of cut, dropped,
+// duplicate and contradictory records, and adds them to `report` as "<what>_records" (the
+// examples kept), "<what>_truncation" (the rule), "<what>_truncated", "<what>_dropped",
+// "<what>_longest_tokens", "<what>_duplicates", "<what>_contradictions". `details`, when
+// given, gets each example's origin and the counts.
 std::vector<data::PreferenceExample> TokenizeForRewardModel(
     const std::vector<data::PreferenceRecord>& records, const models::Tokenizer& tokenizer,
-    int64_t max_length, std::string_view truncation, std::string_view what, nlohmann::json& report);
+    int64_t max_length, std::string_view truncation, std::string_view what, nlohmann::json& report,
+    RewardModelTokenization* details = nullptr);
 
 }  // namespace rlab::pipeline

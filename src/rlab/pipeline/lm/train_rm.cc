@@ -17,6 +17,7 @@
 #include "rlab/pipeline/lm/batch_fit.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/rm_data.h"
+#include "rlab/pipeline/lm/training_data_fingerprints.h"
 #include "rlab/reward/model/text_reward_model.h"
 
 namespace rlab::pipeline {
@@ -31,7 +32,7 @@ void TrainRmConfig::Validate() const {
   RLAB_CHECK(data.eval_fraction >= 0 && data.eval_fraction < 1,
              "data.eval_fraction must be in [0, 1), got {}", data.eval_fraction);
   RLAB_CHECK(data.max_length >= 2, "data.max_length must be >= 2");
-  data::ParseTruncation(data.truncation);
+  CheckRewardModelTruncation(data.truncation);
   trainer.Validate();
   RLAB_CHECK(embedding_init_std >= 0, "embedding_init_std must be >= 0, got {}",
              embedding_init_std);
@@ -109,6 +110,7 @@ models::SequenceRewardModel NewMember(const Backbone& b, int64_t head_size,
 struct RmInputs {
   std::vector<data::PreferenceExample> train, eval;
   nlohmann::json report;
+  nlohmann::json training_data;  // for the model directory (training_data_fingerprints.h)
 };
 
 RmInputs PrepareInputs(const TrainRmConfig& c, const models::Tokenizer& tokenizer, uint64_t seed,
@@ -138,6 +140,7 @@ RmInputs PrepareInputs(const TrainRmConfig& c, const models::Tokenizer& tokenize
   in.eval = TokenizeForRewardModel(eval_records, tokenizer, c.data.max_length, c.data.truncation,
                                    "eval", in.report);
   RLAB_CHECK(!in.train.empty(), "{}: no training record", c.data.train);
+  in.training_data = DescribeTrainingData(c.data.train, train_records);
   spdlog::info("train-rm data: {} training and {} held-out records", in.train.size(),
                in.eval.size());
   return in;
@@ -322,6 +325,7 @@ class TrainRm : public ConfiguredPipeline<TrainRmConfig> {
         models::SaveTokenizerFiles(backbone.tokenizer.get(), backbone.tokenizer_source, dirs.out);
       }
     }
+    WriteTrainingData(dirs.out, in.training_data);
     reward::TextRewardModel final_model = reward::LoadTextRewardModel(dirs.out);
     if (!in.eval.empty()) {
       const auto report = eval::JudgeRewardModel(

@@ -53,8 +53,8 @@ struct RmTrainData {
     v("chat_template", chat_template, "chatml, llama3, plain, or auto (from the tokenizer)");
     v("max_length", max_length, "tokens per prompt + response sequence");
     v("truncation", truncation,
-      "longer records: drop (as TRL) or keep_end (cut the prompt's "
-      "start); both are counted in the log and summary");
+      "longer records: drop (as TRL), keep_end (cut the prompt's start) or error (refuse "
+      "the data, naming the first); counted in the log and summary");
   }
 };
 
