@@ -12,6 +12,7 @@
 #include "rlab/core/progress.h"
 #include "rlab/core/rng.h"
 #include "rlab/eval/text_task_eval.h"
+#include "rlab/pipeline/lm/sample_log.h"
 #include "rlab/text/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/pipeline/lm/batch_fit.h"
@@ -130,9 +131,11 @@ DpoInputs PrepareInputs(const DpoConfig& c, const prefopt::PolicyObjective& obje
 }
 
 // Held-out figures: the objective's on held-out units, and on a task the policy's samples:
-// gold reward, win rate against the reference's samples, KL.
+// gold reward, win rate against the reference's samples, KL; a few of the samples go to
+// `samples` at `step`.
 void EvaluateDpo(const DpoConfig& c, const DpoInputs& in, DpoModels& m,
-                 prefopt::PreferenceTrainer& trainer, MetricList& out) {
+                 prefopt::PreferenceTrainer& trainer, MetricList& out, SampleLog& samples,
+                 int64_t step) {
   models::Transformer& policy = m.policy.model;
   policy->eval();
   for (const auto& [name, value] : trainer.Evaluate(in.eval, c.eval_batch_size)) {
@@ -140,18 +143,19 @@ void EvaluateDpo(const DpoConfig& c, const DpoInputs& in, DpoModels& m,
   }
   if (in.task) {
     at::Generator g = models::MakeGenerator(DeriveSeed(c.run.seed, "eval-generation"));
-    const eval::TaskEvalResult samples =
+    const eval::TaskEvalResult result =
         eval::EvaluateOnTask(policy, *m.policy.tokenizer, *in.task, in.task_prompts,
                              in.task_generation, c.eval_batch_size, g, &m.reference.model);
-    out.emplace_back("eval_" + in.task->MetricName(), samples.mean_gold);
-    out.emplace_back("eval_gold_win_rate", eval::GoldWinRate(samples, in.reference_samples));
-    out.emplace_back("eval_kl", samples.mean_kl);
-    out.emplace_back("eval_completion_tokens", samples.mean_completion_tokens);
-    if (samples.game) {
-      for (const auto& [name, value] : samples.game->Metrics()) {
+    out.emplace_back("eval_" + in.task->MetricName(), result.mean_gold);
+    out.emplace_back("eval_gold_win_rate", eval::GoldWinRate(result, in.reference_samples));
+    out.emplace_back("eval_kl", result.mean_kl);
+    out.emplace_back("eval_completion_tokens", result.mean_completion_tokens);
+    if (result.game) {
+      for (const auto& [name, value] : result.game->Metrics()) {
         out.emplace_back("eval_" + name, value);
       }
     }
+    samples.Append(step, TaskEvalSamples(result));
   }
   policy->train();
 }
@@ -238,27 +242,31 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
     int64_t epoch = 0, position = 0;
     double last_loss = std::nan("");
     int64_t num_tokens = 0;  // real tokens trained on so far (TRL's num_tokens)
-    if (auto counters = ctx.Restore(state)) {
-      trainer.Resume((*counters)["step"]);
-      epoch = (*counters)["epoch"];
-      position = (*counters)["position"];
-      last_loss = (*counters).value("last_loss", std::nan(""));
-      num_tokens = (*counters).value("num_tokens", int64_t{0});
+    const std::optional<nlohmann::json> restored = ctx.Restore(state);
+    if (restored) {
+      trainer.Resume((*restored)["step"]);
+      epoch = (*restored)["epoch"];
+      position = (*restored)["position"];
+      last_loss = (*restored).value("last_loss", std::nan(""));
+      num_tokens = (*restored).value("num_tokens", int64_t{0});
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
+    SampleLog samples = SampleLog::ForRun(ctx, restored);
     EpochCursor cursor(AllIndices(n), DeriveSeed(seed, "order"), epoch, position);
     // The final checkpoint keeps the last training loss: a run resumed from it trains no more
     // and still reports it.
     const auto counters = [&] {
-      return nlohmann::json{{"step", trainer.step()},
-                            {"epoch", cursor.epoch()},
-                            {"position", cursor.position()},
-                            {"last_loss", last_loss},
-                            {"num_tokens", num_tokens}};
+      nlohmann::json out{{"step", trainer.step()},
+                         {"epoch", cursor.epoch()},
+                         {"position", cursor.position()},
+                         {"last_loss", last_loss},
+                         {"num_tokens", num_tokens}};
+      samples.AddLengthTo(out);
+      return out;
     };
     if (trainer.step() == 0) {
       MetricList first;
-      EvaluateDpo(c, in, m, trainer, first);
+      EvaluateDpo(c, in, m, trainer, first, samples, 0);
       ctx.metrics().Log(0, first);
     }
 
@@ -288,7 +296,7 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
                            {"pairs_per_second", pairs_per_second},
                            {"num_tokens", static_cast<double>(num_tokens)}};
         window.AppendTo(line, "");
-        if (eval_due) EvaluateDpo(c, in, m, trainer, line);
+        if (eval_due) EvaluateDpo(c, in, m, trainer, line, samples, step);
         ctx.metrics().Log(step, line);
         window.Clear();
         throughput.Restart();
@@ -301,7 +309,7 @@ class Dpo : public ConfiguredPipeline<DpoConfig> {
     // evaluates and logs once on resuming, one killed before it resumes from the last one.
     ctx.Checkpoint(state, counters());
     MetricList final_metrics;
-    EvaluateDpo(c, in, m, trainer, final_metrics);
+    EvaluateDpo(c, in, m, trainer, final_metrics, samples, trainer.step());
     ctx.metrics().Log(trainer.step(), final_metrics);
     const fs::path model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(m.policy, model_dir);

@@ -15,6 +15,7 @@
 #include "rlab/text/sft_dataset.h"
 #include "rlab/text/token_batch.h"
 #include "rlab/eval/text_task_eval.h"
+#include "rlab/pipeline/lm/sample_log.h"
 #include "rlab/text/tokenizer/named_tokenizer.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/pipeline/lm/batch_fit.h"
@@ -100,17 +101,20 @@ SftInputs PrepareInputs(const SftConfig& c, const models::Tokenizer& tokenizer, 
 
 // Held-out figures: the loss always, the task's gold metric when the data is a task's (NaN
 // otherwise, and returned).
+// The task's completions go to `samples` at `step`.
 double EvaluateSft(const SftConfig& c, const SftInputs& in, models::LanguageModel& lm,
-                   models::SftTrainer& trainer, at::Generator& generator, MetricList& out) {
+                   models::SftTrainer& trainer, at::Generator& generator, MetricList& out,
+                   SampleLog& samples, int64_t step) {
   lm.model->eval();
   out.emplace_back("eval_loss", trainer.HeldOutLoss(in.eval, c.eval_batch_size));
   double metric = std::nan("");
   if (in.task && !in.eval_prompts.empty()) {
     const auto options = eval::TaskGenerationOptions(*in.task, *lm.tokenizer);
-    metric = eval::EvaluateOnTask(lm.model, *lm.tokenizer, *in.task, in.eval_prompts, options,
-                                  c.eval_batch_size, generator)
-                 .mean_gold;
+    const eval::TaskEvalResult result = eval::EvaluateOnTask(
+        lm.model, *lm.tokenizer, *in.task, in.eval_prompts, options, c.eval_batch_size, generator);
+    metric = result.mean_gold;
     out.emplace_back("eval_" + in.task->MetricName(), metric);
+    samples.Append(step, TaskEvalSamples(result));
   }
   lm.model->train();
   return metric;
@@ -187,18 +191,20 @@ class Sft : public ConfiguredPipeline<SftConfig> {
     trainer.AddTo(state);
     int64_t epoch = 0, position = 0;
     double start_metric = std::nan(""), last_loss = std::nan("");
-    if (auto counters = ctx.Restore(state)) {
-      trainer.Resume((*counters)["step"]);
-      epoch = (*counters)["epoch"];
-      position = (*counters)["position"];
-      start_metric = SftCounterOrNan(*counters, "start_metric");
-      last_loss = SftCounterOrNan(*counters, "last_loss");
+    const std::optional<nlohmann::json> restored = ctx.Restore(state);
+    if (restored) {
+      trainer.Resume((*restored)["step"]);
+      epoch = (*restored)["epoch"];
+      position = (*restored)["position"];
+      start_metric = SftCounterOrNan(*restored, "start_metric");
+      last_loss = SftCounterOrNan(*restored, "last_loss");
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
+    SampleLog samples = SampleLog::ForRun(ctx, restored);
     EpochCursor cursor(AllIndices(n), seed, epoch, position);
     at::Generator eval_generator = models::MakeGenerator(DeriveSeed(seed, "eval-generation"));
     const auto evaluate = [&](MetricList& m) {
-      return EvaluateSft(c, in, lm, trainer, eval_generator, m);
+      return EvaluateSft(c, in, lm, trainer, eval_generator, m, samples, trainer.step());
     };
     if (trainer.step() == 0) {
       MetricList m;
@@ -208,11 +214,13 @@ class Sft : public ConfiguredPipeline<SftConfig> {
     // The final checkpoint keeps the last training loss: a run resumed from it trains no more
     // and still reports it.
     const auto counters = [&] {
-      return nlohmann::json{{"step", trainer.step()},
-                            {"epoch", cursor.epoch()},
-                            {"position", cursor.position()},
-                            {"start_metric", start_metric},
-                            {"last_loss", last_loss}};
+      nlohmann::json out{{"step", trainer.step()},
+                         {"epoch", cursor.epoch()},
+                         {"position", cursor.position()},
+                         {"start_metric", start_metric},
+                         {"last_loss", last_loss}};
+      samples.AddLengthTo(out);
+      return out;
     };
 
     Progress progress("sft", total_steps, c.run.progress_seconds);
