@@ -28,6 +28,7 @@ test-unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
 
 bench: build
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	bash bench/run_all.sh $(BUILD_DIR)
 
 clean:

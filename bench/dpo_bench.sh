@@ -9,6 +9,7 @@ build="${1:-build}"
 cd "$(dirname "$0")/.."
 py=/usr/bin/python3
 bench="$build/bench/bench_lm"
+[ -x "$bench" ] || cmake --build "$build" --target bench_lm  # outside the default build
 cores=$(nproc)
 echo "== machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, $(date -u +%F)"
 if [ -x "$build/rlab" ]; then "$build/rlab" doctor 2>/dev/null | grep -E "GEMM" || true; fi

@@ -16,6 +16,7 @@ set -euo pipefail
 RLAB=$(realpath "${1:?usage: nash_testbed.sh RLAB OUT_DIR}")
 OUT=${2:?usage: nash_testbed.sh RLAB OUT_DIR}
 TABLE=${TABLE:-$(dirname "$0")/../build/bench/bench_nash_table}
+[ -x "$TABLE" ] || cmake --build "$(dirname "$TABLE")/.." --target bench_nash_table  # outside the default build
 TASK=${TASK:-cyclic}
 SEEDS=${SEEDS:-1 2 3}
 METHODS=${METHODS:-dpo online_dpo sppo spo inpo dno nash_md gpo}
