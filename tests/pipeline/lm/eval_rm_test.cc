@@ -179,6 +179,14 @@ TEST_F(EvalRmHonesty, OverlapWithTrainingDataIsCountedAndTheSameFileCalledOut) {
   EXPECT_EQ(some.prompts, 2);
   EXPECT_EQ(some.pairs, 1);
   EXPECT_NE(some.Warning(3).find("2 of 3 evaluation records"), std::string::npos);
+  // A task's test pairs share its prompts by design: counted, warned about only as pairs.
+  WriteTrainingData(model, DescribeTrainingData("task:keywords", train_records));
+  const TrainingOverlap task = FindTrainingOverlap(model, "task:keywords", eval_records);
+  EXPECT_EQ(task.prompts, 2);
+  EXPECT_EQ(task.pairs, 1);
+  EXPECT_NE(task.Warning(3).find("1 the whole pair"), std::string::npos);
+  EXPECT_EQ(FindTrainingOverlap(model, "task:keywords", {eval_records[0]}).Warning(1), "");
+  WriteTrainingData(model, DescribeTrainingData(train.string(), train_records));
   const nlohmann::json s = RunSummary(EvalRm(model, dir_ / "eval.jsonl", {}));
   EXPECT_EQ(s["overlap_prompts"], 2);
   EXPECT_EQ(s["overlap_pairs"], 1);

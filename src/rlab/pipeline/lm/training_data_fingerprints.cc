@@ -92,6 +92,7 @@ TrainingOverlap FindTrainingOverlap(const fs::path& model_dir, const std::string
   if (!fs::exists(file)) return overlap;
   const nlohmann::json description = ReadJsonFile(file);
   overlap.checked = true;
+  overlap.task_source = IsTaskSource(eval_source);
   if (!IsTaskSource(eval_source) && description.contains("data_files")) {
     const std::string digest = FileSha256(eval_source);
     for (const auto& [path, sha] : description.at("data_files").items()) {
@@ -122,7 +123,7 @@ std::string TrainingOverlap::Warning(std::size_t records) const {
                        "generalisation",
                        pairs, records);
   }
-  if (prompts == 0 && pairs == 0) return "";
+  if (pairs == 0 && (prompts == 0 || task_source)) return "";
   return fmt::format("{} of {} evaluation records have a prompt the reward model was trained on "
                      "(the first at {}), {} the whole pair; held-out figures need held-out data",
                      prompts, records, first_where, pairs);

@@ -34,14 +34,16 @@ nlohmann::json DescribeTrainingData(const std::string& source,
 void WriteTrainingData(const std::filesystem::path& model_dir, const nlohmann::json& description);
 
 struct TrainingOverlap {
-  bool checked = false;     // the model directory records its training data
-  bool same_file = false;   // the evaluation file is one of the training files (same SHA-256)
-  int64_t prompts = 0;      // evaluation records whose prompt was trained on
-  int64_t pairs = 0;        // evaluation records whose whole pair was trained on
-  std::string first_where;  // the first record whose prompt was trained on
+  bool checked = false;      // the model directory records its training data
+  bool same_file = false;    // the evaluation file is one of the training files (same SHA-256)
+  bool task_source = false;  // the evaluation pairs are a task's, whose prompts are shared
+  int64_t prompts = 0;       // evaluation records whose prompt was trained on
+  int64_t pairs = 0;         // evaluation records whose whole pair was trained on
+  std::string first_where;   // the first record whose prompt was trained on
   // "overlap_prompts", "overlap_pairs" (null when not checked), "same_file_as_training".
   nlohmann::json ToJson() const;
-  // What eval-rm warns; empty when there is nothing to warn about.
+  // What eval-rm warns; empty when there is nothing to warn about. A task's train and test
+  // pairs are drawn over the same prompts, so for task:SPEC only shared pairs are warned about.
   std::string Warning(std::size_t records) const;
 };
 
