@@ -192,7 +192,7 @@ MetricList OnlinePreferenceTrainer::Iterate() {
   ++iterations_;
 
   double gold = 0.0;
-  for (std::size_t i = 0; i < r.prompts.size(); ++i) {
+  for (std::size_t i = 0; i < r.prompts.size() && models_.task->HasGoldReward(); ++i) {
     gold += models_.task->GoldReward(r.prompts[i], r.completions[i]) / r.prompts.size();
   }
   // A sample's win rate against the rest of its group: the mean over j != i of P(y_i > y_j).
@@ -209,7 +209,10 @@ MetricList OnlinePreferenceTrainer::Iterate() {
                          batch.opponent_preference.mean().item<double>());
   }
   metrics.emplace_back("kl", (batch.old_logps - batch.ref_logps).mean().item<double>());
-  metrics.emplace_back("gold_" + models_.task->MetricName(), gold);
+  // A prompt file has no gold reward to log.
+  if (models_.task->HasGoldReward()) {
+    metrics.emplace_back("gold_" + models_.task->MetricName(), gold);
+  }
   metrics.emplace_back("completion_tokens", batch.tokens.mean().item<double>());
   for (const char* section : {"generation", "scoring", "training"}) {
     metrics.emplace_back(fmt::format("time_{}", section), step_time.Seconds(section));

@@ -51,8 +51,8 @@ struct LmPolicyGradientOptions {
     v("loss_aggregation", loss_aggregation,
       "loss aggregation: grpo, dr_grpo or dapo (empty: the algo's)");
     v("reward", reward,
-      "reward sources: task, exact_match, format(regex=..), "
-      "model(path=DIR, aggregate=mean|wco|uwo(lambda=..))");
+      "reward sources: task, exact_match(column=answer), regex(pattern=..|column=..), "
+      "format(regex=..), model(path=DIR, aggregate=mean|wco|uwo(lambda=..))");
     v("reward_weights", reward_weights, "one weight per reward source (empty: all 1)");
     v("constraints", constraints,
       "a role per reward source instead of fixed weights: objective, "

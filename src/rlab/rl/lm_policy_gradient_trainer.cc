@@ -148,7 +148,7 @@ LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const PromptGroup
     s.advantages = (*advantage_)(processed, G);
   }
   s.stats = ComputeGroupRewardStats(s.rewards.total, G);
-  for (std::size_t i = 0; i < r.prompts.size(); ++i) {
+  for (std::size_t i = 0; i < r.prompts.size() && models_.task->HasGoldReward(); ++i) {
     s.gold += models_.task->GoldReward(r.prompts[i], r.completions[i]) / r.prompts.size();
   }
   return s;
@@ -230,6 +230,9 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
                 {"time_scoring", score_seconds},
                 {"time_training", train_seconds},
                 {"rollout_tokens_per_second", r.tokens / std::max(gen_seconds, 1e-9)}};
+  if (!models_.task->HasGoldReward()) {  // a prompt file: no gold metric to log
+    std::erase_if(it.metrics, [&](const auto& m) { return m.first.starts_with("gold_"); });
+  }
   if (critic_) it.metrics.emplace_back("value_loss", value_loss.item<double>());
   it.metrics.insert(it.metrics.end(), constraint_metrics.begin(), constraint_metrics.end());
   return it;

@@ -215,7 +215,7 @@ TEST_F(LmRlPipeline, BadSettingsAreRefusedByName) {
   EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"algo=ppo2"})); }).find("unknown algo"),
             std::string::npos);
   EXPECT_NE(
-      testing::ErrorOf([&] { ExecuteRun(Request({"data=prompts.jsonl"})); }).find("task:SPEC"),
+      testing::ErrorOf([&] { ExecuteRun(Request({"data=prompts.txt"})); }).find("task:SPEC"),
       std::string::npos);
   EXPECT_NE(testing::ErrorOf([&] { ExecuteRun(Request({"group_size=1"})); }).find("group_size"),
             std::string::npos);

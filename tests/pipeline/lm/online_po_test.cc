@@ -93,7 +93,8 @@ TEST_F(OnlinePoPipeline, BadSettingsAreRefusedByName) {
   EXPECT_NE(error.find("gold"), std::string::npos) << error;
   error = testing::ErrorOf([&] { ExecuteRun(Request({"group_size=1"})); });
   EXPECT_NE(error.find("group_size"), std::string::npos) << error;
-  error = testing::ErrorOf([&] { ExecuteRun(Request({"data=prompts.jsonl"})); });
+  // Neither a task nor a prompt file (.jsonl or .json).
+  error = testing::ErrorOf([&] { ExecuteRun(Request({"data=prompts.txt"})); });
   EXPECT_NE(error.find("task:SPEC"), std::string::npos) << error;
 }
 

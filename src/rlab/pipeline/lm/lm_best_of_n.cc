@@ -24,16 +24,22 @@ nlohmann::json RunBestOfN(models::Transformer& policy, const models::Tokenizer& 
       eval::EvaluateOnTask(policy, tokenizer, *r.task, prompts, r.generation, r.batch_size, g);
   const torch::Tensor reward =
       r.rewards->Score(samples.prompts, samples.completions, answers).total.to(torch::kFloat64);
-  const torch::Tensor gold = torch::tensor(samples.gold, torch::kFloat64);
+  // Without a gold reward (a prompt file) the curve's gold column is a placeholder, not reported.
+  const bool has_gold = r.task->HasGoldReward();
+  const torch::Tensor gold = has_gold ? torch::tensor(samples.gold, torch::kFloat64)
+                                      : torch::zeros_like(reward);  // [p * n]
   const auto curve = eval::BestOfNCurve(reward.reshape({p, r.n}), gold.reshape({p, r.n}), {1, r.n});
-  const std::string metric = r.task->MetricName();
-  return {{metric + "_start", curve.front().gold},
-          {metric, curve.back().gold},
-          {"reward_start", curve.front().proxy},
-          {"reward", curve.back().proxy},
-          {"kl", curve.back().kl},
-          {"n", r.n},
-          {"prompts", p}};
+  nlohmann::json summary = {{"reward_start", curve.front().proxy},
+                            {"reward", curve.back().proxy},
+                            {"kl", curve.back().kl},
+                            {"n", r.n},
+                            {"prompts", p}};
+  if (has_gold) {
+    const std::string metric = r.task->MetricName();
+    summary[metric + "_start"] = curve.front().gold;
+    summary[metric] = curve.back().gold;
+  }
+  return summary;
 }
 
 }  // namespace rlab::pipeline

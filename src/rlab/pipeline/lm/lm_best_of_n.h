@@ -4,7 +4,8 @@
 // and the highest-scoring one is the answer. The figures are exact expectations over the
 // samples drawn (eval/best_of_n.h), so they do not depend on which N of them came first: the
 // task's gold metric of a single sample (<metric>_start) and of the best of N (<metric>),
-// the reward of each, and KL(best-of-N || pi) = log N - (N - 1) / N.
+// the reward of each, and KL(best-of-N || pi) = log N - (N - 1) / N. On a prompt file, which
+// has no gold reward, only the reward and the KL.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include "rlab/core/checkpoint.h"
@@ -17,6 +18,7 @@
 #include "rlab/pipeline/lm/lm_best_of_n.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/rm_data.h"
+#include "rlab/pipeline/lm/sample_log.h"
 #include "rlab/pipeline/lm/start_model.h"
 #include "rlab/reward/signal/text_reward_source.h"
 #include "rlab/rl/lm_policy_gradient_trainer.h"
@@ -34,8 +36,10 @@ LmRlConfig::LmRlConfig() {
 }
 
 void LmRlConfig::Validate() const {
-  RLAB_CHECK(IsTaskSource(data), "data must be task:SPEC (prompts with a gold reward), got '{}'",
-             data);
+  prompt_file.Validate(data);
+  RLAB_CHECK(IsTaskSource(data) || sft.steps == 0,
+             "sft.steps needs data=task:SPEC (its demonstrations); a prompt file has none: run "
+             "`rlab sft` on your demonstrations and start from its model");
   trainer.Validate();
   sft.Validate();
   optim.Validate();
@@ -50,13 +54,11 @@ models::LanguageModel OpenLmRlStart(const std::string& start, const LmRlConfig& 
   return OpenStartModel(start, c.tokenizer, c.run.seed);
 }
 
-// The reward sources, where "task" alone means this run's task.
-reward::TextRewardSource MakeLmRlRewards(const LmRlConfig& c) {
-  std::vector<std::string> specs = c.trainer.reward;
-  for (auto& s : specs) {
-    if (s == "task") s = "task(spec=\"" + c.data.substr(kTaskSourcePrefix.size()) + "\")";
-  }
-  return reward::TextRewardSource(specs, c.trainer.reward_weights);
+// The reward sources, where "task" alone means this run's task; rules read the columns of a
+// prompt file's records.
+reward::TextRewardSource MakeLmRlRewards(const LmRlConfig& c, const data::TextTask& task) {
+  return reward::TextRewardSource(BindTaskReward(c.trainer.reward, c.data),
+                                  c.trainer.reward_weights, PromptColumnsOf(task));
 }
 
 rl::LmPolicyGradientOptimisation LmRlOptimisation(const models::LmOptim& optim) {
@@ -71,21 +73,16 @@ rl::LmPolicyGradientOptimisation LmRlOptimisation(const models::LmOptim& optim) 
           }};
 }
 
-// The held-out prompts of the task's test split with their answers.
-struct LmRlHeldOut {
-  std::vector<std::string> prompts;
-  std::vector<std::optional<std::string>> answers;
-};
-
-LmRlHeldOut SampleLmRlHeldOut(const data::TextTask& task, int64_t n, uint64_t seed) {
-  LmRlHeldOut h;
-  Rng rng(DeriveSeed(seed, "eval-prompts"));
-  for (int64_t i = 0; i < n; ++i) {
-    data::TaskExample e = task.Sample(rng, data::TaskSplit::kTest);
-    h.prompts.push_back(std::move(e.prompt));
-    h.answers.emplace_back(std::move(e.completion));
+// The mean reward of each source, eval_rewards/<source> (a repeated name numbered from 2).
+MetricList SourceRewardMetrics(const reward::TextRewards& scored) {
+  MetricList m;
+  std::map<std::string, int> seen;
+  for (const auto& [name, values] : scored.parts) {
+    const int n = ++seen[name];
+    m.emplace_back(n == 1 ? "eval_rewards/" + name : fmt::format("eval_rewards/{}_{}", name, n),
+                   values.mean().item<double>());
   }
-  return h;
+  return m;
 }
 
 // The evaluation of the policy on the held-out prompts, at the task's own sampling settings.
@@ -94,13 +91,16 @@ struct LmRlEvaluation {
   const data::TextTask& task;
   const models::Tokenizer& tokenizer;
   const reward::TextRewardSource& rewards;
-  const LmRlHeldOut& held_out;
+  const HeldOutPrompts& held_out;
   int64_t batch_size;
   uint64_t seed;
+  SampleLog& samples;
 
-  // Appends eval_<metric>, eval_reward, eval_kl and eval_completion_tokens to `m`; returns
-  // the gold metric.
-  double operator()(MetricList& m) {
+  // Appends eval_<metric>, eval_reward, eval_kl and eval_completion_tokens to `m` (a prompt
+  // file has no eval_<metric>, and with several reward sources eval_rewards/<source>) and the
+  // first samples with their rewards to samples.jsonl at `step`; returns the gold metric (NaN
+  // without one).
+  double operator()(MetricList& m, int64_t step) {
     policy->eval();
     at::Generator g = models::MakeGenerator(DeriveSeed(seed, "eval-generation"));
     const auto options = eval::TaskGenerationOptions(task, tokenizer);
@@ -109,20 +109,27 @@ struct LmRlEvaluation {
     policy->train();
     // The training reward before any transform or KL term: on a learned reward this is the
     // proxy whose rise the overoptimisation lab sets against the gold metric.
-    const double proxy =
-        rewards.Score(r.prompts, r.completions, held_out.answers).total.mean().item<double>();
-    m.emplace_back("eval_" + task.MetricName(), r.mean_gold);
+    const reward::TextRewards scored = rewards.Score(r.prompts, r.completions, held_out.answers);
+    const double proxy = scored.total.mean().item<double>();
+    std::vector<Sample> shown = EvaluationSamples(r, task);
+    for (std::size_t i = 0; i < shown.size(); ++i) shown[i].reward = scored.total[i].item<double>();
+    samples.Append(step, shown);
+    if (task.HasGoldReward()) m.emplace_back("eval_" + task.MetricName(), r.mean_gold);
     m.emplace_back("eval_reward", proxy);
     m.emplace_back("eval_kl", r.mean_kl);
     m.emplace_back("eval_completion_tokens", r.mean_completion_tokens);
-    return r.mean_gold;
+    if (!task.HasGoldReward() && scored.parts.size() > 1) {
+      for (const auto& [name, value] : SourceRewardMetrics(scored)) m.emplace_back(name, value);
+    }
+    return task.HasGoldReward() ? r.mean_gold : std::nan("");
   }
 };
 
 // An algorithm without training (best-of-N): the figures of N samples per held-out prompt.
+// Without a gold reward only the reward and the KL are logged.
 nlohmann::json RunLmRlBestOfN(RunContext& ctx, const LmRlConfig& c, const data::TextTask& task,
-                              const reward::TextRewardSource& rewards, const LmRlHeldOut& held_out,
-                              models::LanguageModel& lm) {
+                              const reward::TextRewardSource& rewards,
+                              const HeldOutPrompts& held_out, models::LanguageModel& lm) {
   // Nothing to checkpoint: a run killed before its summary starts over, its line cut off.
   ctx.Restore(CheckpointState());
   BestOfNRequest request{
@@ -135,23 +142,32 @@ nlohmann::json RunLmRlBestOfN(RunContext& ctx, const LmRlConfig& c, const data::
       c.eval_batch_size,
       DeriveSeed(c.run.seed, "best-of-n")};
   nlohmann::json summary = RunBestOfN(lm.model, *lm.tokenizer, request);
-  ctx.metrics().Log(0, {{"eval_" + task.MetricName(), summary[task.MetricName()].get<double>()},
-                        {"eval_reward", summary["reward"].get<double>()},
-                        {"eval_kl", summary["kl"].get<double>()}});
+  MetricList m;
+  if (task.HasGoldReward()) {
+    m.emplace_back("eval_" + task.MetricName(), summary[task.MetricName()].get<double>());
+  }
+  m.emplace_back("eval_reward", summary["reward"].get<double>());
+  m.emplace_back("eval_kl", summary["kl"].get<double>());
+  ctx.metrics().Log(0, m);
+  if (!task.HasGoldReward()) summary["gold"] = kNoGoldReward;
   summary["algo"] = c.trainer.algo;
   summary["task"] = task.Describe();
   return summary;
 }
 
-// The run's summary: the final evaluation, the start and end metric, the last batch's reward
-// and where the time went.
-nlohmann::json LmRlSummary(const MetricList& final_metrics, const std::string& metric,
+// The run's summary: the final evaluation, the start and end metric (on a task with a gold
+// reward), the last batch's reward and where the time went.
+nlohmann::json LmRlSummary(const MetricList& final_metrics, const data::TextTask& task,
                            double final_metric, double start_metric, double last_reward,
                            const rl::LmPolicyGradientTrainer& trainer) {
   nlohmann::json summary;
   for (const auto& [name, value] : final_metrics) summary[name] = value;
-  summary[metric] = final_metric;
-  summary[metric + "_start"] = start_metric;
+  if (task.HasGoldReward()) {
+    summary[task.MetricName()] = final_metric;
+    summary[task.MetricName() + "_start"] = start_metric;
+  } else {
+    summary["gold"] = kNoGoldReward;
+  }
   summary["kl"] = summary["eval_kl"];
   summary["reward"] = last_reward;
   summary["steps"] = trainer.step();
@@ -179,11 +195,12 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     models::LanguageModel ref = OpenLmRlStart(start, c);
     ref.model->eval();
     for (auto& p : ref.model->parameters()) p.set_requires_grad(false);
-    const auto task = data::MakeTextTask(c.data.substr(kTaskSourcePrefix.size()));
-    const reward::TextRewardSource rewards = MakeLmRlRewards(c);
+    const auto task = OpenPromptSource(c.data, c.prompt_file, *lm.tokenizer,
+                                       c.trainer.sampling.max_new_tokens, seed);
+    const reward::TextRewardSource rewards = MakeLmRlRewards(c, *task);
     spdlog::info("rl: {} on {}; policy {}; reward {}", c.trainer.algo, task->Describe(),
                  lm.Describe(), rewards.Describe());
-    const LmRlHeldOut held_out = SampleLmRlHeldOut(*task, c.eval_prompts, seed);
+    const HeldOutPrompts held_out = DrawHeldOutPrompts(*task, c.eval_prompts, seed);
     if (!rl::MakeLmRlAlgorithm(c.trainer.algo)->trains) {
       return RunLmRlBestOfN(ctx, c, *task, rewards, held_out, lm);
     }
@@ -197,26 +214,32 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     trainer.AddState(state);
     double start_metric = std::nan("");
     double last_reward = std::nan("");  // the mean reward of the last batch, for the summary
-    if (auto counters = ctx.Restore(state)) {
+    const std::optional<nlohmann::json> restored = ctx.Restore(state);
+    if (const auto& counters = restored) {
       trainer.RestoreCounters(*counters);
-      start_metric = (*counters)["start_metric"];
+      // null: NaN (no gold reward, or a start not evaluated).
+      if (counters->value("start_metric", nlohmann::json()).is_number()) {
+        start_metric = (*counters)["start_metric"];
+      }
       // null: NaN, or a checkpoint written before the figure was kept.
       if (counters->value("last_reward", nlohmann::json()).is_number()) {
         last_reward = (*counters)["last_reward"];
       }
       spdlog::info("resuming at step {} of {}", trainer.step(), total_steps);
     }
+    SampleLog samples = SampleLog::ForRun(ctx, restored);
     const auto counters = [&] {
       nlohmann::json j = trainer.Counters();
       j["start_metric"] = start_metric;
       j["last_reward"] = last_reward;
+      samples.AddLengthTo(j);
       return j;
     };
     LmRlEvaluation evaluate{lm.model, ref.model,         *task, *lm.tokenizer, rewards,
-                            held_out, c.eval_batch_size, seed};
+                            held_out, c.eval_batch_size, seed,  samples};
     if (trainer.step() == 0) {
       MetricList m;
-      start_metric = evaluate(m);
+      start_metric = evaluate(m, 0);
       ctx.metrics().Log(0, m);
     }
     Progress progress("rl", total_steps, c.run.progress_seconds);
@@ -227,7 +250,7 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
       const int64_t step = trainer.step();
       const bool eval_due = c.eval_every > 0 && step % c.eval_every == 0 && step < total_steps;
       if (ctx.LogDue(before, step) || step == total_steps || eval_due) {
-        if (eval_due) evaluate(it.metrics);
+        if (eval_due) evaluate(it.metrics, step);
         ctx.metrics().Log(step, it.metrics);
       }
       if (ctx.CheckpointDue(before, step) && step < total_steps) ctx.Checkpoint(state, counters());
@@ -238,13 +261,13 @@ class LmRl : public ConfiguredPipeline<LmRlConfig> {
     // evaluates and logs once more, instead of logging that line twice.
     ctx.Checkpoint(state, counters());
     MetricList final_metrics;
-    const double final_metric = evaluate(final_metrics);
+    const double final_metric = evaluate(final_metrics, trainer.step());
     ctx.metrics().Log(trainer.step(), final_metrics);
     const fs::path model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(lm, model_dir);
     spdlog::info("model written to {}", model_dir.string());
-    nlohmann::json summary = LmRlSummary(final_metrics, task->MetricName(), final_metric,
-                                         start_metric, last_reward, trainer);
+    nlohmann::json summary =
+        LmRlSummary(final_metrics, *task, final_metric, start_metric, last_reward, trainer);
     summary["algo"] = c.trainer.algo;
     summary["task"] = task->Describe();
     summary["model_dir"] = model_dir.string();

@@ -12,8 +12,14 @@
 // with N = group_size and no training, pipeline/lm/lm_best_of_n.h); each entry cites its paper.
 // The held-out figure is the task's gold metric of greedy (or the task's temperature)
 // samples, at the start and the end: exact_match_start and exact_match on arithmetic.
+// `data` may instead be a prompt file in TRL's prompt-only layouts (pipeline/lm/prompt_source.h),
+// whose extra columns reach the reward sources (exact_match(column=answer), regex(column=..));
+// a file has no gold reward, so the figures are the reward sources' own (eval_reward, and
+// eval_rewards/<source> for several) and the summary says "gold": "none".
 //
 //   rlab rl --algo grpo --model runs/<sft>/model --data "task:arithmetic(digits=2)"
+//   rlab rl --model runs/<sft>/model --data examples/data/prompts.jsonl
+//       --reward '["model(path=runs/<rm>/reward_model)"]'     (one command line)
 //   rlab run examples/grpo_arithmetic.yaml
 #pragma once
 
@@ -23,6 +29,7 @@
 #include "rlab/models/optim/lm_optim.h"
 #include "rlab/pipeline/run/pipeline.h"
 #include "rlab/pipeline/run/run_options.h"
+#include "rlab/pipeline/lm/prompt_source.h"
 #include "rlab/pipeline/lm/sft_warm_start.h"
 #include "rlab/rl/lm_policy_gradient_options.h"
 
@@ -32,6 +39,7 @@ struct LmRlConfig {
   std::string model = "preset:tiny";
   std::string tokenizer;
   std::string data = "task:arithmetic(digits=2)";
+  PromptFileOptions prompt_file;  // its keys sit at the top level: eval_data, ...
   SftWarmStart sft;
   rl::LmPolicyGradientOptions trainer;  // its keys sit at the top level: algo, group_size, ...
   models::LmOptim optim;
@@ -45,13 +53,16 @@ struct LmRlConfig {
   void Fields(V& v) {
     v("model", model, "policy: a model directory or a preset (the reference is its frozen copy)");
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
-    v("data", data, "prompts: task:SPEC (train split for rollouts, test split for evaluation)");
+    v("data", data,
+      "prompts: task:SPEC (train split for rollouts, test split for evaluation) or a prompt "
+      "file (.jsonl/.json, {\"prompt\": ...} with any other columns for the rewards)");
+    prompt_file.Fields(v);
     v("sft", sft, "an SFT stage on the task's demonstrations first (start and reference)");
     trainer.Fields(v);
     v("optim", optim,
       "optimiser and schedule; batch_size is prompts per step, steps counts "
       "rollout batches");
-    v("eval_prompts", eval_prompts, "held-out task prompts scored at evaluation");
+    v("eval_prompts", eval_prompts, "held-out prompts scored at evaluation (at most)");
     v("eval_every", eval_every, "steps between evaluations (0 = start and end only)");
     v("eval_batch_size", eval_batch_size, "prompts generated at once in evaluation");
     v("run", run, "run directory, seed, threads, cadence (in steps)");

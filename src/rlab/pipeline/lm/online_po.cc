@@ -14,6 +14,7 @@
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/rm_data.h"
+#include "rlab/pipeline/lm/sample_log.h"
 #include "rlab/pipeline/lm/start_model.h"
 #include "rlab/reward/signal/preference_judge.h"
 
@@ -30,8 +31,10 @@ OnlinePoConfig::OnlinePoConfig() {
 }
 
 void OnlinePoConfig::Validate() const {
-  RLAB_CHECK(IsTaskSource(data), "data must be task:SPEC (prompts with a gold judge), got '{}'",
-             data);
+  prompt_file.Validate(data);
+  RLAB_CHECK(IsTaskSource(data) || sft.steps == 0,
+             "sft.steps needs data=task:SPEC (its demonstrations); a prompt file has none: run "
+             "`rlab sft` on your demonstrations and start from its model");
   trainer.Validate();
   sft.Validate();
   optim.Validate();
@@ -51,7 +54,8 @@ models::LanguageModel OpenFrozenStart(const std::string& start, const OnlinePoCo
 }
 
 // The held-out evaluation: the policy's samples of the test prompts against the starting
-// model's (gold reward, gold win rate, KL to the starting model).
+// model's (gold reward, gold win rate, KL to the starting model); on a prompt file, which has no
+// gold judge, the run's judge gives the win rate against the starting model's samples.
 struct OnlinePoEvaluation {
   models::Transformer policy, start;
   const data::TextTask& task;
@@ -60,6 +64,8 @@ struct OnlinePoEvaluation {
   int64_t batch_size;
   uint64_t seed;
   eval::TaskEvalResult start_samples;
+  reward::PreferenceJudge* judge = nullptr;  // for a prompt file's win rate
+  SampleLog* samples = nullptr;
 
   eval::TaskEvalResult Sample(models::Transformer& model, models::Transformer* kl_reference) {
     at::Generator g = models::MakeGenerator(DeriveSeed(seed, "eval-generation"));
@@ -70,12 +76,33 @@ struct OnlinePoEvaluation {
   void Prepare() {
     if (!prompts.empty()) start_samples = Sample(start, nullptr);
   }
-  // Appends eval_<metric>, eval_gold_win_rate, eval_kl and eval_completion_tokens.
-  void operator()(MetricList& m) {
+  // The judge's mean P(policy's sample > start's sample) over the prompts.
+  double JudgeWinRate(const eval::TaskEvalResult& r) const {
+    reward::CompletionGroups policy_samples, start_samples_of_prompts;
+    for (std::size_t i = 0; i < r.completions.size(); ++i) {
+      policy_samples.push_back({r.completions[i]});
+      start_samples_of_prompts.push_back({start_samples.completions[i]});
+    }
+    torch::NoGradGuard no_grad;
+    return judge
+        ->Compare(r.prompts, policy_samples, start_samples_of_prompts)  // [P, 1, 1]
+        .mean()
+        .item<double>();
+  }
+  // Appends eval_<metric> and eval_gold_win_rate (a prompt file: eval_judge_win_rate),
+  // eval_kl and eval_completion_tokens, and the first samples to samples.jsonl at `step`.
+  void operator()(MetricList& m, int64_t step) {
     if (prompts.empty()) return;
     policy->eval();
     const eval::TaskEvalResult r = Sample(policy, &start);
     policy->train();
+    samples->Append(step, EvaluationSamples(r, task));
+    if (!task.HasGoldReward()) {
+      m.emplace_back("eval_judge_win_rate", JudgeWinRate(r));
+      m.emplace_back("eval_kl", r.mean_kl);
+      m.emplace_back("eval_completion_tokens", r.mean_completion_tokens);
+      return;
+    }
     m.emplace_back("eval_" + task.MetricName(), r.mean_gold);
     m.emplace_back("eval_gold_win_rate", eval::GoldWinRate(r, start_samples));
     m.emplace_back("eval_kl", r.mean_kl);
@@ -103,11 +130,13 @@ nlohmann::json OnlinePoSummary(const MetricList& final_metrics, const OnlinePoEv
   nlohmann::json summary;
   for (const auto& [name, value] : final_metrics) {
     // The headline figures without the eval_ prefix, as dpo's summary names them.
-    const bool headline = name == "eval_gold_win_rate" || name == "eval_kl";
+    const bool headline =
+        name == "eval_gold_win_rate" || name == "eval_judge_win_rate" || name == "eval_kl";
     summary[headline ? name.substr(5) : name] = value;
   }
   const std::string metric = eval.task.MetricName();
-  if (!eval.prompts.empty()) {
+  if (!eval.task.HasGoldReward()) summary["gold"] = kNoGoldReward;
+  if (!eval.prompts.empty() && eval.task.HasGoldReward()) {
     summary[metric] = summary["eval_" + metric];
     summary[metric + "_reference"] = eval.start_samples.mean_gold;
     if (eval.start_samples.game) {
@@ -152,7 +181,8 @@ class OnlinePo : public ConfiguredPipeline<OnlinePoConfig> {
     if (c.trainer.ref_update_every > 0 || !c.reference.empty()) {
       fixed_start = OpenFrozenStart(start, c);
     }
-    const auto task = data::MakeTextTask(c.data.substr(kTaskSourcePrefix.size()));
+    const auto task = OpenPromptSource(c.data, c.prompt_file, *lm.tokenizer,
+                                       c.trainer.sampling.max_new_tokens, seed);
     const std::unique_ptr<reward::PreferenceJudge> judge =
         reward::MakePreferenceJudge(c.trainer.judge, task.get());
     prefopt::OnlinePreferenceTrainer trainer(
@@ -161,25 +191,31 @@ class OnlinePo : public ConfiguredPipeline<OnlinePoConfig> {
     spdlog::info("online-po: {} on {}; judge {}; policy {}", trainer.objective().Describe(),
                  task->Describe(), judge->Describe(), lm.Describe());
 
-    OnlinePoEvaluation evaluate{lm.model, fixed_start ? fixed_start->model : ref.model,
-                                *task,    *lm.tokenizer,
-                                {},       c.eval_batch_size,
-                                seed,     {}};
-    Rng rng(DeriveSeed(seed, "eval-prompts"));
-    for (int64_t i = 0; i < c.eval_prompts; ++i) {
-      evaluate.prompts.push_back(task->Sample(rng, data::TaskSplit::kTest).prompt);
-    }
+    OnlinePoEvaluation evaluate{lm.model,   fixed_start ? fixed_start->model : ref.model,
+                                *task,      *lm.tokenizer,
+                                {},         c.eval_batch_size,
+                                seed,       {},
+                                judge.get()};
+    evaluate.prompts = DrawHeldOutPrompts(*task, c.eval_prompts, seed).prompts;
     evaluate.Prepare();
 
     CheckpointState state;
     trainer.AddState(state);
-    if (auto counters = ctx.Restore(state)) {
+    const std::optional<nlohmann::json> restored = ctx.Restore(state);
+    if (const auto& counters = restored) {
       trainer.RestoreCounters(*counters);
       spdlog::info("resuming at step {} of {}", trainer.step(), c.optim.steps);
     }
+    SampleLog samples = SampleLog::ForRun(ctx, restored);
+    evaluate.samples = &samples;
+    const auto counters = [&] {
+      nlohmann::json j = trainer.Counters();
+      samples.AddLengthTo(j);
+      return j;
+    };
     if (trainer.step() == 0) {
       MetricList m;
-      evaluate(m);
+      evaluate(m, 0);
       ctx.metrics().Log(0, m);
     }
     const int64_t total_steps = c.optim.steps;
@@ -192,19 +228,19 @@ class OnlinePo : public ConfiguredPipeline<OnlinePoConfig> {
       const bool eval_due = c.eval_every > 0 && step % c.eval_every == 0 && step < total_steps;
       if (ctx.LogDue(before, step) || step == total_steps || eval_due) {
         MetricList line = last;
-        if (eval_due) evaluate(line);
+        if (eval_due) evaluate(line, step);
         ctx.metrics().Log(step, line);
       }
       if (ctx.CheckpointDue(before, step) && step < total_steps) {
-        ctx.Checkpoint(state, trainer.Counters());
+        ctx.Checkpoint(state, counters());
       }
       progress.Update(step, fmt::format("loss={:.4f}", LossOf(last)));
     }
     progress.Finish(fmt::format("loss={:.4f}", LossOf(last)));
     // Checkpointed before the last evaluation is logged, so that a resumed run logs it once.
-    ctx.Checkpoint(state, trainer.Counters());
+    ctx.Checkpoint(state, counters());
     MetricList final_metrics;
-    evaluate(final_metrics);
+    evaluate(final_metrics, trainer.step());
     ctx.metrics().Log(trainer.step(), final_metrics);
     const fs::path model_dir = ctx.dir().path() / "model";
     models::SaveLanguageModel(lm, model_dir);

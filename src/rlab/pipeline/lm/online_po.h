@@ -7,7 +7,9 @@
 // ref_update_every, follows the policy every K steps. Evaluation samples held-out prompts and
 // reports the gold reward, the KL to the starting model and the gold win rate against the
 // starting model's samples (eval/text_task_eval.h), at the start, every eval_every steps and
-// at the end. The trained model is written to <run>/model.
+// at the end. The trained model is written to <run>/model. `data` may be a prompt file
+// (pipeline/lm/prompt_source.h) judged by a reward model, judge=model(path=DIR): it has no gold
+// judge, so evaluation reports the judge's win rate against the starting model's samples.
 //
 //   rlab online-po --model runs/<sft>/model --data task:keywords --objective online_dpo
 //   rlab run examples/online_dpo_synthetic.yaml   (SFT stage, then online DPO, gold judge)
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "rlab/models/optim/lm_optim.h"
+#include "rlab/pipeline/lm/prompt_source.h"
 #include "rlab/pipeline/lm/sft_warm_start.h"
 #include "rlab/pipeline/run/pipeline.h"
 #include "rlab/pipeline/run/run_options.h"
@@ -28,6 +31,7 @@ struct OnlinePoConfig {
   std::string model = "preset:tiny";
   std::string tokenizer;
   std::string data = "task:keywords";
+  PromptFileOptions prompt_file;  // its keys sit at the top level: eval_data, ...
   SftWarmStart sft;
   std::string reference;                     // empty: a copy of the start
   prefopt::OnlinePreferenceOptions trainer;  // its keys sit at the top level: objective, ...
@@ -42,7 +46,10 @@ struct OnlinePoConfig {
   void Fields(V& v) {
     v("model", model, "policy: a model directory or a preset (the reference is its copy)");
     v("tokenizer", tokenizer, "tokenizer (byte, gpt2 or a path); empty: the model's own");
-    v("data", data, "prompts: task:SPEC (train split for samples, test split for evaluation)");
+    v("data", data,
+      "prompts: task:SPEC (train split for samples, test split for evaluation) or a prompt "
+      "file (.jsonl/.json, {\"prompt\": ...}; judge=model(path=DIR))");
+    prompt_file.Fields(v);
     v("sft", sft, "an SFT stage on the task's demonstrations first (start and reference)");
     v("reference", reference,
       "the frozen reference: a model directory or preset (empty: a copy of the start); a "

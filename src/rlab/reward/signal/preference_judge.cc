@@ -30,7 +30,9 @@ void CheckFinite(const torch::Tensor& values, const std::string& what, const std
 class GoldJudge : public PreferenceJudge {
  public:
   explicit GoldJudge(const data::TextTask* task) : task_(task) {
-    RLAB_CHECK(task_ != nullptr, "judge gold needs a task (data: task:SPEC)");
+    RLAB_CHECK(task_ != nullptr && task_->HasGoldReward(),
+               "judge gold needs a task (data: task:SPEC); a prompt file has no hidden judge: "
+               "judge it with a reward model, judge=model(path=DIR)");
   }
   std::string Describe() const override { return "gold(" + task_->Describe() + ")"; }
 
