@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "rlab/core/stop_signal.h"
+#include "rlab/core/suggest.h"
+
 namespace rlab::cli {
 
 namespace {
@@ -39,23 +42,6 @@ std::string HelpHint(const CLI::App& app) {
   return fmt::format("see `{} --help`", CommandPath(app));
 }
 
-// Edit distance with adjacent transpositions ("trian" is one edit from "train").
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t substitution = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, substitution});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
 // How far `typed` is from the command `name`, also counting a match with the name's first
 // word ("train" for "train-rm").
 size_t CommandDistance(std::string_view typed, std::string_view name) {
@@ -66,21 +52,52 @@ size_t CommandDistance(std::string_view typed, std::string_view name) {
 // The subcommand names (aliases too) of `app` nearest to `typed`, if any is near enough to be
 // a likely typo.
 std::vector<std::string> ClosestCommands(const CLI::App& app, const std::string& typed) {
-  std::vector<std::pair<size_t, std::string>> scored;
+  std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    std::vector<std::string> names = sub->get_aliases();
-    names.insert(names.begin(), sub->get_name());
-    for (const std::string& name : names) scored.emplace_back(CommandDistance(typed, name), name);
+    names.push_back(sub->get_name());
+    for (const std::string& alias : sub->get_aliases()) names.push_back(alias);
   }
-  if (scored.empty()) return {};
-  std::sort(scored.begin(), scored.end());
-  const size_t best = scored.front().first;
-  const size_t near_enough = std::max<size_t>(2, typed.size() / 2);
-  std::vector<std::string> closest;
-  for (const auto& [distance, name] : scored) {
-    if (distance == best && distance <= near_enough) closest.push_back(name);
+  std::sort(names.begin(), names.end());
+  return ClosestNames(typed, names, TypoDistanceFor(typed), CommandDistance);
+}
+
+// The flags the selected command takes, as typed ("--steps", "-v").
+std::vector<std::string> FlagsOf(const CLI::App& app) {
+  std::vector<std::string> flags;
+  for (const CLI::Option* option : Selected(app).get_options()) {
+    for (const std::string& name : option->get_lnames()) flags.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) flags.push_back("-" + name);
   }
-  return closest;
+  std::sort(flags.begin(), flags.end());
+  return flags;
+}
+
+// The first word CLI11 did not expect that looks like a flag ("--stpes"), from its message
+// "The following argument(s) was not expected: A B".
+std::string UnexpectedFlag(const CLI::ParseError& error) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) return {};
+  const std::string_view message = error.what();
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) return {};
+  std::string_view words = message.substr(colon + 2);
+  while (!words.empty()) {
+    const std::string_view word = words.substr(0, words.find(' '));
+    if (word.size() > 1 && word.front() == '-') return std::string(word.substr(0, word.find('=')));
+    words.remove_prefix(std::min(words.size(), word.size() + 1));
+  }
+  return {};
+}
+
+// "unknown flag '--stpes' (did you mean `--steps`?); see `rlab control-rl --help`".
+std::string UnknownFlag(const CLI::App& app, const std::string& typed) {
+  const std::vector<std::string> closest =
+      ClosestNames(typed, FlagsOf(app), TypoDistanceFor(typed));
+  std::string message = fmt::format("unknown flag '{}'", typed);
+  for (size_t i = 0; i < closest.size(); ++i) {
+    message += fmt::format("{}`{}`", i == 0 ? " (did you mean " : " or ", closest[i]);
+  }
+  if (!closest.empty()) message += "?)";
+  return message + "; " + HelpHint(app);
 }
 
 // "unknown command 'trian' (did you mean `rlab train-rl` or `rlab train-rm`?)".
@@ -169,8 +186,11 @@ std::string OneLine(std::string_view text) {
 int ReportParseError(CLI::App& app, const CLI::ParseError& error) {
   if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);
   const std::string unmatched = UnmatchedCommandWord(app);
+  const std::string unexpected_flag = UnexpectedFlag(error);
   if (!unmatched.empty()) {
     PrintErrorLine(UnknownCommand(app, unmatched));
+  } else if (!unexpected_flag.empty()) {
+    PrintErrorLine(UnknownFlag(app, unexpected_flag));
   } else if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr &&
              !Selected(app).get_subcommands([](const CLI::App*) { return true; }).empty() &&
              std::string_view(error.what()).find("subcommand") != std::string_view::npos) {
@@ -185,6 +205,10 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& error) {
 int ReportCurrentException(const CLI::App& app) {
   try {
     throw;
+  } catch (const RunInterrupted& e) {
+    std::fprintf(stderr, "rlab: %s; resume with `rlab run --resume %s`\n", e.what(),
+                 e.run_to_resume().c_str());
+    return e.exit_status();
   } catch (const UsageError& e) {
     PrintErrorLine(fmt::format("{} ({})", OneLine(e.what()), HelpHint(app)));
     return kUsageExit;

@@ -1,7 +1,8 @@
 // How `rlab` reports a failure: one line "rlab: error: ..." on stderr and an exit status, 2
 // for a command line that cannot be run as given (an unknown command or flag, a flag's value
-// out of range, a missing config file) and 1 for everything else. No libtorch backtrace or
-// internal source location reaches the user.
+// out of range, a missing config file) and 1 for everything else; a run stopped by SIGTERM or
+// SIGUSR1 after its checkpoint says how to resume it and exits with 128 + signal. No libtorch
+// backtrace or internal source location reaches the user.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -22,7 +23,7 @@ class UsageError : public std::runtime_error {
 };
 
 // Reports a CLI11 parse error (help and --version print as CLI11 prints them) and returns the
-// exit status. An unknown subcommand is named with the closest valid ones.
+// exit status. An unknown subcommand or flag is named with the closest valid ones.
 int ReportParseError(CLI::App& app, const CLI::ParseError& error);
 
 // Reports the exception being handled (call it inside a catch block) and returns the exit

@@ -1,6 +1,7 @@
 #include "rlab/core/config.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "rlab/core/io.h"
 #include "rlab/core/registry.h"
+#include "rlab/core/suggest.h"
 
 namespace rlab::config {
 
@@ -90,7 +92,10 @@ void ApplyNode(const YAML::Node& map, const std::string& prefix, const std::stri
     if (!field) {
       std::vector<std::string> valid = KeysUnder(fields, sections, prefix);
       if (prefix.empty()) valid.insert(valid.end(), reserved.begin(), reserved.end());
-      RLAB_FAIL("{}: unknown key '{}'; valid keys{}: {}", where, path,
+      std::vector<std::string> valid_paths;
+      for (const std::string& key : valid) valid_paths.push_back(prefix + key);
+      RLAB_FAIL("{}: unknown key '{}'{}; valid keys{}: {}", where, path,
+                DidYouMeanKey(path, valid_paths),
                 prefix.empty() ? "" : " under '" + prefix.substr(0, prefix.size() - 1) + "'",
                 JoinNames(valid));
     }
@@ -144,7 +149,8 @@ Field& FieldTable::Require(std::string_view path, std::string_view where) {
   }
   std::vector<std::string> valid;
   for (const Field& f : fields_) valid.push_back(f.path);
-  RLAB_FAIL("{}: unknown key '{}'; valid keys: {}", where, path, JoinNames(valid));
+  RLAB_FAIL("{}: unknown key '{}'{}; valid keys: {}", where, path, DidYouMeanKey(path, valid),
+            JoinNames(valid));
 }
 
 void FieldTable::ApplyYamlText(const std::string& yaml_text, const std::string& source,
@@ -177,8 +183,39 @@ void FieldTable::ApplyOverride(std::string_view assignment) {
   field.set(ScalarsOf(node, field, what), what);
 }
 
-void FieldTable::Validate() const {
+namespace {
+thread_local WarningCollector* t_warnings = nullptr;
+}  // namespace
+
+WarningCollector::WarningCollector(bool log) : log_(log), outer_(t_warnings) { t_warnings = this; }
+
+WarningCollector::~WarningCollector() { t_warnings = outer_; }
+
+WarningCollector* WarningCollector::Current() { return t_warnings; }
+
+void WarningCollector::Add(std::string message) {
+  if (log_) spdlog::warn("{}", message);
+  warnings_.push_back(std::move(message));
+}
+
+void WarningCollector::PrefixSince(size_t from, const std::string& section) {
+  for (size_t i = from; i < warnings_.size(); ++i) {
+    warnings_[i] = fmt::format("config '{}': {}", section, warnings_[i]);
+  }
+}
+
+void Warn(std::string message) {
+  if (t_warnings == nullptr) {
+    spdlog::warn("{}", message);
+    return;
+  }
+  t_warnings->Add(std::move(message));
+}
+
+std::vector<std::string> FieldTable::Validate() const {
+  WarningCollector collector;
   for (const auto& v : validators_) v();
+  return collector.warnings();
 }
 
 std::string FieldTable::ToYaml(

@@ -30,6 +30,34 @@ namespace rlab::config {
 
 class FieldCollector;
 
+// A setting that is valid but makes the run do nothing or waste itself (an off-policy agent
+// that stops before it learns, evaluations that never come): a config's Validate(), or what
+// a run builds from its config, reports it here instead of failing. The innermost
+// WarningCollector alive on this thread keeps it; without one it is logged as a warning.
+void Warn(std::string message);
+
+// Keeps the Warn() calls made on this thread while it lives (FieldTable::Validate() has one;
+// a run has one, whose warnings go into summary.json). `log`: also log each as it comes.
+class WarningCollector {
+ public:
+  explicit WarningCollector(bool log = false);
+  ~WarningCollector();
+  WarningCollector(const WarningCollector&) = delete;
+  WarningCollector& operator=(const WarningCollector&) = delete;
+
+  void Add(std::string message);
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  // Names the section in the warnings kept since there were `from`.
+  void PrefixSince(size_t from, const std::string& section);
+  // The collector alive on this thread, if any.
+  static WarningCollector* Current();
+
+ private:
+  bool log_;
+  std::vector<std::string> warnings_;
+  WarningCollector* outer_;
+};
+
 template <class T>
 concept Section = requires(T& t, FieldCollector& c) {
   t.Fields(c);
@@ -79,8 +107,11 @@ class FieldCollector {
   void AddValidator(T& value, const std::string& path) {
     if constexpr (Validatable<T>) {
       validators_->push_back([&value, path] {
+        WarningCollector* warnings = WarningCollector::Current();
+        const size_t warnings_before = warnings ? warnings->warnings().size() : 0;
         try {
           value.Validate();
+          if (warnings && !path.empty()) warnings->PrefixSince(warnings_before, path);
         } catch (const Error& e) {
           throw Error(path.empty() ? e.what() : fmt::format("config '{}': {}", path, e.what()));
         }
@@ -145,8 +176,9 @@ class FieldTable {
   void ApplyYamlFile(const std::string& path, const std::vector<std::string>& reserved = {});
   // Applies "a.b=value"; value is YAML (so lists are written [1, 2]).
   void ApplyOverride(std::string_view assignment);
-  // Runs every section's Validate(), innermost first.
-  void Validate() const;
+  // Runs every section's Validate(), innermost first, and returns the warnings they reported
+  // (see Warn()), each naming its section.
+  std::vector<std::string> Validate() const;
 
   // The config as YAML text, with `header` lines (for example "pipeline: x") first.
   std::string ToYaml(const std::vector<std::pair<std::string, std::string>>& header = {}) const;

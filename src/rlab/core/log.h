@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 namespace rlab {
 
@@ -21,5 +22,9 @@ class ScopedLogFile {
  private:
   std::shared_ptr<void> previous_;
 };
+
+// An error line in the run's log file alone, not on the console: the CLI prints the error
+// itself, once. Nothing happens outside a run.
+void LogErrorToRunFile(const std::string& message);
 
 }  // namespace rlab

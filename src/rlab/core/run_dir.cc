@@ -125,7 +125,12 @@ void RunDir::RemoveQuietly() const {
   fs::remove_all(path_, ec);
 }
 
-bool RunDir::finished() const { return fs::exists(summary_path()); }
+bool RunDir::finished() const {
+  if (!fs::exists(summary_path())) return false;
+  const nlohmann::json summary = ReadSummary();
+  // Summaries written before runs recorded their status are those of finished runs.
+  return !summary.contains("status") || summary["status"] == kFinishedStatus;
+}
 
 void RunDir::WriteConfig(const std::string& yaml) const { WriteFileAtomic(config_path(), yaml); }
 

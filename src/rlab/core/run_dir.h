@@ -1,5 +1,7 @@
 // Run directories: runs/<name>-<timestamp>/ holding config.yaml (the effective config),
-// metrics.jsonl, checkpoints/, log.txt and, once the run has finished, summary.json.
+// metrics.jsonl, checkpoints/, log.txt and, once the run has ended, summary.json, whose
+// "status" says how: "finished", "interrupted" (stopped by SIGTERM or SIGUSR1 after a
+// checkpoint, resumable) or "failed" (with "error"; resumable from its last checkpoint).
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,7 +26,10 @@ class RunDir {
   std::filesystem::path checkpoints_dir() const { return path_ / "checkpoints"; }
   std::filesystem::path log_path() const { return path_ / "log.txt"; }
   std::filesystem::path summary_path() const { return path_ / "summary.json"; }
+  // Whether the run has finished: summary.json with status "finished" (or with no status, as
+  // written before runs recorded one). An interrupted or failed run can be resumed.
   bool finished() const;
+  static constexpr const char* kFinishedStatus = "finished";
 
   // Removes the temporary files that atomic writes interrupted by a kill left behind
   // (".NAME.tmp.PID", see io.h), here and in subdirectories other than child runs, which are

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "rlab/core/check.h"
 #include "rlab/core/checkpoint.h"
+#include "rlab/core/config.h"
 #include "rlab/feedback/query_selection.h"
 #include "rlab/reward/signal/reward_fn.h"
 
@@ -79,8 +81,24 @@ PbrlTrainer::PbrlTrainer(std::unique_ptr<PbrlAgent> agent, const PbrlTrainerOpti
               agent_->env()->max_episode_steps()),
       query_rng_(options_.query_seed),
       next_round_(agent_->first_round()) {
+  WarnIfAsksNoLabels();
   observed_.set_timing(&timing_);
   agent_->set_timing(&timing_);
+}
+
+void PbrlTrainer::WarnIfAsksNoLabels() const {
+  // An agent without feedback rounds (SPO asks its own teacher) has none to miss.
+  if (next_round_ == std::numeric_limits<int64_t>::max()) return;
+  if (options_.feedback.budget == 0) {
+    config::Warn("feedback.budget is 0: the run asks for no labels, so the reward it trains on "
+                 "learns nothing; give a budget (for example feedback.budget=200)");
+  } else if (next_round_ >= options_.total_steps) {
+    config::Warn(fmt::format(
+        "the first feedback round would come at step {}, not before the run's end at {}: the "
+        "run asks for no labels; lower feedback.start (pebble: pebble.pretrain_steps) or raise "
+        "steps",
+        next_round_, options_.total_steps));
+  }
 }
 
 std::unique_ptr<CheckpointState> PbrlTrainer::State() {

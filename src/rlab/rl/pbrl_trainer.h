@@ -90,6 +90,8 @@ class PbrlTrainer {
   TimeSplit& timing() { return timing_; }
 
  private:
+  // Warns (config::Warn) when the settings leave the run no feedback round to ask labels in.
+  void WarnIfAsksNoLabels() const;
   MetricList UpdateReward();
   MetricList UpdatePolicy();
 

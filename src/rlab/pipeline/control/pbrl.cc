@@ -39,6 +39,7 @@ void PbrlConfig::Validate() const {
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
   RLAB_CHECK(!teacher.empty(), "teacher must name a teacher (e.g. oracle) or file(path=...)");
+  WarnAboutRunCadence(run, steps);
 }
 
 namespace {

@@ -20,6 +20,7 @@ void TrainRlConfig::Validate() const {
              fmt::join(rl::ControlAgents().List(), " or "), algo);
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
+  WarnAboutRunCadence(run, steps);
 }
 
 RlSetup BuildRl(const TrainRlConfig& c, uint64_t run_seed) {

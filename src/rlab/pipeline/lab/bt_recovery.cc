@@ -34,6 +34,7 @@ void BtRecoveryConfig::Validate() const {
              "train.batch_size is {}, more than the {} comparisons of data.train_pairs; use at "
              "most {}",
              train.batch_size, data.train_pairs, data.train_pairs);
+  WarnAboutRunCadence(run, train.steps);
 }
 
 void BtRecoveryConfig::Pessimism::Validate() const {

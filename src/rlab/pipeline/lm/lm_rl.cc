@@ -45,6 +45,9 @@ void LmRlConfig::Validate() const {
   optim.Validate();
   RLAB_CHECK(eval_prompts >= 1 && eval_every >= 0 && eval_batch_size >= 1,
              "eval_prompts and eval_batch_size must be >= 1, eval_every >= 0");
+  WarnAboutRunCadence(run, optim.steps);
+  WarnIfNeverDue("eval_every", eval_every, optim.steps,
+                 "the run evaluates only at its start and end (eval_every=0 says so)");
 }
 
 namespace {

@@ -41,6 +41,9 @@ void OnlinePoConfig::Validate() const {
   RLAB_CHECK(optim.steps >= 1, "optim.steps must be >= 1 for online-po (epochs do not apply)");
   RLAB_CHECK(eval_prompts >= 0 && eval_every >= 0 && eval_batch_size >= 1,
              "eval_prompts and eval_every must be >= 0, eval_batch_size >= 1");
+  WarnAboutRunCadence(run, optim.steps);
+  WarnIfNeverDue("eval_every", eval_every, optim.steps,
+                 "the run evaluates only at its start and end (eval_every=0 says so)");
 }
 
 namespace {

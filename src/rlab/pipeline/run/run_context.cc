@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "rlab/core/check.h"
 
@@ -50,6 +53,9 @@ RunContext::RunContext(RunDir dir, RunOptions options, bool resuming, nlohmann::
       settings_(std::move(settings)),
       checkpoints_(dir_.checkpoints_dir(), options_.keep_checkpoints),
       start_(std::chrono::steady_clock::now()) {
+  if (const char* pause = std::getenv("RLAB_FAULT_PAUSE_AT_STEP")) {
+    pause_at_step_ = std::strtoll(pause, nullptr, 10);
+  }
   // Metrics are opened only after Restore() has trimmed them, see Restore().
   if (!resuming_) metrics_ = MetricsLogger(dir_.metrics_path());
 }
@@ -114,6 +120,21 @@ void RunContext::Checkpoint(const CheckpointState& state, nlohmann::json counter
   counters[kMetricsBytes] =
       std::filesystem::exists(metrics_file) ? std::filesystem::file_size(metrics_file) : 0;
   checkpoints_.Save(state, counters);
+  if (const int signal = StopSignalReceived(); signal != 0) {
+    const int64_t step = counters["step"].get<int64_t>();
+    spdlog::warn("{} received: stopping after the checkpoint at step {}", SignalName(signal), step);
+    throw RunInterrupted(signal, step, dir_.path());
+  }
+}
+
+void RunContext::WaitForStopSignal() const {
+  std::fprintf(stderr, "RLAB_FAULT_PAUSE_AT_STEP: waiting for a stop signal at step %lld\n",
+               static_cast<long long>(pause_at_step_));
+  std::fflush(stderr);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (StopSignalReceived() == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 double RunContext::wall_seconds() const {

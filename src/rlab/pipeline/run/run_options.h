@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "rlab/core/check.h"
+#include "rlab/core/config.h"
 
 namespace rlab::pipeline {
 
@@ -41,5 +43,21 @@ struct RunOptions {
     RLAB_CHECK(!out_dir.empty(), "out_dir must not be empty");
   }
 };
+
+// Warns (config::Warn) that the cadence `key` = `every` never comes in a run of `steps` steps,
+// so that `consequence` ("the run logs only its last step"); every = 0 (off) says nothing.
+inline void WarnIfNeverDue(std::string_view key, int64_t every, int64_t steps,
+                           std::string_view consequence) {
+  if (every > steps && steps > 0) {
+    config::Warn(
+        fmt::format("{} is {}, more than the run's {} steps: {}", key, every, steps, consequence));
+  }
+}
+
+// The warnings about `run`'s cadences for a run of `steps` steps. A checkpoint_every beyond
+// the run says nothing: the run checkpoints at its end anyway.
+inline void WarnAboutRunCadence(const RunOptions& run, int64_t steps) {
+  WarnIfNeverDue("run.log_every", run.log_every, steps, "the run logs only its last step");
+}
 
 }  // namespace rlab::pipeline

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <optional>
+#include <string_view>
 
 #include "rlab/core/check.h"
 #include "rlab/core/config.h"
@@ -11,6 +13,7 @@
 #include "rlab/core/rng.h"
 #include "rlab/core/run_dir.h"
 #include "rlab/core/run_lock.h"
+#include "rlab/core/stop_signal.h"
 #include "rlab/core/threads.h"
 #include "rlab/pipeline/run/pipeline.h"
 #include "rlab/report/report_html.h"
@@ -45,6 +48,7 @@ struct PreparedRun {
   std::unique_ptr<Pipeline> pipeline;
   std::string config_yaml;  // the effective config, as saved in the run directory
   nlohmann::json settings;
+  std::vector<std::string> warnings;  // settings that make the run do nothing or waste itself
   nlohmann::ordered_json provenance;  // as recorded in config.yaml (null for older runs)
 };
 
@@ -59,10 +63,59 @@ PreparedRun Prepare(const RunRequest& request, const std::string& config_path) {
   if (!from_defaults) table.ApplyYamlFile(config_path, {"pipeline"});
   for (const std::string& o : request.overrides) table.ApplyOverride(o);
   if (request.threads) table.ApplyOverride(fmt::format("run.threads={}", *request.threads));
-  table.Validate();
+  run.warnings = table.Validate();
   run.config_yaml = table.ToYaml({{"pipeline", run.name}});
   run.settings = SettingsOf(table);
   return run;
+}
+
+// The fields every summary holds, however the run ended: "finished", "interrupted" (by a
+// signal, resumable) or "failed".
+void AddRunFields(nlohmann::json& summary, const PreparedRun& prepared, double wall_seconds,
+                  const std::string& status) {
+  summary["status"] = status;
+  summary["pipeline"] = prepared.name;
+  summary["seed"] = prepared.pipeline->run_options().seed;
+  summary["wall_seconds"] = wall_seconds;
+  if (!prepared.warnings.empty()) summary["warnings"] = prepared.warnings;
+  if (!prepared.provenance.is_null()) summary["provenance"] = prepared.provenance;
+}
+
+// A run stopped by a signal after its checkpoint (its own, or a stage's: then the stage).
+void RecordInterruption(const RunDir& dir, const PreparedRun& prepared, double wall_seconds,
+                        RunInterrupted& interrupted) {
+  nlohmann::json summary = {{"signal", SignalName(interrupted.signal())}};
+  if (interrupted.checkpointed_run() == dir.path()) {
+    summary["step"] = interrupted.step();
+  } else {
+    summary["stage"] = interrupted.checkpointed_run().lexically_relative(dir.path()).string();
+  }
+  AddRunFields(summary, prepared, wall_seconds, "interrupted");
+  dir.WriteSummary(summary);
+  spdlog::warn("interrupted by {} after the checkpoint at step {}{}; `rlab run --resume {}` "
+               "continues the run",
+               SignalName(interrupted.signal()), interrupted.step(),
+               summary.contains("stage") ? " of stage " + summary["stage"].get<std::string>() : "",
+               dir.path().string());
+  interrupted.set_run_to_resume(dir.path());
+}
+
+// A run that ended with an error: the error goes to log.txt and, when the run recorded
+// something worth keeping (a run that recorded nothing is removed, see Start), into
+// summary.json.
+void RecordFailure(const RunDir& dir, const PreparedRun& prepared, double wall_seconds,
+                   const std::exception& error) {
+  const std::string_view what = error.what();
+  const std::string message(what.substr(0, what.find('\n')));
+  LogErrorToRunFile("the run failed: " + message);
+  if (dir.HoldsNoResults()) return;
+  nlohmann::json summary = {{"error", message}};
+  AddRunFields(summary, prepared, wall_seconds, "failed");
+  try {
+    dir.WriteSummary(summary);
+  } catch (const std::exception& e) {
+    spdlog::error("could not record the failure in {}: {}", dir.summary_path().string(), e.what());
+  }
 }
 
 // Runs the pipeline in `dir` to the end, then writes the summary and the report.
@@ -73,16 +126,32 @@ void RunIn(const RunDir& dir, PreparedRun& prepared, bool resuming) {
   spdlog::info("{} {} in {} (seed {}, {} torch threads, {} BLAS threads)",
                resuming ? "resuming" : "starting", prepared.name, dir.path().string(), run.seed,
                threads.torch_threads, threads.blas_threads);
+  for (const std::string& warning : prepared.warnings) spdlog::warn("{}", warning);
   SeedTorch(run.seed);
 
-  RunContext ctx(dir, run, resuming, prepared.settings);
-  nlohmann::json summary = prepared.pipeline->Run(ctx);
-  summary["pipeline"] = prepared.name;
-  summary["seed"] = run.seed;
-  summary["wall_seconds"] = ctx.wall_seconds();
-  if (!prepared.provenance.is_null()) summary["provenance"] = prepared.provenance;
+  // What the run reports while it builds its parts joins the config's warnings.
+  config::WarningCollector run_warnings(/*log=*/true);
+  const auto add_warnings = [&] {
+    for (const std::string& w : run_warnings.warnings()) prepared.warnings.push_back(w);
+  };
+  std::optional<RunContext> ctx;
+  nlohmann::json summary;
+  try {
+    ctx.emplace(dir, run, resuming, prepared.settings);
+    summary = prepared.pipeline->Run(*ctx);
+  } catch (RunInterrupted& interrupted) {
+    add_warnings();
+    RecordInterruption(dir, prepared, ctx ? ctx->wall_seconds() : 0.0, interrupted);
+    throw;
+  } catch (const std::exception& error) {
+    add_warnings();
+    RecordFailure(dir, prepared, ctx ? ctx->wall_seconds() : 0.0, error);
+    throw;
+  }
+  add_warnings();
+  AddRunFields(summary, prepared, ctx->wall_seconds(), RunDir::kFinishedStatus);
   dir.WriteSummary(summary);
-  spdlog::info("finished in {:.1f} s; summary in {}", ctx.wall_seconds(),
+  spdlog::info("finished in {:.1f} s; summary in {}", ctx->wall_seconds(),
                dir.summary_path().string());
   // The run's results are already safe in summary.json; a failed report only warns.
   try {
@@ -99,7 +168,7 @@ fs::path Resume(const RunRequest& request) {
              "a resumed run keeps its saved config; overrides are not allowed with --resume");
   const RunDir dir = RunDir::Open(request.resume_dir);
   const RunLock lock(dir.path());
-  RLAB_CHECK(!dir.finished(), "run '{}' has already finished (it has summary.json)",
+  RLAB_CHECK(!dir.finished(), "run '{}' has already finished (its summary.json says so)",
              request.resume_dir);
   PreparedRun prepared = Prepare(request, dir.config_path().string());
   dir.RemoveStaleTempFiles();
@@ -141,6 +210,7 @@ std::string PipelineNameOf(const std::string& config_path) {
 
 fs::path ExecuteRun(const RunRequest& request) {
   RegisterBuiltins();
+  const StopSignalScope stop_on_signal;  // SIGTERM, SIGUSR1: checkpoint, then stop
   return request.resume_dir.empty() ? Start(request) : Resume(request);
 }
 

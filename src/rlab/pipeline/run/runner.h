@@ -17,7 +17,9 @@ struct RunRequest {
   std::optional<int> threads;          // --threads, overrides run.threads
 };
 
-// Runs to the end and returns the run directory. Throws rlab::Error on bad input.
+// Runs to the end and returns the run directory. Throws rlab::Error on bad input, and
+// RunInterrupted (core/stop_signal.h) when SIGTERM or SIGUSR1 stopped the run after a
+// checkpoint; either way summary.json records how the run ended (see run_dir.h).
 std::filesystem::path ExecuteRun(const RunRequest& request);
 
 // The pipeline name a config file asks for (its top-level `pipeline:` key).

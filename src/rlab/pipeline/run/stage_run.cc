@@ -28,7 +28,7 @@ std::optional<fs::path> ExistingStage(const fs::path& parent, const std::string&
 
 fs::path RunStage(const StageRequest& request) {
   if (const auto existing = ExistingStage(request.parent, request.stage)) {
-    if (fs::exists(RunDir::Open(*existing).summary_path())) {
+    if (RunDir::Open(*existing).finished()) {
       spdlog::info("stage {}: reusing the finished run {}", request.stage, existing->string());
       return *existing;
     }
