@@ -77,6 +77,10 @@ TEST_F(ReportPanels, SamplesAreEscapedLatestFirstAndTheInterruptedRunSaysSo) {
   EXPECT_NE(samples.find("&lt;b&gt;5&lt;/b&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<b>5</b>"), std::string::npos);
   EXPECT_NE(samples.find("<td class=\"num\">0.9</td><td class=\"num\">1</td>"), std::string::npos);
+  // Step 0 logged no reward: its table has no reward column.
+  const std::string step0 = samples.substr(samples.find("step 0 (1 sample)"));
+  EXPECT_EQ(step0.find("<th>reward</th>"), std::string::npos);
+  EXPECT_NE(step0.find("<th>gold</th>"), std::string::npos);
   EXPECT_NE(SectionText(html, "headline").find("interrupted (resumable with --resume)"),
             std::string::npos);
   EXPECT_NE(SectionText(html, "runs").find("interrupted"), std::string::npos);

@@ -19,17 +19,27 @@ std::string Field(const nlohmann::json& row, const char* key) {
   return it->is_null() ? "null" : LeafText(*it);
 }
 
-// The rows of one evaluation as a table.
+// The rows of one evaluation as a table; the reward and gold columns only where a row has them.
 std::string SampleTable(const std::vector<const nlohmann::json*>& rows) {
-  std::string html =
-      "<table class=\"samples\">\n<tr><th>prompt</th><th>completion</th><th>reward</th>"
-      "<th>gold</th></tr>\n";
+  std::vector<const char*> columns = {"prompt", "completion"};
+  for (const char* optional : {"reward", "gold"}) {
+    for (const nlohmann::json* row : rows) {
+      if (row->contains(optional)) {
+        columns.push_back(optional);
+        break;
+      }
+    }
+  }
+  std::string html = "<table class=\"samples\">\n<tr>";
+  for (const char* column : columns) html += fmt::format("<th>{}</th>", column);
+  html += "</tr>\n";
   for (const nlohmann::json* row : rows) {
-    html += fmt::format(
-        "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{}</td></tr>\n",
-        Escape(Field(*row, "prompt")), Escape(Field(*row, "completion")),
-        Escape(Field(*row, "reward")), Escape(Field(*row, "gold")));
+    html += "<tr>";
+    for (size_t c = 0; c < columns.size(); ++c) {
+      html += fmt::format("<td class=\"{}\">{}</td>", c < 2 ? "text" : "num",
+                          Escape(Field(*row, columns[c])));
+    }
+    html += "</tr>\n";
   }
   return html + "</table>\n";
 }
