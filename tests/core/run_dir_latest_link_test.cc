@@ -30,6 +30,17 @@ TEST(RunDirLatestLink, PointsRelativelyAtTheNewestRunOfEachName) {
   EXPECT_EQ(entries, 5);  // three runs, two links
 }
 
+// A run removed because it recorded nothing (a failed start) takes its link with it; links to
+// other runs stay.
+TEST(RunDirLatestLink, RemovingARunRemovesItsLink) {
+  testing::ScratchDir root("rundir_latest_remove");
+  const RunDir kept = RunDir::Create(root / "runs", "dpo");
+  const RunDir failed = RunDir::Create(root / "runs", "sft");
+  failed.RemoveQuietly();
+  EXPECT_FALSE(fs::exists(fs::symlink_status(root / "runs" / "sft-latest")));
+  EXPECT_EQ(fs::read_symlink(root / "runs" / "dpo-latest"), kept.path().filename());
+}
+
 TEST(RunDirLatestLink, ChildRunsInsideARunGetNone) {
   testing::ScratchDir root("rundir_latest_child");
   const RunDir parent = RunDir::Create(root / "runs", "dpo");

@@ -203,7 +203,7 @@ void AddDataCommand(CLI::App& app) {
                    "input layout (described below): " + JoinNames(data::PreferenceFormats().List()))
       ->required();
   const char* column_help[] = {
-      "with --from columns: the prompt's column (default prompt; '' for none)",
+      "with --from columns: the prompt's column, or '' for none (its default is listed below)",
       "with --from columns: the preferred response's column",
       "with --from columns: the other response's column",
       "with --from columns: a column to write as \"subset\" (for per-subset accuracy)"};

@@ -58,6 +58,18 @@ void PointLatestLink(const fs::path& root, const std::string& name, const fs::pa
   if (!ec) fs::rename(temp, root / (name + "-latest"), ec);
   if (ec) fs::remove(temp, ignored);
 }
+
+// Removes the NAME-latest links beside `dir` that point at it (the run is being removed).
+void RemoveLatestLinksTo(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir.parent_path(), ec)) {
+    std::error_code ignored;
+    const bool link =
+        entry.is_symlink(ignored) && entry.path().filename().string().ends_with("-latest");
+    if (link && fs::read_symlink(entry.path(), ignored) == dir.filename())
+      fs::remove(entry.path(), ignored);
+  }
+}
 }  // namespace
 
 RunDir RunDir::Create(const fs::path& root, const std::string& name) {
@@ -123,6 +135,7 @@ bool RunDir::HoldsNoResults() const {
 void RunDir::RemoveQuietly() const {
   std::error_code ec;
   fs::remove_all(path_, ec);
+  RemoveLatestLinksTo(path_);
 }
 
 bool RunDir::finished() const {
