@@ -25,7 +25,7 @@ void AddScoreCommand(CLI::App& app) {
                   "reward-model directory (train-rm's <run>/reward_model, or an ensemble)")
       ->required();
   cmd->add_option("-o,--out", options->out,
-                  "where the scored rows go (default: FILE's stem + .scored.jsonl beside it)");
+                  "where the scored rows go; without it, beside FILE as its stem + .scored.jsonl");
   cmd->add_option("--max-length", options->max_length,
                   "tokens per row; longer rows keep their end and are marked truncated")
       ->check(AtLeast(2))

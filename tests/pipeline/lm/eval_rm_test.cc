@@ -108,7 +108,7 @@ TEST_F(EvalRmHonesty, MostlyLongRecordsShowNOfMNeverASilentAccuracy) {
   const fs::path model = SaveModel("rm");
   const fs::path data = WritePairs("mt_bench_like.jsonl", 50, 48);
   ::testing::internal::CaptureStdout();
-  const fs::path dropped = EvalRm(model, data, {});
+  const fs::path dropped = EvalRm(model, data, {"truncation=drop"});
   const std::string table = ::testing::internal::GetCapturedStdout();
   EXPECT_NE(table.find("evaluated                  2 of 50 records: truncation=drop: 48 of 50"),
             std::string::npos)
@@ -125,8 +125,9 @@ TEST_F(EvalRmHonesty, MostlyLongRecordsShowNOfMNeverASilentAccuracy) {
   EXPECT_EQ(predictions[0]["index"], 48);
   EXPECT_EQ(predictions[0]["where"], data.string() + ":49");
 
-  const fs::path cut = EvalRm(model, data, {"truncation=keep_end"});
+  const fs::path cut = EvalRm(model, data, {});  // the default judges every record
   s = RunSummary(cut);
+  EXPECT_EQ(s["eval_truncation"], "keep_end");
   EXPECT_EQ(s["evaluated"], 50);
   EXPECT_EQ(s["eval_truncated"], 48);
   EXPECT_FALSE(s.contains("not_evaluated_reason"));

@@ -28,7 +28,9 @@ struct EvalRmConfig {
   double label_noise = 0.0;
   std::string chat_template = "auto";
   int64_t max_length = 256;
-  std::string truncation = "drop";
+  // Every record is judged unless asked otherwise: a long one keeps its end (the responses)
+  // and is counted as cut; `drop` judges only the records that fit, and says so.
+  std::string truncation = "keep_end";
   int64_t batch_size = 64;
   RunOptions run;
 

@@ -113,9 +113,6 @@ struct OnlinePoEvaluation {
     if (r.game) {
       for (const auto& [name, value] : r.game->Metrics()) m.emplace_back("eval_" + name, value);
     }
-    if (r.game) {
-      for (const auto& [name, value] : r.game->Metrics()) m.emplace_back("eval_" + name, value);
-    }
   }
 };
 
