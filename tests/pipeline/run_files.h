@@ -67,11 +67,12 @@ inline void ResumeRun(const std::filesystem::path& dir) {
 }
 
 // `record` without the fields that measure the machine rather than the run (time_*, *_seconds,
-// *_per_second, *_share, wall*, *_dir, seconds_per*), at every depth: what two runs of the same
-// config and seed must agree on. The same rule as bench/behaviour_compare.py's VOLATILE.
+// *_per_second, *_share, wall*, *_dir, seconds_per*), at every depth, and without the run's
+// provenance (its command line, host and build): what two runs of the same config and seed must
+// agree on. The same rule as bench/behaviour_compare.py's.
 inline nlohmann::json WithoutMachineFields(const nlohmann::json& record) {
   static const std::regex kMachineField(
-      "(^time_|_seconds?$|per_second|_share$|^wall|_dir$|^seconds_per)");
+      "(^time_|_seconds?$|per_second|_share$|^wall|_dir$|^seconds_per|^provenance$)");
   if (!record.is_object()) return record;
   nlohmann::json kept = nlohmann::json::object();
   for (const auto& [key, value] : record.items()) {

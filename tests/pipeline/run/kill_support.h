@@ -61,12 +61,12 @@ inline std::vector<KillPoint> StandardKillPoints(int64_t checkpoints) {
           BeforeSummaryRename()};
 }
 
-// The run directories directly under `out_dir`.
+// The run directories directly under `out_dir` (not the NAME-latest links to them).
 inline std::vector<std::filesystem::path> RunsIn(const std::filesystem::path& out_dir) {
   std::vector<std::filesystem::path> runs;
   if (!std::filesystem::is_directory(out_dir)) return runs;
   for (const auto& e : std::filesystem::directory_iterator(out_dir)) {
-    if (e.is_directory()) runs.push_back(e.path());
+    if (e.is_directory() && !e.is_symlink()) runs.push_back(e.path());
   }
   std::sort(runs.begin(), runs.end());
   return runs;
