@@ -12,6 +12,7 @@
 #include "rlab/core/io.h"
 #include "rlab/feedback/feedback_file.h"
 #include "rlab/pipeline/run/runner.h"
+#include "pipeline/run_files.h"
 #include "test_support.h"
 
 namespace rlab::pipeline {
@@ -55,12 +56,10 @@ fs::path RunPbrl(std::vector<std::string> overrides, const std::vector<std::stri
   return ExecuteRun(request);
 }
 
-nlohmann::json SummaryWithoutTimes(const fs::path& run) {
-  auto s = nlohmann::json::parse(testing::ReadText(run / "summary.json"));
-  s.erase("wall_seconds");
-  s.erase("steps_per_second");
-  s.erase("time_seconds");
-  return s;
+// summary.json without its timings and provenance (the command line differs between runs).
+nlohmann::json SummaryWithoutMachineFields(const fs::path& run) {
+  return testing::WithoutMachineFields(
+      nlohmann::json::parse(testing::ReadText(run / "summary.json")));
 }
 
 // metrics.jsonl without the timing columns.
@@ -79,7 +78,7 @@ std::vector<nlohmann::json> MetricsWithoutTimes(const fs::path& run) {
 TEST(Pbrl, OracleRunWritesSummaryFeedbackAndRewardMetrics) {
   testing::ScratchDir scratch("pbrl-oracle");
   const fs::path run = RunPbrl(Short(scratch.path()), {"teacher=oracle"});
-  const nlohmann::json s = SummaryWithoutTimes(run);
+  const nlohmann::json s = SummaryWithoutMachineFields(run);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_EQ(s["labels_answered"], 30);  // the oracle answers everything
   for (const char* key :
@@ -119,7 +118,7 @@ TEST(Pbrl, SkipTeacherSpendsTheBudgetOnQueriesItDoesNotAnswer) {
   testing::ScratchDir scratch("pbrl-skip");
   // Every query's larger return is below the threshold: all are skipped.
   const fs::path all = RunPbrl(Short(scratch.path()), {"teacher=skip(eps_skip=1000)"});
-  nlohmann::json s = SummaryWithoutTimes(all);
+  nlohmann::json s = SummaryWithoutMachineFields(all);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_EQ(s["labels_answered"], 0);
   EXPECT_TRUE(s["reward_pearson"].is_null());
@@ -129,7 +128,7 @@ TEST(Pbrl, SkipTeacherSpendsTheBudgetOnQueriesItDoesNotAnswer) {
 
   const fs::path some =
       RunPbrl(Short(scratch.path()), {"teacher=skip(eps_skip=0.8)", "run.seed=2"});
-  s = SummaryWithoutTimes(some);
+  s = SummaryWithoutMachineFields(some);
   EXPECT_EQ(s["labels_asked"], 30);
   int answered = 0;
   for (const auto& r : feedback::ReadFeedbackFile(some / "feedback.jsonl"))
@@ -144,7 +143,7 @@ TEST(Pbrl, FileTeacherReplaysTheLabelsOfAnEarlierRun) {
   fs::copy_file(oracle / "feedback.jsonl", file);
   const fs::path replay =
       RunPbrl(Short(scratch.path()), {"teacher=file(path=" + file.string() + ")"});
-  nlohmann::json a = SummaryWithoutTimes(oracle), b = SummaryWithoutTimes(replay);
+  nlohmann::json a = SummaryWithoutMachineFields(oracle), b = SummaryWithoutMachineFields(replay);
   EXPECT_EQ(b["labels_missing_in_file"], 0);
   EXPECT_NE(b["teacher"].get<std::string>().find("file("), std::string::npos);
   a.erase("teacher");
@@ -174,7 +173,7 @@ TEST(Pbrl, ResumingFromACheckpointRepeatsTheUninterruptedRun) {
   RunRequest request;
   request.resume_dir = killed.string();
   ExecuteRun(request);
-  EXPECT_EQ(SummaryWithoutTimes(killed), SummaryWithoutTimes(full));
+  EXPECT_EQ(SummaryWithoutMachineFields(killed), SummaryWithoutMachineFields(full));
   EXPECT_EQ(MetricsWithoutTimes(killed), MetricsWithoutTimes(full));
   EXPECT_EQ(testing::ReadText(killed / "feedback.jsonl"),
             testing::ReadText(full / "feedback.jsonl"));
@@ -206,7 +205,7 @@ TEST(Pbrl, PebblePretrainsThenLearnsFromFeedback) {
                                 "run.log_every=200",
                                 "run.checkpoint_every=600",
                                 "run.progress_seconds=1000"});
-  const nlohmann::json s = SummaryWithoutTimes(run);
+  const nlohmann::json s = SummaryWithoutMachineFields(run);
   EXPECT_EQ(s["labels_asked"], 20);
   EXPECT_EQ(s["reward_updates"], 2);              // at 400 (after pre-training) and 800
   EXPECT_TRUE(s["normalized_return"].is_null());  // no reference_return given
@@ -266,7 +265,7 @@ TEST(Pbrl, CplLearnsThePolicyFromLabelsWithoutARewardModel) {
   // they cannot, see docs/architecture.md).
   const fs::path run =
       RunPbrl(Short(scratch.path()), {"algo=cpl", "env=Pendulum-v1", "cpl.steps_per_round=20"});
-  const nlohmann::json s = SummaryWithoutTimes(run);
+  const nlohmann::json s = SummaryWithoutMachineFields(run);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_TRUE(s["rm_accuracy"].is_null());  // no reward model
   EXPECT_TRUE(s["reward_pearson"].is_null());
@@ -285,7 +284,7 @@ TEST(Pbrl, CplOnADiscreteEnvTrainsThePolicyAfterEveryRound) {
   testing::ScratchDir scratch("pbrl-cpl-discrete");
   const fs::path run =
       RunPbrl(Short(scratch.path()), {"algo=cpl", "teacher=oracle", "cpl.steps_per_round=20"});
-  const nlohmann::json s = SummaryWithoutTimes(run);
+  const nlohmann::json s = SummaryWithoutMachineFields(run);
   EXPECT_EQ(s["labels_asked"], 30);
   EXPECT_TRUE(s["rm_accuracy"].is_null());
   EXPECT_TRUE(s["gold_return"].is_number());
@@ -301,7 +300,7 @@ TEST(Pbrl, NoRoundIsAskedOnceTheAgentIsDone) {
   const fs::path run =
       RunPbrl(Short(scratch.path()), {"algo=cpl", "steps=3000", "feedback.every=512",
                                       "feedback.budget=100", "cpl.steps_per_round=5"});
-  const nlohmann::json s = SummaryWithoutTimes(run);
+  const nlohmann::json s = SummaryWithoutMachineFields(run);
   EXPECT_EQ(s["total_steps"], 3072);
   EXPECT_EQ(s["labels_asked"], 50);  // rounds of 10 at 512, ..., 2560; the budget not spent
 }

@@ -29,10 +29,10 @@ std::vector<std::string> Args(const fs::path& out_dir) {
           "run.progress_seconds=1000"};
 }
 
-nlohmann::json SummaryWithoutTime(const fs::path& run) {
-  auto s = nlohmann::json::parse(testing::ReadText(run / "summary.json"));
-  s.erase("wall_seconds");
-  return s;
+// summary.json without its timings and provenance (a resume adds its command line there).
+nlohmann::json SummaryWithoutMachineFields(const fs::path& run) {
+  return testing::WithoutMachineFields(
+      nlohmann::json::parse(testing::ReadText(run / "summary.json")));
 }
 
 // Resumes the killed run in `run` with the command line and checks that it says so.
@@ -61,7 +61,7 @@ TEST(Resume, KilledRunResumesToIdenticalMetrics) {
 
   EXPECT_EQ(testing::ReadText(run / "metrics.jsonl"),
             testing::ReadText(reference_run / "metrics.jsonl"));
-  EXPECT_EQ(SummaryWithoutTime(run), SummaryWithoutTime(reference_run));
+  EXPECT_EQ(SummaryWithoutMachineFields(run), SummaryWithoutMachineFields(reference_run));
   int lines = 0;
   ForEachJsonl(run / "metrics.jsonl", [&](const nlohmann::json&) { ++lines; });
   EXPECT_EQ(lines, 8000 / 50);
