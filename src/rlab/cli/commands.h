@@ -24,6 +24,7 @@ void AddDpoCommand(CLI::App& app);
 void AddLmRlCommand(CLI::App& app);
 void AddOnlinePoCommand(CLI::App& app);
 void AddOveroptCommand(CLI::App& app);
+void AddStudyCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -44,6 +45,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddLmRlCommand(app);
   AddOnlinePoCommand(app);
   AddOveroptCommand(app);
+  AddStudyCommand(app);
   AddDataCommand(app);
 }
 

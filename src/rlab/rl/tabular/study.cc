@@ -1,0 +1,20 @@
+#include "rlab/rl/tabular/study.h"
+
+namespace rlab::rl::tabular {
+
+StudyRegistry& Studies() {
+  static StudyRegistry registry("study");
+  return registry;
+}
+
+void RegisterStudies() {
+  StudyRegistry& reg = Studies();
+  if (!RegisterOnce(reg)) return;
+}
+
+std::unique_ptr<Study> MakeStudy(std::string_view spec) {
+  RegisterStudies();
+  return Studies().Create(spec);
+}
+
+}  // namespace rlab::rl::tabular
