@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The reward-theory studies' table (docs/results.md, "Rewards beyond a single scalar"): every
+# registered study (`rlab study --list`) over the seeds given, each figure as mean ± std, with
+# the property the study checks and its wall time. Each study's JSON summary is kept in
+# BUILD_DIR/bench-runs/studies/.
+# Usage: bench/study_results.sh BUILD_DIR "SEEDS" [study ...]
+#   bench/study_results.sh build "1 2 3"          (every study; about 10 minutes on 2 cores)
+#   bench/study_results.sh build "1 2 3" rover    (one study)
+set -euo pipefail
+build="${1:-build}"
+seeds="${2:-1 2 3}"
+shift $(( $# < 2 ? $# : 2 ))
+cd "$(dirname "$0")/.."
+out="$build/bench-runs/studies"
+mkdir -p "$out"
+studies=("$@")
+if [ ${#studies[@]} -eq 0 ]; then
+  mapfile -t studies < <("$build/rlab" study --list | sed -n 's/^  \([a-z0-9_]\+\) .*/\1/p')
+fi
+echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(date -u +%F); seeds: $seeds"
+echo
+summaries=()
+for study in "${studies[@]}"; do
+  "$build/rlab" study "$study" --seeds "${seeds// /,}" --out "$out/$study.json" >/dev/null
+  summaries+=("$out/$study.json")
+done
+/usr/bin/python3 bench/study_table.py "${summaries[@]}"
