@@ -10,6 +10,8 @@ StudyRegistry& Studies() {
 void RegisterStudies() {
   StudyRegistry& reg = Studies();
   if (!RegisterOnce(reg)) return;
+  reg.Register(PerformativeRlStudy());
+  reg.Register(LipschitzGailStudy());
 }
 
 std::unique_ptr<Study> MakeStudy(std::string_view spec) {

@@ -40,4 +40,6 @@ void RegisterStudies();  // safe to call more than once
 std::unique_ptr<Study> MakeStudy(std::string_view spec);
 
 // One entry per file; each file names its paper.
+StudyRegistry::Entry PerformativeRlStudy();
+StudyRegistry::Entry LipschitzGailStudy();
 }  // namespace rlab::rl::tabular
