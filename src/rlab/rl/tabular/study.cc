@@ -12,6 +12,9 @@ void RegisterStudies() {
   if (!RegisterOnce(reg)) return;
   reg.Register(PerformativeRlStudy());
   reg.Register(LipschitzGailStudy());
+  reg.Register(Md3qnStudy());
+  reg.Register(OrchestratedValueMappingStudy());
+  reg.Register(BarfiStudy());
 }
 
 std::unique_ptr<Study> MakeStudy(std::string_view spec) {

@@ -42,4 +42,7 @@ std::unique_ptr<Study> MakeStudy(std::string_view spec);
 // One entry per file; each file names its paper.
 StudyRegistry::Entry PerformativeRlStudy();
 StudyRegistry::Entry LipschitzGailStudy();
+StudyRegistry::Entry Md3qnStudy();
+StudyRegistry::Entry OrchestratedValueMappingStudy();
+StudyRegistry::Entry BarfiStudy();
 }  // namespace rlab::rl::tabular
