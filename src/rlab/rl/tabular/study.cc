@@ -10,6 +10,7 @@ StudyRegistry& Studies() {
 void RegisterStudies() {
   StudyRegistry& reg = Studies();
   if (!RegisterOnce(reg)) return;
+  reg.Register(RubiksCubeStudy());
   reg.Register(PerformativeRlStudy());
   reg.Register(LipschitzGailStudy());
   reg.Register(Md3qnStudy());

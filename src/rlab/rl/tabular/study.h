@@ -45,4 +45,5 @@ StudyRegistry::Entry LipschitzGailStudy();
 StudyRegistry::Entry Md3qnStudy();
 StudyRegistry::Entry OrchestratedValueMappingStudy();
 StudyRegistry::Entry BarfiStudy();
+StudyRegistry::Entry RubiksCubeStudy();
 }  // namespace rlab::rl::tabular
