@@ -36,38 +36,52 @@ std::vector<fs::path> Children(const fs::path& run, const std::string& stage) {
   return found;
 }
 
+// The lab's settings on tiny sizes, its runs under `dir`, `extra` on top.
+RunRequest LabRequest(const ScratchDir& dir, std::vector<std::string> extra = {}) {
+  RunRequest r;
+  r.pipeline = "overopt";
+  r.threads = 1;
+  r.overrides = {"run.out_dir=" + (dir / "runs").string(),
+                 "sft.steps=20",
+                 "sft.examples=200",
+                 "proxy.steps=10",
+                 "proxy.members=2",
+                 "proxy.pairs=60",
+                 "proxy.eval_pairs=20",
+                 "best_of_n.prompts=4",
+                 "best_of_n.n=[1, 2, 4]",
+                 "rl.steps=4",
+                 "rl.eval_every=2",
+                 "rl.eval_prompts=6",
+                 "rl.batch_size=2",
+                 "rl.group_size=2",
+                 "dpo.steps=4",
+                 "dpo.eval_every=2",
+                 "dpo.batch_size=4",
+                 "defences=[single, wco, dpo, constrained]"};
+  r.overrides.insert(r.overrides.end(), extra.begin(), extra.end());
+  return r;
+}
+
+// One finished lab with a defence of each kind (the last one a KL penalty with its own beta),
+// shared by the cases that read a finished lab: its stages are most of this file's time.
+const fs::path& FinishedLab() {
+  static const ScratchDir dir("overopt_pipeline_finished");
+  static const fs::path run =
+      ExecuteRun(LabRequest(dir, {"defences=[single, wco, dpo, constrained, kl(beta=0.2)]"}));
+  return run;
+}
+
 class OveroptPipeline : public ::testing::Test {
  protected:
   ScratchDir dir_{"overopt_pipeline"};
   RunRequest Request(std::vector<std::string> extra = {}) {
-    RunRequest r;
-    r.pipeline = "overopt";
-    r.threads = 1;
-    r.overrides = {"run.out_dir=" + (dir_ / "runs").string(),
-                   "sft.steps=20",
-                   "sft.examples=200",
-                   "proxy.steps=10",
-                   "proxy.members=2",
-                   "proxy.pairs=60",
-                   "proxy.eval_pairs=20",
-                   "best_of_n.prompts=4",
-                   "best_of_n.n=[1, 2, 4]",
-                   "rl.steps=4",
-                   "rl.eval_every=2",
-                   "rl.eval_prompts=6",
-                   "rl.batch_size=2",
-                   "rl.group_size=2",
-                   "dpo.steps=4",
-                   "dpo.eval_every=2",
-                   "dpo.batch_size=4",
-                   "defences=[single, wco, dpo, constrained]"};
-    r.overrides.insert(r.overrides.end(), extra.begin(), extra.end());
-    return r;
+    return LabRequest(dir_, std::move(extra));
   }
 };
 
 TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
-  const fs::path run = ExecuteRun(Request());
+  const fs::path& run = FinishedLab();
   const nlohmann::json s = testing::RunSummary(run);
   for (const char* key : {"gold_peak", "gold_final", "kl_at_peak", "kl_final", "gold_start",
                           "proxy_accuracy", "defence"}) {
@@ -78,7 +92,7 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   EXPECT_GE(s["gold_peak"].get<double>(), s["gold_start"].get<double>());
   // The headline is the first defence's.
   EXPECT_EQ(s["gold_final"], s["defences"]["single"]["gold_final"]);
-  for (const char* d : {"single", "wco", "dpo", "constrained"}) {
+  for (const char* d : {"single", "wco", "dpo", "constrained", "kl"}) {
     const nlohmann::json& c = s["defences"][d];
     EXPECT_EQ(c["points"].get<int>(), 3) << d;  // steps 0, 2, 4
   }
@@ -94,7 +108,7 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
   ForEachJsonl(run / "curves.jsonl", [&](const nlohmann::json& l) {
     curves[l["curve"].get<std::string>()].push_back(l);
   });
-  ASSERT_EQ(curves.size(), 6u);
+  ASSERT_EQ(curves.size(), 7u);
   for (const auto& [name, points] : curves) {
     EXPECT_NEAR(points.front()["kl"].get<double>(), 0.0, 1e-4) << name;
   }
@@ -123,7 +137,7 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
       EXPECT_GE(rmse(alpha + da, beta + db), best - 1e-12) << name;
     }
   };
-  for (const char* d : {"single", "wco", "dpo", "constrained"}) {
+  for (const char* d : {"single", "wco", "dpo", "constrained", "kl"}) {
     expect_least_squares_fit(s["defences"][d], curves[d], d);
   }
   for (const auto& [proxy, c] : s["best_of_n"].items()) {
@@ -166,9 +180,11 @@ TEST_F(OveroptPipeline, SummaryCurvesAndStages) {
 }
 
 TEST_F(OveroptPipeline, ResumedLabReusesFinishedStages) {
-  const fs::path run = ExecuteRun(Request({"defences=[single, kl(beta=0.2)]"}));
+  // A copy of the finished lab, killed while its last defence ran: that child has no summary,
+  // the lab none either.
+  const fs::path run = dir_ / "lab";
+  fs::copy(FinishedLab(), run, fs::copy_options::recursive);
   const nlohmann::json full = testing::RunSummary(run);
-  // Killed while the second defence ran: its child has no summary, the lab none either.
   const fs::path kl_child = Children(run, "defence-kl").at(0);
   fs::remove(kl_child / "summary.json");
   fs::remove(run / "summary.json");
