@@ -12,7 +12,8 @@
 // per seed the environment steps PPO (tabular_ppo.h) and SQIRL (sqirl.h) take until their
 // policy is optimal within `tolerance`. Across the family: the Spearman rank correlation of the
 // effective horizon with each learner's steps, and the least-squares slope of log(steps) on
-// log(A^H) (1 when steps grow as A^H).
+// log(A^H) (1 when steps grow as A^H); the episode length's rank correlation with PPO's steps
+// is the naive baseline.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -184,7 +185,7 @@ class HorizonSampleStudy : public Study {
 
   StudyResult Run(uint64_t seed) const override {
     StudyResult result;
-    std::vector<double> horizons, log_bound, ppo_steps, sqirl_steps, log_ppo, log_sqirl;
+    std::vector<double> horizons, lengths, log_bound, ppo_steps, sqirl_steps, log_ppo, log_sqirl;
     double unsolved_ppo = 0.0, unsolved_sqirl = 0.0;
     const std::vector<HorizonTask> tasks = Family(settings_.slip, settings_.lure);
     for (size_t i = 0; i < tasks.size(); ++i) {
@@ -201,6 +202,7 @@ class HorizonSampleStudy : public Study {
       unsolved_ppo += ppo >= static_cast<double>(settings_.max_steps) ? 1.0 : 0.0;
       unsolved_sqirl += sqirl >= static_cast<double>(settings_.max_steps) ? 1.0 : 0.0;
       horizons.push_back(eh.effective_horizon);
+      lengths.push_back(static_cast<double>(task.horizon));
       log_bound.push_back(eh.effective_horizon * std::log(static_cast<double>(mdp.num_actions)));
       ppo_steps.push_back(ppo);
       sqirl_steps.push_back(sqirl);
@@ -214,6 +216,8 @@ class HorizonSampleStudy : public Study {
     result.figures.emplace_back("spearman_horizon_ppo", Spearman(horizons, ppo_steps));
     result.figures.emplace_back("spearman_horizon_sqirl", Spearman(horizons, sqirl_steps));
     result.figures.emplace_back("spearman_sqirl_ppo", Spearman(sqirl_steps, ppo_steps));
+    // The naive predictor the effective horizon should beat: the episode length T.
+    result.figures.emplace_back("spearman_length_ppo", Spearman(lengths, ppo_steps));
     result.figures.emplace_back("loglog_slope_ppo", Slope(log_bound, log_ppo));
     result.figures.emplace_back("loglog_slope_sqirl", Slope(log_bound, log_sqirl));
     result.figures.emplace_back("loglog_slope_ppo_on_sqirl", Slope(log_sqirl, log_ppo));

@@ -40,10 +40,17 @@ void RegisterStudies();  // safe to call more than once
 std::unique_ptr<Study> MakeStudy(std::string_view spec);
 
 // One entry per file; each file names its paper.
+StudyRegistry::Entry RoverStudy();
+StudyRegistry::Entry PolicyCliffStudy();
+StudyRegistry::Entry EffectiveHorizonStudy();
 StudyRegistry::Entry PerformativeRlStudy();
 StudyRegistry::Entry LipschitzGailStudy();
+StudyRegistry::Entry RubiksCubeStudy();
 StudyRegistry::Entry Md3qnStudy();
 StudyRegistry::Entry OrchestratedValueMappingStudy();
 StudyRegistry::Entry BarfiStudy();
-StudyRegistry::Entry RubiksCubeStudy();
+StudyRegistry::Entry SubpoStudy();
+StudyRegistry::Entry PamcStudy();
+StudyRegistry::Entry StockAugmentedDpStudy();
+StudyRegistry::Entry ConvexScoringRiskStudy();
 }  // namespace rlab::rl::tabular
