@@ -35,11 +35,11 @@ struct RubiksCubePolicyGradientOptions {
   int cost_iterations = 1500;
   int cost_batch = 256;
   int cost_window = 10;
-  int policy_iterations = 500;
+  int policy_iterations = 2000;
   int episodes = 128;
   int scramble_min = 1;
-  int scramble_max = 6;
-  int train_budget = 10;
+  int scramble_max = 8;
+  int train_budget = 12;
   double shaping = 0.5;
   double entropy = 0.01;
   double learning_rate = 1e-3;
