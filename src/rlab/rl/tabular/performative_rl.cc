@@ -58,9 +58,12 @@ RepeatedRetrainingResult RepeatedRetraining(const PerformativeMdp& mdp, double l
       envs::StateActionOccupancy(mdp.base_transitions, mdp.initial, mdp.gamma,
                                  envs::UniformPolicy(mdp.base_transitions.size(0), num_actions));
   RepeatedRetrainingResult result;
+  torch::Tensor previous = d;
   for (int64_t t = 0; t < rounds; ++t) {
     const torch::Tensor next = OptimalOccupancy(mdp, Respond(mdp, d), lambda);
     result.steps.push_back((next - d).norm().item<double>());
+    result.two_round_step = (next - previous).norm().item<double>();
+    previous = d;
     d = next;
   }
   // The last policy deployed in the environment its occupancy induces, that environment frozen.

@@ -49,8 +49,9 @@ torch::Tensor OptimalOccupancy(const PerformativeMdp& mdp, const InducedEnvironm
                                double lambda);
 
 struct RepeatedRetrainingResult {
-  std::vector<double> steps;  // ||d_{t+1} - d_t||_2 for t = 0 .. rounds - 1
-  torch::Tensor occupancy;    // [S, A] the last iterate d_T
+  std::vector<double> steps;    // ||d_{t+1} - d_t||_2 for t = 0 .. rounds - 1
+  torch::Tensor occupancy;      // [S, A] the last iterate d_T
+  double two_round_step = 0.0;  // ||d_T - d_{T-2}||_2: 0 on a two-cycle (oscillation)
   // How much better the last policy could do in the environment it induces, frozen: the
   // regularised objective of that environment's optimum minus that of the last policy's
   // occupancy there (>= 0; 0 at a performatively stable point).

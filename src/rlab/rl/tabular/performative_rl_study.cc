@@ -44,7 +44,8 @@ class RepeatedRetrainingStudy : public Study {
     return "repeated retraining converges geometrically to a performatively stable policy "
            "when the regularisation dominates the sensitivity (the paper's lambda threshold "
            "is sufficient); without regularisation it may oscillate: per lambda the last "
-           "step ||d_T - d_{T-1}||, the fitted geometric rate of the steps and the stability "
+           "step ||d_T - d_{T-1}||, the two-round step ||d_T - d_{T-2}|| (0 on a two-cycle), "
+           "the fitted geometric rate of the steps and the stability "
            "gap of the last policy";
   }
 
@@ -70,6 +71,7 @@ class RepeatedRetrainingStudy : public Study {
     for (const auto& [label, lambda] : settings) {
       const RepeatedRetrainingResult run = RepeatedRetraining(mdp, lambda, rounds_);
       result.figures.emplace_back(fmt::format("{}_last_step", label), run.steps.back());
+      result.figures.emplace_back(fmt::format("{}_two_round_step", label), run.two_round_step);
       result.figures.emplace_back(fmt::format("{}_rate", label),
                                   GeometricRate(run.steps, kStepFloor));
       result.figures.emplace_back(fmt::format("{}_stability_gap", label), run.stability_gap);
