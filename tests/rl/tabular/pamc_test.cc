@@ -108,5 +108,18 @@ TEST(PamcTask, RewardMatrixHasItsRankSparseRowsAndMaximumOne) {
   EXPECT_EQ((r.abs().sum(1) > 0).sum().item<int64_t>(), 5);  // round(0.25 * 20) rewarding rows
 }
 
+TEST(PamcExplorer, WithEveryPolicyToleratedNoSampleIsNeededAndBothLearnersAgree) {
+  // Rewards are >= 0, so J(any policy) >= 0 = J* - 1 * J*: tolerance 1 accepts the first plan.
+  const LowRankRewardTask task =
+      MakeLowRankRewardTask({.num_states = 8, .num_actions = 3, .rank = 1}, 5);
+  const PamcOptions options{.budget = 60, .check_every = 10, .tolerance = 1.0};
+  for (RewardEstimate estimate : {RewardEstimate::kCompleted, RewardEstimate::kObservedOnly}) {
+    const ExplorationOutcome out = RunSparseRewardExplorer(task, estimate, options, 1);
+    EXPECT_TRUE(out.solved);
+    EXPECT_EQ(out.samples_to_optimal, 0);
+    EXPECT_GT(out.work, 0.0);
+  }
+}
+
 }  // namespace
 }  // namespace rlab::rl::tabular

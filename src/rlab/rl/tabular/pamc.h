@@ -57,7 +57,7 @@ LowRankRewardTask MakeLowRankRewardTask(const LowRankRewardTaskOptions& options,
 enum class RewardEstimate { kObservedOnly, kCompleted };
 
 struct PamcOptions {
-  int64_t budget = 4000;              // environment samples per learner
+  int64_t budget = 8000;              // environment samples per learner
   int64_t check_every = 20;           // samples between plans and optimality checks
   double epsilon = 0.1;               // random-action probability of the explorer
   double bonus = 0.2;                 // optimism on an observed entry: mean + bonus / sqrt(count)

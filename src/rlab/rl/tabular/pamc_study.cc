@@ -108,7 +108,7 @@ StudyRegistry::Entry PamcStudy() {
                {"rewarding_fraction", "0.3", "share of states whose reward row is non-zero"},
                {"noise", "0.1", "std of the Gaussian noise on each observed reward"},
                {"gamma", "0.9", "discount"},
-               {"budget", "4000", "environment samples per learner"},
+               {"budget", "8000", "environment samples per learner"},
                {"check_every", "20", "samples between plans and optimality checks"},
                {"epsilon", "0.1", "random-action probability of the explorer"},
                {"bonus", "0.2", "optimism on an entry taken n times: mean + bonus / sqrt(n)"},
