@@ -143,14 +143,13 @@ struct GridFeatures {
     row[2 + action] = 1.0;
     return row;
   }
-  // [S * A, F] noise-free features of every (s, a), in [s][a] order.
-  torch::Tensor All(int64_t num_states) const {
-    Rng unused(0);
+  // [S * A, F] features of every (s, a), in [s][a] order, with positions noised by `noise`.
+  torch::Tensor All(int64_t num_states, double noise, Rng& rng) const {
     torch::Tensor out = torch::empty({num_states * envs::kGridActions, kFeatures}, torch::kDouble);
     double* p = out.data_ptr<double>();
     for (int64_t s = 0; s < num_states; ++s) {
       for (int64_t a = 0; a < envs::kGridActions; ++a) {
-        const std::vector<double> row = Row(s, a, 0.0, unused);
+        const std::vector<double> row = Row(s, a, noise, rng);
         std::copy(row.begin(), row.end(), p + (s * envs::kGridActions + a) * kFeatures);
       }
     }
@@ -227,7 +226,7 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
   torch::optim::Adam optimiser(discriminator.parameters(),
                                torch::optim::AdamOptions(o.learning_rate));
   const auto logit = [&](const torch::Tensor& x) { return discriminator.Logit(x); };
-  const torch::Tensor all_features = grid.All(s_count);  // [S * A, F]
+  const torch::Tensor centres = grid.All(s_count, 0.0, rng);  // [S * A, F]
 
   LipschitzGailResult result;
   torch::Tensor policy = uniform;
@@ -249,15 +248,19 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
       loss.backward();
       optimiser.step();
     }
-    torch::Tensor rewards;
+    torch::Tensor rewards, centre_rewards;  // [S, A]
     {
       torch::NoGradGuard no_grad;
-      rewards = ImitationRewardFromLogit(logit(all_features)).reshape({s_count, a_count});
+      centre_rewards = ImitationRewardFromLogit(logit(centres)).reshape({s_count, a_count});
+      rewards = o.observed_rewards
+                    ? ImitationRewardFromLogit(logit(grid.All(s_count, o.feature_noise, rng)))
+                          .reshape({s_count, a_count})
+                    : centre_rewards;
     }
     policy = SoftOptimalPolicy(mdp.transitions, rewards, o.gamma, o.temperature);
     result.normalised_returns.push_back((envs::ExpectedReturn(mdp, policy) - uniform_return) /
                                         (expert_return - uniform_return));
-    result.reward_lipschitz.push_back(RewardLipschitz(rewards, grid));
+    result.reward_lipschitz.push_back(RewardLipschitz(centre_rewards, grid));
   }
   return result;
 }

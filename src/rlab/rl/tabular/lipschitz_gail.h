@@ -3,7 +3,7 @@
 // To Tame Off-policy Generative Adversarial Imitation Learning" (Blondé, Strasser and Kalousis,
 // arXiv:2006.16785).
 //
-// The discriminator D(s, a) = sigmoid(f(phi(s), a)) is a small MLP trained to tell expert
+// The discriminator D(s, a) = sigmoid(f(x(s), a)) is a small MLP trained to tell expert
 // samples (label 1) from samples of a replay buffer that holds every past policy's samples
 // (label 0: off-policy). The learner sees the reward r = -log(1 - D) = softplus(f) and
 // answers it exactly with soft value iteration. The paper's remedy is a gradient penalty on
@@ -73,6 +73,10 @@ struct LipschitzGailOptions {
   double penalty_weight = 10.0;  // 0: no gradient penalty
   double penalty_target = 1.0;   // k
   double temperature = 0.05;     // the learner's soft-max temperature
+  // The learner's reward for (s, a): true, the discriminator at a fresh noisy observation of
+  // the cell each round (as an off-policy critic sees rewards at the states it sampled); false,
+  // at the cell's centre.
+  bool observed_rewards = true;
 };
 
 struct LipschitzGailResult {

@@ -38,6 +38,7 @@ class OffPolicyImitationStudy : public Study {
     options_.penalty_weight = args.Get<double>("penalty_weight");
     options_.penalty_target = args.Get<double>("penalty_target");
     options_.temperature = args.Get<double>("temperature");
+    options_.observed_rewards = args.Get<bool>("observed_rewards");
     RLAB_CHECK(options_.penalty_weight > 0.0,
                "study lipschitz_gail: penalty_weight must be > 0 (the study also runs without "
                "it), got {}",
@@ -93,7 +94,10 @@ StudyRegistry::Entry LipschitzGailStudy() {
                     "discriminator updates per round"},
                    {"penalty_weight", text(d.penalty_weight), "gradient penalty weight lambda"},
                    {"penalty_target", text(d.penalty_target), "gradient norm target k"},
-                   {"temperature", text(d.temperature), "the learner's soft-max temperature"}},
+                   {"temperature", text(d.temperature), "the learner's soft-max temperature"},
+                   {"observed_rewards", d.observed_rewards ? "true" : "false",
+                    "the learner's reward at a noisy observation of each cell (false: at its "
+                    "centre)"}},
           .factory = [](const SpecArgs& args) -> std::unique_ptr<Study> {
             return std::make_unique<OffPolicyImitationStudy>(args);
           }};
