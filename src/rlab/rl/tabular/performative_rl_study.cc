@@ -43,10 +43,10 @@ class RepeatedRetrainingStudy : public Study {
   std::string Property() const override {
     return "repeated retraining converges geometrically to a performatively stable policy "
            "when the regularisation dominates the sensitivity (the paper's lambda threshold "
-           "is sufficient); without regularisation it may oscillate: per lambda the last "
-           "step ||d_T - d_{T-1}||, the two-round step ||d_T - d_{T-2}|| (0 on a two-cycle), "
-           "the fitted geometric rate of the steps and the stability "
-           "gap of the last policy";
+           "is sufficient); without regularisation it may oscillate: per lambda the last step "
+           "(L2 distance from d_T to d_{T-1}), the two-round step (d_T to d_{T-2}, 0 on a "
+           "two-cycle), the fitted geometric rate of the steps and the stability gap of the "
+           "last policy";
   }
 
   StudyResult Run(uint64_t seed) const override {
