@@ -6,7 +6,10 @@
 // the turn comes within 60 steps. Smaller settings lost the shape (one thread, 2026-12-07): with
 // 200 SFT steps the gold reward rose only 0.17 before falling (seed 1) or fell from the start
 // (seed 2); with 200 proxy steps the proxy was too weak to hack and gold still rose at step 30;
-// with this setting cut to 40 steps gold still rose at step 20 (seed 1) or rose only 0.1 (seed 2).
+// with this setting cut to 40 steps gold still rose at step 20 (seed 1) or rose only 0.1 (seed 2);
+// with 400 SFT and 300 proxy steps and GRPO groups of 4, gold's rise passed the 0.2 below by
+// 0.01 (seed 1) and missed it by 0.002 (seed 3). The lab's SFT stage is the shared keywords policy (keywords_sft_policy.h,
+// the same 600 steps of the same seed), trained once by CTest for this test and the DPO one.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +18,7 @@
 
 #include "rlab/core/io.h"
 #include "rlab/pipeline/run/runner.h"
+#include "pipeline/keywords_sft_policy.h"
 #include "pipeline/run_files.h"
 #include "test_support.h"
 
@@ -25,7 +29,8 @@ TEST(OveroptPhenomenon, ProxyRisesWhileGoldFallsAfterItsPeak) {
   testing::ScratchDir dir("overopt_phenomenon");
   const auto run =
       testing::RunExampleConfig("overopt.yaml", dir,
-                                {"proxy.members=1", "best_of_n.n=[]", "rl.steps=60",
+                                {"model=" + testing::KeywordsSftPolicy().string(), "sft.steps=0",
+                                 "proxy.members=1", "best_of_n.n=[]", "rl.steps=60",
                                  "rl.learning_rate=6e-5", "rl.eval_every=10", "defences=[single]"});
   const nlohmann::json s = testing::RunSummary(run);
   std::printf("summary: %s\n", s.dump().c_str());
