@@ -7,9 +7,11 @@
 // 200 SFT steps the gold reward rose only 0.17 before falling (seed 1) or fell from the start
 // (seed 2); with 200 proxy steps the proxy was too weak to hack and gold still rose at step 30;
 // with this setting cut to 40 steps gold still rose at step 20 (seed 1) or rose only 0.1 (seed 2);
-// with 400 SFT and 300 proxy steps and GRPO groups of 4, gold's rise passed the 0.2 below by
-// 0.01 (seed 1) and missed it by 0.002 (seed 3). The lab's SFT stage is the shared keywords policy (keywords_sft_policy.h,
-// the same 600 steps of the same seed), trained once by CTest for this test and the DPO one.
+// with 400 SFT and 300 proxy steps and GRPO groups of 4, gold rose 0.41 and 0.35 (seeds 1, 2)
+// but only 0.198 (seed 3), under the 0.2 asserted below. This setting on seed 1: gold 0.61,
+// peak 1.25 at step 20, -0.30 at the end; the proxy at least 0.097 above its value at the peak
+// after it. The lab's SFT stage is the shared keywords policy (keywords_sft_policy.h, the same
+// 600 steps of the same seed, bit for bit), trained once by CTest for this test and the DPO one.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
