@@ -53,13 +53,5 @@ TEST(LipschitzGail, ReplayBufferKeepsTheNewestRowsAndMixesThemUniformly) {
   }
 }
 
-TEST(LipschitzGail, SoftOptimalPolicyOfOneStateIsTheSoftmaxOfItsRewards) {
-  // One state looping on itself: Q(a) = r(a) + gamma V with the same V for every action.
-  const torch::Tensor p = torch::ones({1, 3, 1}, torch::kDouble);
-  const torch::Tensor r = torch::tensor({{0.0, 1.0, 2.0}}, torch::kDouble);
-  const torch::Tensor pi = SoftOptimalPolicy(p, r, 0.9, 0.5, 1e-12);
-  EXPECT_TRUE(torch::allclose(pi, torch::softmax(r / 0.5, 1), 1e-9, 1e-9));
-}
-
 }  // namespace
 }  // namespace rlab::rl::tabular

@@ -11,6 +11,7 @@
 #include "rlab/envs/tabular/grid_world.h"
 #include "rlab/envs/tabular/policy_evaluation.h"
 #include "rlab/envs/tabular/value_iteration.h"
+#include "rlab/rl/tabular/soft_value_iteration.h"
 
 namespace rlab::rl::tabular {
 
@@ -61,42 +62,6 @@ torch::Tensor ReplayBuffer::Sample(int64_t n, Rng& rng) const {
     std::copy(row.begin(), row.end(), p + i * features_);
   }
   return out;
-}
-
-torch::Tensor SoftOptimalPolicy(const torch::Tensor& transitions, const torch::Tensor& rewards,
-                                double gamma, double temperature, double tolerance) {
-  RLAB_CHECK(temperature > 0.0, "soft value iteration: temperature must be > 0, got {}",
-             temperature);
-  const int64_t s_count = transitions.size(0), a_count = transitions.size(1);
-  const torch::Tensor p_t = transitions.contiguous();
-  const torch::Tensor r_t = rewards.contiguous();
-  const double* p = p_t.data_ptr<double>();
-  const double* r = r_t.data_ptr<double>();
-  std::vector<double> v(s_count, 0.0), q(s_count * a_count, 0.0);
-  for (int64_t it = 0; it < 100000; ++it) {
-    double change = 0.0;
-    for (int64_t s = 0; s < s_count; ++s) {
-      for (int64_t a = 0; a < a_count; ++a) {
-        double next = 0.0;
-        const double* row = p + (s * a_count + a) * s_count;
-        for (int64_t t = 0; t < s_count; ++t) next += row[t] * v[t];
-        q[s * a_count + a] = r[s * a_count + a] + gamma * next;
-      }
-    }
-    for (int64_t s = 0; s < s_count; ++s) {
-      const double* qs = &q[s * a_count];
-      const double top = *std::max_element(qs, qs + a_count);
-      double sum = 0.0;
-      for (int64_t a = 0; a < a_count; ++a) sum += std::exp((qs[a] - top) / temperature);
-      const double value = top + temperature * std::log(sum);
-      change = std::max(change, std::abs(value - v[s]));
-      v[s] = value;
-    }
-    if (change <= tolerance) break;
-  }
-  const torch::Tensor q_t =
-      torch::from_blob(q.data(), {s_count, a_count}, torch::kDouble).clone();  // [S, A]
-  return torch::softmax(q_t / temperature, 1);
 }
 
 namespace {
@@ -257,7 +222,10 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
                           .reshape({s_count, a_count})
                     : centre_rewards;
     }
-    policy = SoftOptimalPolicy(mdp.transitions, rewards, o.gamma, o.temperature);
+    // The learner's rewards are per (s, a): the same for every successor.
+    policy = SoftValueIteration(mdp.transitions, rewards.unsqueeze(2).expand_as(mdp.transitions),
+                                o.gamma, {.temperature = o.temperature, .tolerance = 1e-8})
+                 .policy;
     result.normalised_returns.push_back((envs::ExpectedReturn(mdp, policy) - uniform_return) /
                                         (expert_return - uniform_return));
     result.reward_lipschitz.push_back(RewardLipschitz(centre_rewards, grid));

@@ -51,11 +51,6 @@ class ReplayBuffer {
   int64_t next_ = 0;  // the slot the next row overwrites once full
 };
 
-// Soft value iteration on rewards r [S, A]: Q = r + gamma P V, V = alpha logsumexp(Q / alpha),
-// to max-norm change <= tolerance; returns the policy softmax(Q / alpha) [S, A].
-torch::Tensor SoftOptimalPolicy(const torch::Tensor& transitions, const torch::Tensor& rewards,
-                                double gamma, double temperature, double tolerance = 1e-8);
-
 struct LipschitzGailOptions {
   int64_t grid = 6;            // grid side; start top-left, goal bottom-right
   double slip = 0.2;           // grid world slip
