@@ -68,7 +68,7 @@ double EntropicVarRisk::Risk(const ReturnDistribution& returns) const {
 
 double EntropicVarRisk::SampleAuxiliary(Rng& rng, double lowest_loss, double highest_loss) const {
   const double scale = 1.0 / (highest_loss - lowest_loss + 1.0);
-  return scale * std::exp(rng.Uniform(std::log(1e-2), std::log(1e1)));
+  return scale * std::exp(rng.Uniform(std::log(1.0), std::log(1e2)));
 }
 
 AlternationResult MinimiseRiskByAlternation(const FiniteHorizonMdp& mdp,

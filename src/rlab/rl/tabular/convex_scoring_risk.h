@@ -75,7 +75,7 @@ class EntropicVarRisk final : public ConvexScoringRisk {
   double RiskAt(const ReturnDistribution& returns, double z) const override;
   // The exact EVaR, z uncapped.
   double Risk(const ReturnDistribution& returns) const override;
-  // log-uniform in [1e-2, 1e1] / (worst - best + 1): the scale of 1/z is that of the losses.
+  // log-uniform in [1, 100] / (worst - best + 1): 1/z from the losses' range down to 1% of it.
   double SampleAuxiliary(Rng& rng, double lowest_loss, double highest_loss) const override;
 
  private:
