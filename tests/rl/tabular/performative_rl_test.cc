@@ -13,7 +13,7 @@
 namespace rlab::rl::tabular {
 namespace {
 
-namespace envs = rlab::envs::tabular;
+namespace et = rlab::envs::tabular;
 
 TEST(OccupancyQp, OneStateTwoActionsMatchesTheClosedForm) {
   // One state, both actions loop: d1 + d2 = 1 / (1 - gamma) = D, and the optimum of
@@ -29,8 +29,8 @@ TEST(OccupancyQp, OneStateTwoActionsMatchesTheClosedForm) {
 }
 
 TEST(OccupancyQp, SolutionSatisfiesFlowConstraintsAndKkt) {
-  const envs::FiniteMdp mdp = envs::MakeRandomMdp({.num_states = 4, .num_actions = 3, .seed = 3});
-  const torch::Tensor r = envs::ExpectedReward(mdp.transitions, mdp.rewards);  // [S, A]
+  const et::FiniteMdp mdp = et::MakeRandomMdp({.num_states = 4, .num_actions = 3, .seed = 3});
+  const torch::Tensor r = et::ExpectedReward(mdp.transitions, mdp.rewards);  // [S, A]
   const double lambda = 0.5;
   const OccupancyQpSolution sol =
       SolveOccupancyQp(mdp.transitions, mdp.initial, mdp.gamma, r, lambda);
@@ -48,23 +48,23 @@ TEST(OccupancyQp, SolutionSatisfiesFlowConstraintsAndKkt) {
   // No policy's occupancy does better (the uniform and a deterministic one).
   const double best = RegularisedObjective(r, d, lambda);
   for (const torch::Tensor& policy :
-       {envs::UniformPolicy(4, 3),
+       {et::UniformPolicy(4, 3),
         torch::eye(3, torch::kDouble).index({torch::tensor({0, 1, 2, 0})})}) {
     const torch::Tensor other =
-        envs::StateActionOccupancy(mdp.transitions, mdp.initial, mdp.gamma, policy);
+        et::StateActionOccupancy(mdp.transitions, mdp.initial, mdp.gamma, policy);
     EXPECT_LE(RegularisedObjective(r, other, lambda), best + 1e-10);
   }
   // The policy of the solution has the solution as its occupancy.
   const torch::Tensor back =
-      envs::StateActionOccupancy(mdp.transitions, mdp.initial, mdp.gamma, PolicyOfOccupancy(d));
+      et::StateActionOccupancy(mdp.transitions, mdp.initial, mdp.gamma, PolicyOfOccupancy(d));
   EXPECT_LT((back - d).abs().max().item<double>(), 1e-9);
 }
 
 PerformativeMdp SmallPerformativeMdp(double eps_r, double eps_p) {
-  const envs::FiniteMdp base =
-      envs::MakeRandomMdp({.num_states = 5, .num_actions = 2, .successors = 3, .seed = 1});
+  const et::FiniteMdp base =
+      et::MakeRandomMdp({.num_states = 5, .num_actions = 2, .successors = 3, .seed = 1});
   return {.base_transitions = base.transitions,
-          .base_rewards = envs::ExpectedReward(base.transitions, base.rewards),
+          .base_rewards = et::ExpectedReward(base.transitions, base.rewards),
           .initial = base.initial,
           .gamma = base.gamma,
           .reward_sensitivity = eps_r,

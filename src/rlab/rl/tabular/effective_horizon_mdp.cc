@@ -11,7 +11,7 @@ namespace rlab::rl::tabular {
 
 namespace {
 
-std::vector<double> ToVector(const torch::Tensor& tensor) {
+std::vector<double> DoubleValues(const torch::Tensor& tensor) {
   const torch::Tensor flat = tensor.to(torch::kDouble).contiguous().reshape({-1});
   return std::vector<double>(flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel());
 }
@@ -38,9 +38,9 @@ EpisodicMdp MakeEpisodicMdp(const envs::tabular::FiniteMdp& mdp, int64_t horizon
   out.num_states = mdp.num_states();
   out.num_actions = mdp.num_actions();
   out.horizon = horizon;
-  out.transitions = ToVector(mdp.transitions);
-  out.rewards = ToVector(mdp.rewards);
-  out.initial = ToVector(mdp.initial);
+  out.transitions = DoubleValues(mdp.transitions);
+  out.rewards = DoubleValues(mdp.rewards);
+  out.initial = DoubleValues(mdp.initial);
   out.expected_rewards.assign(out.num_states * out.num_actions, 0.0);
   out.absorbing.assign(out.num_states, true);
   for (int64_t s = 0; s < out.num_states; ++s) {

@@ -15,7 +15,7 @@
 
 namespace rlab::rl::tabular {
 
-namespace envs = rlab::envs::tabular;
+namespace et = rlab::envs::tabular;
 
 torch::Tensor ImitationRewardFromLogit(const torch::Tensor& logit) {
   return torch::softplus(logit);  // -log(1 - sigmoid(f)) = log(1 + e^f)
@@ -66,7 +66,7 @@ torch::Tensor ReplayBuffer::Sample(int64_t n, Rng& rng) const {
 
 namespace {
 
-constexpr int64_t kFeatures = 2 + envs::kGridActions;  // (x, y) and the action one-hot
+constexpr int64_t kFeatures = 2 + et::kGridActions;  // (x, y) and the action one-hot
 
 // A tanh MLP from features [B, F] to logits [B], its weights drawn from the run's generator.
 class Discriminator {
@@ -110,12 +110,12 @@ struct GridFeatures {
   }
   // [S * A, F] features of every (s, a), in [s][a] order, with positions noised by `noise`.
   torch::Tensor All(int64_t num_states, double noise, Rng& rng) const {
-    torch::Tensor out = torch::empty({num_states * envs::kGridActions, kFeatures}, torch::kDouble);
+    torch::Tensor out = torch::empty({num_states * et::kGridActions, kFeatures}, torch::kDouble);
     double* p = out.data_ptr<double>();
     for (int64_t s = 0; s < num_states; ++s) {
-      for (int64_t a = 0; a < envs::kGridActions; ++a) {
+      for (int64_t a = 0; a < et::kGridActions; ++a) {
         const std::vector<double> row = Row(s, a, noise, rng);
-        std::copy(row.begin(), row.end(), p + (s * envs::kGridActions + a) * kFeatures);
+        std::copy(row.begin(), row.end(), p + (s * et::kGridActions + a) * kFeatures);
       }
     }
     return out;
@@ -133,7 +133,7 @@ int64_t Draw(const double* probabilities, int64_t n, Rng& rng) {
 
 // Runs `episodes` episodes of `horizon` steps of `policy` [S, A] from `initial` and hands each
 // (s, a) to `visit`.
-void Rollouts(const envs::FiniteMdp& mdp, const torch::Tensor& policy, int64_t episodes,
+void Rollouts(const et::FiniteMdp& mdp, const torch::Tensor& policy, int64_t episodes,
               int64_t horizon, Rng& rng, const std::function<void(int64_t, int64_t)>& visit) {
   const torch::Tensor pi = policy.contiguous(), p = mdp.transitions.contiguous(),
                       mu = mdp.initial.contiguous();
@@ -151,7 +151,7 @@ void Rollouts(const envs::FiniteMdp& mdp, const torch::Tensor& policy, int64_t e
 // The largest |r(s, a) - r(s', a)| / ||x(s) - x(s')|| over right and down neighbours.
 double RewardLipschitz(const torch::Tensor& rewards, const GridFeatures& grid) {
   const double spacing = grid.Coordinate(1) - grid.Coordinate(0);
-  const torch::Tensor r = rewards.reshape({grid.side, grid.side, envs::kGridActions});
+  const torch::Tensor r = rewards.reshape({grid.side, grid.side, et::kGridActions});
   const torch::Tensor across = (r.slice(1, 1) - r.slice(1, 0, -1)).abs().max();
   const torch::Tensor down = (r.slice(0, 1) - r.slice(0, 0, -1)).abs().max();
   return std::max(across.item<double>(), down.item<double>()) / spacing;
@@ -164,20 +164,20 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
                  o.expert_episodes >= 1 && o.episodes_per_iteration >= 1,
              "lipschitz_gail: grid >= 2 and positive horizon, iterations, batch and episodes "
              "are needed");
-  envs::GridWorldOptions grid_options{.rows = o.grid,
+  et::GridWorldOptions grid_options{.rows = o.grid,
                                       .cols = o.grid,
                                       .slip = o.slip,
-                                      .start = envs::GridCell{0, 0},
+                                      .start = et::GridCell{0, 0},
                                       .gamma = o.gamma};
-  const envs::FiniteMdp mdp = envs::MakeGridWorld(grid_options);
+  const et::FiniteMdp mdp = et::MakeGridWorld(grid_options);
   const int64_t s_count = mdp.num_states(), a_count = mdp.num_actions();
   const GridFeatures grid{o.grid};
   Rng rng(DeriveSeed(seed, "lipschitz_gail"));
 
-  const torch::Tensor expert_policy = envs::ValueIteration(mdp).policy;
-  const torch::Tensor uniform = envs::UniformPolicy(s_count, a_count);
-  const double expert_return = envs::ExpectedReturn(mdp, expert_policy);
-  const double uniform_return = envs::ExpectedReturn(mdp, uniform);
+  const torch::Tensor expert_policy = et::ValueIteration(mdp).policy;
+  const torch::Tensor uniform = et::UniformPolicy(s_count, a_count);
+  const double expert_return = et::ExpectedReturn(mdp, expert_policy);
+  const double uniform_return = et::ExpectedReturn(mdp, uniform);
 
   std::vector<std::vector<double>> expert_rows;
   Rollouts(mdp, expert_policy, o.expert_episodes, o.horizon, rng, [&](int64_t s, int64_t a) {
@@ -226,7 +226,7 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
     policy = SoftValueIteration(mdp.transitions, rewards.unsqueeze(2).expand_as(mdp.transitions),
                                 o.gamma, {.temperature = o.temperature, .tolerance = 1e-8})
                  .policy;
-    result.normalised_returns.push_back((envs::ExpectedReturn(mdp, policy) - uniform_return) /
+    result.normalised_returns.push_back((et::ExpectedReturn(mdp, policy) - uniform_return) /
                                         (expert_return - uniform_return));
     result.reward_lipschitz.push_back(RewardLipschitz(centre_rewards, grid));
   }

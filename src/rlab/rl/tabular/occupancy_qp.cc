@@ -9,9 +9,9 @@
 #include "rlab/envs/tabular/finite_mdp.h"
 
 namespace rlab::rl::tabular {
-namespace {
 
-namespace envs = rlab::envs::tabular;
+namespace et = rlab::envs::tabular;
+namespace {
 
 // The dual g(v) and its maximiser d(v), flattened [S*A].
 struct DualPoint {
@@ -48,11 +48,11 @@ torch::Tensor FlowMatrix(const torch::Tensor& transitions, double gamma) {
 OccupancyQpSolution SolveOccupancyQp(const torch::Tensor& transitions, const torch::Tensor& initial,
                                      double gamma, const torch::Tensor& rewards, double lambda,
                                      const OccupancyQpOptions& options) {
-  envs::CheckTransitions(transitions);
-  envs::CheckDiscount(gamma);
+  et::CheckTransitions(transitions);
+  et::CheckDiscount(gamma);
   const int64_t num_states = transitions.size(0);
   const int64_t num_actions = transitions.size(1);
-  envs::CheckDistribution("initial-state distribution", initial, num_states);
+  et::CheckDistribution("initial-state distribution", initial, num_states);
   RLAB_CHECK(lambda > 0.0 && std::isfinite(lambda),
              "occupancy QP: lambda must be positive and finite, got {}", lambda);
   RLAB_CHECK(rewards.dim() == 2 && rewards.size(0) == num_states &&

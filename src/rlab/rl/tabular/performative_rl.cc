@@ -13,7 +13,7 @@
 
 namespace rlab::rl::tabular {
 
-namespace envs = rlab::envs::tabular;
+namespace et = rlab::envs::tabular;
 
 InducedEnvironment Respond(const PerformativeMdp& mdp, const torch::Tensor& occupancy) {
   const torch::Tensor state_occupancy = occupancy.sum(1);  // [S]
@@ -45,9 +45,9 @@ torch::Tensor OptimalOccupancy(const PerformativeMdp& mdp, const InducedEnvironm
     return SolveOccupancyQp(env.transitions, mdp.initial, mdp.gamma, env.rewards, lambda).occupancy;
   }
   const torch::Tensor rewards = env.rewards.unsqueeze(2).expand_as(env.transitions);  // [S,A,S]
-  const envs::ValueIterationResult vi =
-      envs::ValueIteration(env.transitions, rewards.contiguous(), mdp.gamma);
-  return envs::StateActionOccupancy(env.transitions, mdp.initial, mdp.gamma, vi.policy);
+  const et::ValueIterationResult vi =
+      et::ValueIteration(env.transitions, rewards.contiguous(), mdp.gamma);
+  return et::StateActionOccupancy(env.transitions, mdp.initial, mdp.gamma, vi.policy);
 }
 
 RepeatedRetrainingResult RepeatedRetraining(const PerformativeMdp& mdp, double lambda,
@@ -55,8 +55,8 @@ RepeatedRetrainingResult RepeatedRetraining(const PerformativeMdp& mdp, double l
   RLAB_CHECK(rounds >= 1, "performative RL: rounds must be >= 1, got {}", rounds);
   const int64_t num_actions = mdp.base_transitions.size(1);
   torch::Tensor d =
-      envs::StateActionOccupancy(mdp.base_transitions, mdp.initial, mdp.gamma,
-                                 envs::UniformPolicy(mdp.base_transitions.size(0), num_actions));
+      et::StateActionOccupancy(mdp.base_transitions, mdp.initial, mdp.gamma,
+                                 et::UniformPolicy(mdp.base_transitions.size(0), num_actions));
   RepeatedRetrainingResult result;
   torch::Tensor previous = d;
   for (int64_t t = 0; t < rounds; ++t) {
@@ -69,11 +69,11 @@ RepeatedRetrainingResult RepeatedRetraining(const PerformativeMdp& mdp, double l
   // The last policy deployed in the environment its occupancy induces, that environment frozen.
   const InducedEnvironment frozen = Respond(mdp, d);
   const torch::Tensor deployed =
-      envs::StateActionOccupancy(frozen.transitions, mdp.initial, mdp.gamma, PolicyOfOccupancy(d));
+      et::StateActionOccupancy(frozen.transitions, mdp.initial, mdp.gamma, PolicyOfOccupancy(d));
   // The optimum as its policy's occupancy, so that both satisfy the flow to rounding: the QP's
   // flow residual times its multipliers (of order lambda) would otherwise swamp the gap.
   const torch::Tensor best =
-      envs::StateActionOccupancy(frozen.transitions, mdp.initial, mdp.gamma,
+      et::StateActionOccupancy(frozen.transitions, mdp.initial, mdp.gamma,
                                  PolicyOfOccupancy(OptimalOccupancy(mdp, frozen, lambda)));
   result.stability_gap = RegularisedObjective(frozen.rewards, best, lambda) -
                          RegularisedObjective(frozen.rewards, deployed, lambda);

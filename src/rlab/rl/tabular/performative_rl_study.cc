@@ -14,9 +14,9 @@
 #include "rlab/rl/tabular/study.h"
 
 namespace rlab::rl::tabular {
-namespace {
 
-namespace envs = rlab::envs::tabular;
+namespace et = rlab::envs::tabular;
+namespace {
 
 // Steps below this are the solver's precision, not the iteration's.
 constexpr double kStepFloor = 1e-9;
@@ -50,13 +50,13 @@ class RepeatedRetrainingStudy : public Study {
   }
 
   StudyResult Run(uint64_t seed) const override {
-    const envs::FiniteMdp base = envs::MakeRandomMdp({.num_states = states_,
+    const et::FiniteMdp base = et::MakeRandomMdp({.num_states = states_,
                                                       .num_actions = actions_,
                                                       .successors = successors_,
                                                       .gamma = gamma_,
                                                       .seed = seed});
     const PerformativeMdp mdp{.base_transitions = base.transitions,
-                              .base_rewards = envs::ExpectedReward(base.transitions, base.rewards),
+                              .base_rewards = et::ExpectedReward(base.transitions, base.rewards),
                               .initial = base.initial,
                               .gamma = gamma_,
                               .reward_sensitivity = reward_sensitivity_,

@@ -76,7 +76,7 @@ void TrainCostNetwork(torch::nn::Sequential& cost, const Options& o, Rng& rng) {
   }
 }
 
-std::vector<float> ToVector(const torch::Tensor& t) {
+std::vector<float> FloatValues(const torch::Tensor& t) {
   const torch::Tensor c = t.contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
@@ -105,7 +105,7 @@ double PolicyUpdate(torch::nn::Sequential& policy, torch::nn::Sequential& cost,
   std::vector<float> potential;
   {
     torch::NoGradGuard no_grad;
-    potential = ToVector(cost->forward(Inputs(episode, o)).squeeze(1));
+    potential = FloatValues(cost->forward(Inputs(episode, o)).squeeze(1));
   }
   // Per step: the acting episodes, their inputs and moves, and the rewards they got.
   std::vector<std::vector<int>> who(horizon);
@@ -124,13 +124,13 @@ double PolicyUpdate(torch::nn::Sequential& policy, torch::nn::Sequential& cost,
     std::vector<Pair> next = acting;
     {
       torch::NoGradGuard no_grad;
-      probs = ToVector(torch::softmax(policy->forward(x), 1));  // [A, 6]
+      probs = FloatValues(torch::softmax(policy->forward(x), 1));  // [A, 6]
       for (size_t j = 0; j < acting.size(); ++j) {
         const int m = SampleMove(&probs[j * kCubeMoves], rng);
         moves.push_back(m);
         next[j].state = ApplyMove(acting[j].state, m);
       }
-      next_potential = ToVector(cost->forward(Inputs(next, o)).squeeze(1));
+      next_potential = FloatValues(cost->forward(Inputs(next, o)).squeeze(1));
     }
     inputs.push_back(x);
     for (size_t j = 0; j < acting.size(); ++j) {
@@ -267,7 +267,7 @@ StudyResult RunRubiksCubePolicyGradient(const Options& o, uint64_t seed) {
     double optimal = 0;
     for (const Cube2x2& c : cubes) optimal += distance[CubeIndex(c)] <= o.eval_budget;
     const std::vector<float> cost_to_solved =
-        ToVector(cost->forward(Inputs(AimedAtSolved(cubes), o)).squeeze(1));
+        FloatValues(cost->forward(Inputs(AimedAtSolved(cubes), o)).squeeze(1));
     for (size_t i = 0; i < cubes.size(); ++i) {
       predicted_cost.push_back(cost_to_solved[i]);
       exact_cost.push_back(distance[CubeIndex(cubes[i])]);
