@@ -165,10 +165,10 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
              "lipschitz_gail: grid >= 2 and positive horizon, iterations, batch and episodes "
              "are needed");
   et::GridWorldOptions grid_options{.rows = o.grid,
-                                      .cols = o.grid,
-                                      .slip = o.slip,
-                                      .start = et::GridCell{0, 0},
-                                      .gamma = o.gamma};
+                                    .cols = o.grid,
+                                    .slip = o.slip,
+                                    .start = et::GridCell{0, 0},
+                                    .gamma = o.gamma};
   const et::FiniteMdp mdp = et::MakeGridWorld(grid_options);
   const int64_t s_count = mdp.num_states(), a_count = mdp.num_actions();
   const GridFeatures grid{o.grid};

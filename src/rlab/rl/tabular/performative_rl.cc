@@ -56,7 +56,7 @@ RepeatedRetrainingResult RepeatedRetraining(const PerformativeMdp& mdp, double l
   const int64_t num_actions = mdp.base_transitions.size(1);
   torch::Tensor d =
       et::StateActionOccupancy(mdp.base_transitions, mdp.initial, mdp.gamma,
-                                 et::UniformPolicy(mdp.base_transitions.size(0), num_actions));
+                               et::UniformPolicy(mdp.base_transitions.size(0), num_actions));
   RepeatedRetrainingResult result;
   torch::Tensor previous = d;
   for (int64_t t = 0; t < rounds; ++t) {
@@ -74,7 +74,7 @@ RepeatedRetrainingResult RepeatedRetraining(const PerformativeMdp& mdp, double l
   // flow residual times its multipliers (of order lambda) would otherwise swamp the gap.
   const torch::Tensor best =
       et::StateActionOccupancy(frozen.transitions, mdp.initial, mdp.gamma,
-                                 PolicyOfOccupancy(OptimalOccupancy(mdp, frozen, lambda)));
+                               PolicyOfOccupancy(OptimalOccupancy(mdp, frozen, lambda)));
   result.stability_gap = RegularisedObjective(frozen.rewards, best, lambda) -
                          RegularisedObjective(frozen.rewards, deployed, lambda);
   result.occupancy = d;

@@ -51,10 +51,10 @@ class RepeatedRetrainingStudy : public Study {
 
   StudyResult Run(uint64_t seed) const override {
     const et::FiniteMdp base = et::MakeRandomMdp({.num_states = states_,
-                                                      .num_actions = actions_,
-                                                      .successors = successors_,
-                                                      .gamma = gamma_,
-                                                      .seed = seed});
+                                                  .num_actions = actions_,
+                                                  .successors = successors_,
+                                                  .gamma = gamma_,
+                                                  .seed = seed});
     const PerformativeMdp mdp{.base_transitions = base.transitions,
                               .base_rewards = et::ExpectedReward(base.transitions, base.rewards),
                               .initial = base.initial,
