@@ -13,6 +13,11 @@ def figure_text(name, figure):
     return f"{name} {figure['mean']:.4g}"
 
 
+def cell(text):
+    """A table cell: a pipe in the text (|Q - Q*|) would end the cell."""
+    return text.replace("|", "\\|")
+
+
 def main(paths):
     print("| study | property checked | figures (mean ± std over seeds) | seeds | wall |")
     print("|---|---|---|---|---|")
@@ -21,7 +26,8 @@ def main(paths):
             s = json.load(f)
         figures = "; ".join(figure_text(n, s["figures"][n]) for n in s["order"])
         seeds = ",".join(str(x) for x in s["seeds"])
-        print(f"| `{s['study']}` | {s['property']} | {figures} | {seeds} | {s['seconds']:.0f} s |")
+        print(f"| `{s['study']}` | {cell(s['property'])} | {cell(figures)} | {seeds} "
+              f"| {s['seconds']:.0f} s |")
 
 
 if __name__ == "__main__":
