@@ -39,18 +39,19 @@ void RegisterStudies();  // safe to call more than once
 // An unknown name or key fails listing the valid ones.
 std::unique_ptr<Study> MakeStudy(std::string_view spec);
 
-// One entry per file; each file names its paper.
-StudyRegistry::Entry RoverStudy();
-StudyRegistry::Entry PolicyCliffStudy();
-StudyRegistry::Entry EffectiveHorizonStudy();
-StudyRegistry::Entry PerformativeRlStudy();
-StudyRegistry::Entry LipschitzGailStudy();
-StudyRegistry::Entry RubiksCubeStudy();
-StudyRegistry::Entry Md3qnStudy();
-StudyRegistry::Entry OrchestratedValueMappingStudy();
-StudyRegistry::Entry BarfiStudy();
-StudyRegistry::Entry SubpoStudy();
-StudyRegistry::Entry PamcStudy();
-StudyRegistry::Entry StockAugmentedDpStudy();
-StudyRegistry::Entry ConvexScoringRiskStudy();
+// The entries, each in the file named beside it with its paper.
+StudyRegistry::Entry RoverStudy();                     // rover_study.cc
+StudyRegistry::Entry PolicyCliffStudy();               // policy_cliff_study.cc
+StudyRegistry::Entry EffectiveHorizonStudy();          // effective_horizon_study.cc
+StudyRegistry::Entry PerformativeRlStudy();            // performative_rl_study.cc
+StudyRegistry::Entry LipschitzGailStudy();             // lipschitz_gail_study.cc
+StudyRegistry::Entry RubiksCubeStudy();                // rubiks_cube_policy_gradient.cc
+StudyRegistry::Entry Md3qnStudy();                     // md3qn.cc
+StudyRegistry::Entry OrchestratedValueMappingStudy();  // orchestrated_value_mapping.cc
+StudyRegistry::Entry BarfiStudy();                     // barfi.cc
+StudyRegistry::Entry SubpoStudy();                     // subpo_study.cc
+StudyRegistry::Entry PamcStudy();                      // pamc_study.cc
+StudyRegistry::Entry StockAugmentedDpStudy();          // stock_augmented_dp_study.cc
+StudyRegistry::Entry ConvexScoringRiskStudy();         // convex_scoring_risk_study.cc
+
 }  // namespace rlab::rl::tabular
