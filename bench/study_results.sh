@@ -11,13 +11,16 @@ build="${1:-build}"
 seeds="${2:-1 2 3}"
 shift $(( $# < 2 ? $# : 2 ))
 cd "$(dirname "$0")/.."
+# One thread, as docs/results.md reports: the studies that train networks (the cube, the GAIL
+# discriminator) sum in a different order on more threads, and their figures move.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 out="$build/bench-runs/studies"
 mkdir -p "$out"
 studies=("$@")
 if [ ${#studies[@]} -eq 0 ]; then
   mapfile -t studies < <("$build/rlab" study --list | sed -n 's/^  \([a-z0-9_]\+\) .*/\1/p')
 fi
-echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(date -u +%F); seeds: $seeds"
+echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(date -u +%F); seeds: $seeds; threads: $OMP_NUM_THREADS"
 echo
 summaries=()
 for study in "${studies[@]}"; do
