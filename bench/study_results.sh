@@ -4,7 +4,7 @@
 # the property the study checks and its wall time. Each study's JSON summary is kept in
 # BUILD_DIR/bench-runs/studies/.
 # Usage: bench/study_results.sh BUILD_DIR "SEEDS" [study ...]
-#   bench/study_results.sh build "1 2 3"          (every study; about 10 minutes on 2 cores)
+#   bench/study_results.sh build "1 2 3"          (every study; about 3 minutes, one thread)
 #   bench/study_results.sh build "1 2 3" rover    (one study)
 set -euo pipefail
 build="${1:-build}"
