@@ -95,7 +95,8 @@ class ConvexScoringRiskOnRandomMdps final : public Study {
 
 StudyRegistry::Entry ConvexScoringRiskStudy() {
   std::vector<KeyDoc> keys = RandomFiniteHorizonMdpKeys();
-  keys.push_back({"alpha", "0.25", "tail mass of ES_alpha and level of EVaR_alpha"});
+  keys.push_back({"alpha", ValueCodec<double>::Format(kRiskStudyTailMass),
+                  "tail mass of ES_alpha and level of EVaR_alpha"});
   keys.push_back({"starts", "1",
                   "starting values of the auxiliary variable: the risk-neutral policy's, then "
                   "sampled ones"});

@@ -50,6 +50,9 @@ FiniteHorizonMdp MakeRandomFiniteHorizonMdp(const RandomFiniteHorizonMdpOptions&
 // The spec keys of a study drawing these MDPs (states, actions, successors, horizon, reward_std;
 // defaults from RandomFiniteHorizonMdpOptions) and the options they give for `seed`.
 std::vector<KeyDoc> RandomFiniteHorizonMdpKeys();
+// The tail mass alpha of the risk studies' `alpha` key (CVaR, ES and EVaR at the same level, so
+// that their tables compare), its default written once.
+inline constexpr double kRiskStudyTailMass = 0.25;
 RandomFiniteHorizonMdpOptions RandomFiniteHorizonMdpFromArgs(const SpecArgs& args, uint64_t seed);
 
 // The action at step t in `state` with accumulated reward `stock`.

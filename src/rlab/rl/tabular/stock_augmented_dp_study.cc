@@ -100,7 +100,8 @@ class StockAugmentedDp final : public Study {
 
 StudyRegistry::Entry StockAugmentedDpStudy() {
   std::vector<KeyDoc> keys = RandomFiniteHorizonMdpKeys();
-  keys.push_back({"alpha", "0.25", "CVaR level: the mass of the lower tail of the return"});
+  keys.push_back({"alpha", ValueCodec<double>::Format(kRiskStudyTailMass),
+                  "CVaR level: the mass of the lower tail of the return"});
   keys.push_back(
       {"target_above_mean", "1", "E[min(G, target)] with target = ceil(risk-neutral mean) + this"});
   return {.name = "stock_augmented_dp",
