@@ -46,24 +46,17 @@ TEST(ReturnDistribution, RockafellarUryasevMaximumIsCvarAttainedAtTheQuantile) {
 // action 0 gives reward 1 and action 1 reward 0 or 2 (1/2 each), into absorbing states 3 and 4.
 FiniteHorizonMdp TwoStepMdp() {
   constexpr int64_t S = 5, A = 2;
-  FiniteHorizonMdp mdp{.num_states = S, .num_actions = A, .horizon = 2};
-  mdp.transitions.assign(S * A * S, 0.0);
-  mdp.rewards.assign(S * A * S, 0);
-  mdp.initial = {1.0, 0.0, 0.0, 0.0, 0.0};
-  const auto set = [&](int64_t s, int64_t a, int64_t next, double p, int64_t r) {
-    mdp.transitions[(s * A + a) * S + next] = p;
-    mdp.rewards[(s * A + a) * S + next] = r;
-  };
+  FiniteHorizonMdp mdp = EmptyFiniteHorizonMdp(S, A, /*horizon=*/2);
   for (int64_t a = 0; a < A; ++a) {
-    set(0, a, 1, 0.5, 0);
-    set(0, a, 2, 0.5, 2);
-    set(3, a, 3, 1.0, 0);
-    set(4, a, 4, 1.0, 0);
+    mdp.Set(0, a, 1, 0.5, 0);
+    mdp.Set(0, a, 2, 0.5, 2);
+    mdp.Set(3, a, 3, 1.0, 0);
+    mdp.Set(4, a, 4, 1.0, 0);
   }
   for (int64_t s : {1, 2}) {
-    set(s, 0, 3, 1.0, 1);
-    set(s, 1, 3, 0.5, 0);
-    set(s, 1, 4, 0.5, 2);
+    mdp.Set(s, 0, 3, 1.0, 1);
+    mdp.Set(s, 1, 3, 0.5, 0);
+    mdp.Set(s, 1, 4, 0.5, 2);
   }
   return mdp;
 }

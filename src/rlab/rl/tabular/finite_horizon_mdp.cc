@@ -160,4 +160,13 @@ MarkovPolicy RiskNeutralPolicy(const FiniteHorizonMdp& mdp) {
   return policy;
 }
 
+FiniteHorizonMdp EmptyFiniteHorizonMdp(int64_t num_states, int64_t num_actions, int64_t horizon) {
+  FiniteHorizonMdp mdp{.num_states = num_states, .num_actions = num_actions, .horizon = horizon};
+  mdp.transitions.assign(num_states * num_actions * num_states, 0.0);
+  mdp.rewards.assign(num_states * num_actions * num_states, 0);
+  mdp.initial.assign(num_states, 0.0);
+  mdp.initial[0] = 1.0;
+  return mdp;
+}
+
 }  // namespace rlab::rl::tabular

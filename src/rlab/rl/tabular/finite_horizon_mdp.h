@@ -28,12 +28,21 @@ struct FiniteHorizonMdp {
   int64_t R(int64_t s, int64_t a, int64_t next) const {
     return rewards[(s * num_actions + a) * num_states + next];
   }
+  // For MDPs built by hand: P(next | s, a) = p with reward r on that transition.
+  void Set(int64_t s, int64_t a, int64_t next, double p, int64_t r) {
+    transitions[(s * num_actions + a) * num_states + next] = p;
+    rewards[(s * num_actions + a) * num_states + next] = r;
+  }
   // Bounds of the stock after any number of steps, 0 (no step yet) included.
   int64_t LowestStock() const;
   int64_t HighestStock() const;
   // Throws rlab::Error on sizes that disagree, rows that are not distributions, or horizon < 1.
   void Validate() const;
 };
+
+// An MDP with every transition probability and reward 0, started in state 0: the blank that
+// hand-built cases fill with Set().
+FiniteHorizonMdp EmptyFiniteHorizonMdp(int64_t num_states, int64_t num_actions, int64_t horizon);
 
 struct RandomFiniteHorizonMdpOptions {
   int64_t num_states = 3;

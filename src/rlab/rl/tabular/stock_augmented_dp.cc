@@ -76,26 +76,18 @@ CvarDpResult MaximiseCvar(const FiniteHorizonMdp& mdp, double alpha) {
 
 FiniteHorizonMdp MakeStockRevealingMdp() {
   constexpr int64_t kStates = 6, kActions = 2;  // 4 and 5 absorb with reward 0
-  FiniteHorizonMdp mdp{.num_states = kStates, .num_actions = kActions, .horizon = 3};
-  mdp.transitions.assign(kStates * kActions * kStates, 0.0);
-  mdp.rewards.assign(kStates * kActions * kStates, 0);
-  mdp.initial.assign(kStates, 0.0);
-  mdp.initial[0] = 1.0;
-  const auto set = [&](int64_t s, int64_t a, int64_t next, double p, int64_t r) {
-    mdp.transitions[(s * kActions + a) * kStates + next] = p;
-    mdp.rewards[(s * kActions + a) * kStates + next] = r;
-  };
+  FiniteHorizonMdp mdp = EmptyFiniteHorizonMdp(kStates, kActions, /*horizon=*/3);
   for (int64_t a = 0; a < kActions; ++a) {
-    set(0, a, 1, 0.5, 0);
-    set(0, a, 2, 0.5, 0);
-    set(1, a, 3, 1.0, 2);
-    set(2, a, 3, 1.0, 0);
-    set(4, a, 4, 1.0, 0);
-    set(5, a, 5, 1.0, 0);
+    mdp.Set(0, a, 1, 0.5, 0);
+    mdp.Set(0, a, 2, 0.5, 0);
+    mdp.Set(1, a, 3, 1.0, 2);
+    mdp.Set(2, a, 3, 1.0, 0);
+    mdp.Set(4, a, 4, 1.0, 0);
+    mdp.Set(5, a, 5, 1.0, 0);
   }
-  set(3, 0, 4, 1.0, 1);  // safe
-  set(3, 1, 4, 0.5, 0);  // risky
-  set(3, 1, 5, 0.5, 3);
+  mdp.Set(3, 0, 4, 1.0, 1);  // safe
+  mdp.Set(3, 1, 4, 0.5, 0);  // risky
+  mdp.Set(3, 1, 5, 0.5, 3);
   mdp.Validate();
   return mdp;
 }
