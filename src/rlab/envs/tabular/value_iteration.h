@@ -4,6 +4,8 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include "rlab/envs/tabular/finite_mdp.h"
 
@@ -23,6 +25,21 @@ struct ValueIterationResult {
   int64_t iterations = 0;
   double residual = 0.0;  // last max-norm change of V
 };
+
+// The loop value iteration shares with its variants (the entropy-regularised optimum): from
+// V = 0, repeat Q = r + gamma P V and V = state_value(Q) until the max-norm change of V is at most
+// options.tolerance. `state_value` maps Q [S, A] to V [S] (max over actions for value
+// iteration). Checks its inputs; throws rlab::Error naming `what` when max_iterations pass.
+struct BellmanFixedPoint {
+  torch::Tensor values;    // [S]
+  torch::Tensor q_values;  // [S, A] r + gamma P V at the fixed point
+  int64_t iterations = 0;
+  double residual = 0.0;  // last max-norm change of V
+};
+BellmanFixedPoint IterateBellman(
+    const torch::Tensor& transitions, const torch::Tensor& rewards, double gamma,
+    const std::function<torch::Tensor(const torch::Tensor&)>& state_value,
+    const ValueIterationOptions& options, std::string_view what);
 
 ValueIterationResult ValueIteration(const torch::Tensor& transitions, const torch::Tensor& rewards,
                                     double gamma, const ValueIterationOptions& options = {});

@@ -224,7 +224,8 @@ LipschitzGailResult RunLipschitzGail(const LipschitzGailOptions& o, uint64_t see
     }
     // The learner's rewards are per (s, a): the same for every successor.
     policy = SoftValueIteration(mdp.transitions, rewards.unsqueeze(2).expand_as(mdp.transitions),
-                                o.gamma, {.temperature = o.temperature, .tolerance = 1e-8})
+                                o.gamma,
+                                {.temperature = o.temperature, .iteration = {.tolerance = 1e-8}})
                  .policy;
     result.normalised_returns.push_back((et::ExpectedReturn(mdp, policy) - uniform_return) /
                                         (expert_return - uniform_return));

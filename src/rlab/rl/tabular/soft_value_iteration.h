@@ -13,14 +13,14 @@
 #include <cstdint>
 
 #include "rlab/envs/tabular/finite_mdp.h"
+#include "rlab/envs/tabular/value_iteration.h"
 
 namespace rlab::rl::tabular {
 
 struct SoftValueIterationOptions {
   double temperature = 1.0;  // tau > 0
-  // Stops once max_s |V_{k+1}(s) - V_k(s)| <= tolerance, as value_iteration.h does.
-  double tolerance = 1e-12;
-  int64_t max_iterations = 100000;  // throws rlab::Error when reached without converging
+  // Tolerance and iteration limit, as value iteration's.
+  envs::tabular::ValueIterationOptions iteration;
 };
 
 struct SoftValueIterationResult {
