@@ -29,3 +29,16 @@ find_path(RLAB_CBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES x86_64-linux-gnu aarch64-
 add_library(rlab_blas INTERFACE)
 target_link_libraries(rlab_blas INTERFACE ${RLAB_BLAS_LIBRARY})
 target_include_directories(rlab_blas SYSTEM INTERFACE ${RLAB_CBLAS_INCLUDE_DIR})
+
+# The Python package: Debian's interpreter, whose python3-torch is built from the same PyTorch
+# as libtorch-dev, so tensors cross without copies. A python3 found earlier on PATH (a pyenv
+# shim, a virtual environment without --system-site-packages) may have no torch: the
+# interpreter is Debian's unless RLAB_PYTHON names another.
+if(RLAB_BUILD_PYTHON)
+  set(RLAB_PYTHON "/usr/bin/python3" CACHE FILEPATH "Python interpreter with torch for the package")
+  set(Python3_EXECUTABLE "${RLAB_PYTHON}")
+  find_package(Python3 REQUIRED COMPONENTS Interpreter Development.Module)
+  find_package(pybind11 CONFIG REQUIRED)
+  # torch's own pybind11 type casters (torch/csrc/utils/pybind.h) live in libtorch_python.
+  find_library(RLAB_TORCH_PYTHON_LIBRARY torch_python PATHS "${TORCH_INSTALL_PREFIX}/lib" REQUIRED)
+endif()

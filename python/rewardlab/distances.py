@@ -1,0 +1,5 @@
+"""rewardlab.distances (see the package's docstring)."""
+
+from . import _core
+
+_distances = _core.distances
