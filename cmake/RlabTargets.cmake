@@ -14,6 +14,15 @@ endfunction()
 function(rlab_use_pch target)
   target_compile_options(${target} PRIVATE ${RLAB_WARNINGS})
   target_precompile_headers(${target} REUSE_FROM rlab_pch)
+  # Libraries are compiled -fPIC (CMAKE_POSITION_INDEPENDENT_CODE: the Python module links
+  # them), and so is the precompiled header; gcc ignores a header compiled with -fPIC in a
+  # translation unit compiled -fPIE, which cost an executable ~20 s per translation unit. So
+  # executables are compiled -fPIC too (and still linked as position-independent executables).
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+    target_compile_options(${target} PRIVATE -fPIC)
+  endif()
 endfunction()
 
 # rlab_area_library(NAME rlab_core SOURCES a.cc b.cc DEPS ...)

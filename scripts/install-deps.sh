@@ -14,6 +14,10 @@ PACKAGES=(
   python3-protobuf  # the independent reader of the TensorBoard events files in the tests
   nodejs  # runs the reference GPT-2 encoder (npm package gpt-3-encoder; npm below)
   chromium  # headless checks of the HTML reports (tests labelled browser)
+  # The Python package (python/): bindings, the headers of Debian's interpreter, its tests,
+  # and `pip install --no-build-isolation .` (setuptools; venv and pip for a virtual
+  # environment with --system-site-packages, which sees python3-torch)
+  pybind11-dev python3-dev python3-pytest python3-setuptools python3-wheel python3-pip python3-venv
 )
 
 SUDO=""
