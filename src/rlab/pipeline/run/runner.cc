@@ -61,6 +61,9 @@ PreparedRun Prepare(const RunRequest& request, const std::string& config_path) {
   run.pipeline = Pipelines().Create(run.name);
   config::FieldTable table = run.pipeline->Fields();
   if (!from_defaults) table.ApplyYamlFile(config_path, {"pipeline"});
+  if (from_defaults && !request.config_text.empty()) {
+    table.ApplyYamlText(request.config_text, request.config_source, {"pipeline"});
+  }
   for (const std::string& o : request.overrides) table.ApplyOverride(o);
   if (request.threads) table.ApplyOverride(fmt::format("run.threads={}", *request.threads));
   run.warnings = table.Validate();

@@ -15,6 +15,10 @@ struct RunRequest {
   std::vector<std::string> overrides;  // "section.key=value"
   std::string resume_dir;              // continue this run instead of starting one
   std::optional<int> threads;          // --threads, overrides run.threads
+  // With `pipeline` and no config file: a YAML (or JSON) config held in memory, applied over
+  // the pipeline's defaults (its `pipeline` key skipped), named `config_source` in errors.
+  std::string config_text;
+  std::string config_source;
 };
 
 // Runs to the end and returns the run directory. Throws rlab::Error on bad input, and

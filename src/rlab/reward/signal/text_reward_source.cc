@@ -6,15 +6,18 @@
 #include "rlab/core/registry.h"
 #include "rlab/core/spec.h"
 #include "rlab/reward/signal/ensemble_aggregation.h"
+#include "rlab/reward/signal/external_rewards.h"
 #include "rlab/reward/model/text_reward_model.h"
 #include "rlab/reward/signal/verifiable_rewards.h"
 
 namespace rlab::reward {
 
-// One source: a rule-based reward, or a reward model with its aggregation.
+// One source: a rule-based reward, a host's function (external_rewards.h), or a reward model
+// with its aggregation.
 struct TextRewardSource::Source {
   std::string name;
   std::unique_ptr<VerifiableReward> rule;
+  std::unique_ptr<ExternalReward> external;
   std::unique_ptr<TextRewardModel> model;
   std::unique_ptr<EnsembleAggregation> aggregate;
   int64_t max_length = 512;
@@ -42,6 +45,12 @@ TextRewardSource::TextRewardSource(const std::vector<std::string>& specs,
           std::make_unique<TextRewardModel>(LoadTextRewardModel(args.Get<std::string>("path")));
       s->aggregate = MakeEnsembleAggregation(args.Get<std::string>("aggregate"));
       s->max_length = args.Get<int64_t>("max_length");
+    } else if (spec.name == kExternalRewardSpec) {
+      const SpecArgs args(
+          spec, {{"name", std::nullopt, "the function's name in rewardlab.run's reward_functions"}},
+          "reward source");
+      s->external = std::make_unique<ExternalReward>(args.Get<std::string>("name"));
+      s->name = s->external->name();
     } else {
       s->rule = MakeVerifiableReward(text);
     }
@@ -68,6 +77,8 @@ TextRewards TextRewardSource::Score(const std::vector<std::string>& prompts,
     torch::Tensor r;
     if (s.rule) {
       r = ScoreBatch(*s.rule, prompts, completions, answers, records).to(torch::kFloat32);
+    } else if (s.external) {
+      r = s.external->Score(prompts, completions);
     } else {
       torch::NoGradGuard no_grad;
       const torch::Tensor members =
@@ -86,9 +97,10 @@ std::string TextRewardSource::Describe() const {
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     const Source& s = *sources_[i];
     if (!text.empty()) text += " + ";
-    text += fmt::format(
-        "{} * {}", weights_[i],
-        s.rule ? s.rule->Describe() : fmt::format("model({})", s.aggregate->Describe()));
+    const std::string source = s.rule       ? s.rule->Describe()
+                               : s.external ? s.external->Describe()
+                                            : fmt::format("model({})", s.aggregate->Describe());
+    text += fmt::format("{} * {}", weights_[i], source);
   }
   return text;
 }

@@ -9,6 +9,9 @@
 //                                                    (text_reward_model.h); an ensemble's
 //                                                    members are combined by an aggregation of
 //                                                    ensemble_aggregation.h
+//   python(name=NAME)                                a function the host registered for the
+//                                                    run (external_rewards.h), e.g. from
+//                                                    rewardlab.run(reward_functions=...)
 // Every source's own rewards are kept beside the total, and a reward model's per-member
 // rewards too, so that a run can log them and the overoptimisation lab can compare them.
 #pragma once
