@@ -284,6 +284,9 @@ def test_errors_name_the_bad_argument():
         L.dpo_loss(x, x, x, x, loss_type="mm_dpo")
     with pytest.raises(Error, match=r"chosen and rejected log-probs must both be \[B\]"):
         L.dpo_loss(x, torch.zeros(2, dtype=torch.float64), x, torch.zeros(2, dtype=torch.float64))
+    half = torch.zeros(3, dtype=torch.float16)  # torch's own error, raised inside the loss
+    with pytest.raises(Error, match=r"sigmoid\(beta=0.1\): .*not implemented for 'Half'"):
+        L.dpo_loss(half, half, half, half)
     with pytest.raises(Error, match=r"log_sigmoid needs reference rewards r_ref"):
         L.transform_rewards(x, "log_sigmoid")
     with pytest.raises(Error, match=r"group_size"):
