@@ -314,3 +314,11 @@ def test_ten_thousand_calls_leak_no_references_and_no_memory():
         L.per_token_kl(logps, ref, "k1")
     assert (sys.getrefcount(logps), sys.getrefcount(ref)) == counts
     assert _rss_bytes() - rss < 4 * 1024 * 1024
+    # The DPO binding's optional arguments and returned tuple hold no reference either.
+    pairs4 = [torch.randn(8, dtype=torch.float64) for _ in range(4)]
+    loss = L.DPOLoss("sigmoid")
+    counts = [sys.getrefcount(t) for t in pairs4]
+    for _ in range(10_000):
+        loss(*pairs4)
+    assert [sys.getrefcount(t) for t in pairs4] == counts
+    assert _rss_bytes() - rss < 4 * 1024 * 1024
