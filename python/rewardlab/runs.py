@@ -1,10 +1,250 @@
-"""rewardlab.runs (see the package's docstring)."""
+"""rewardlab.runs: start a pipeline in-process, as ``rlab run`` does, and read what it wrote.
+
+``rewardlab.run(config, **overrides)`` runs any registered pipeline (``list_pipelines()``)
+exactly as ``rlab run CONFIG.yaml section.key=value ...`` runs it: same validation, same run
+directory (``config.yaml``, ``metrics.jsonl``, ``log.txt``, ``summary.json``), same results
+for the same seed. The config is a YAML file or a dict of the same shape; overrides are
+keyword arguments whose double underscores stand for the dots of the command line
+(``optim__steps=2`` is ``optim.steps=2``). Progress and log lines go to the process's stderr,
+as the command line prints them. The GIL is released while the run works, and Ctrl-C stops it
+at its next checkpoint: ``KeyboardInterrupt`` is raised with ``run_dir`` set, and
+``run(resume=run_dir)`` continues the run.
+
+Python reward functions: ``reward_functions={"brevity": fn}`` makes ``fn`` a reward source of
+the ``rl`` pipeline for this run, named in the config's ``reward`` list as
+``python(name=brevity)`` (beside, or weighted with, the rule and model sources). ``fn`` is
+called once per batch as ``fn(prompts, completions)`` with two lists of strings and returns one
+reward per completion (a list, tuple, NumPy array or 1-D tensor of numbers). Every batch is
+checked: a wrong count or a non-finite reward fails the run with an error naming the function
+(and the index and value), and an exception the function raises fails it with a
+:class:`RewardlabError` that names the function, keeps the message, and has the original
+exception as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import sys
+import threading
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
+import torch
 
 from . import _core
+from ._core import RewardlabError
 
 _runs = _core.runs
 
+#: A Python reward function: (prompts, completions) -> one reward per completion.
+RewardFunction = Callable[[list, list], Union[Sequence[float], torch.Tensor]]
+#: What ``run`` accepts as a config: a dict shaped like the YAML file, or the file's path.
+Config = Union[Mapping[str, Any], str, os.PathLike]
 
-def run(config, **overrides):
-    """Runs a pipeline from a config (dict or YAML path); see rewardlab.runs."""
-    raise NotImplementedError("rewardlab.run is not built yet")
+#: How errors name a dict config (its keys are reported as "<dict config>:LINE:COLUMN" of the
+#: JSON text rewardlab reads it as, one key per line).
+DICT_CONFIG_SOURCE = "<dict config>"
+
+__all__ = [
+    "RunResult",
+    "RewardFunction",
+    "list_pipelines",
+    "override_assignment",
+    "read_metrics",
+    "read_summary",
+    "run",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class RunResult:
+    """The outcome of a finished run.
+
+    Attributes:
+        run_dir: the run directory (``runs/<name>-<timestamp>`` under ``run.out_dir``).
+        summary: its ``summary.json`` (the pipeline's figures, ``status``, ``seed``,
+            ``wall_seconds``, ``provenance``, ...).
+    """
+
+    run_dir: pathlib.Path
+    summary: dict
+
+    def metrics(self, columns: bool = False) -> Union[list, dict]:
+        """The run's metrics; see :func:`read_metrics`."""
+        return read_metrics(self.run_dir, columns=columns)
+
+    def __fspath__(self) -> str:
+        return str(self.run_dir)
+
+
+def override_assignment(key: str, value: Any) -> str:
+    """The command line's ``section.key=value`` for a keyword override.
+
+    ``key`` uses ``__`` for the dots (``optim__steps``) or is already dotted; ``value`` is
+    written as JSON, which rewardlab reads as YAML: numbers and booleans as themselves, a
+    string as one string (``"task:arithmetic(digits=1)"``), a list as a list.
+    """
+    return f"{key.replace('__', '.')}={json.dumps(value)}"
+
+
+def list_pipelines() -> dict[str, str]:
+    """The pipelines ``run`` can start, name -> description (as ``rlab pipelines`` lists)."""
+    return dict(_runs.pipelines())
+
+
+def read_summary(run_dir: Union[str, os.PathLike]) -> dict:
+    """The ``summary.json`` of a run directory as a dict (fails if the run has none yet)."""
+    return json.loads(_runs.summary_text(os.fspath(run_dir)))
+
+
+def read_metrics(
+    run_dir: Union[str, os.PathLike], columns: bool = False
+) -> Union[list, dict]:
+    """The run's ``metrics.jsonl``: one dict per logged line, in the order logged.
+
+    Each line is ``{"step": N, "metric": value, ...}``; pipelines log training lines and
+    evaluation lines (``eval_*``) at their own cadences (``run.log_every``, ``eval_every``), so
+    keys differ between lines. A value the run could not represent (NaN, inf) is ``None``. A
+    torn last line (the run was killed while writing it) is left out, as rewardlab's own reader
+    does.
+
+    Args:
+        run_dir: the run directory.
+        columns: if True, return ``{name: [value per line]}`` over every key any line has,
+            with ``None`` where a line lacks the key.
+    """
+    lines = [json.loads(text) for text in _runs.metric_lines(os.fspath(run_dir))]
+    if not columns:
+        return lines
+    names: dict[str, None] = {}
+    for line in lines:
+        names.update(dict.fromkeys(line))
+    return {name: [line.get(name) for line in lines] for name in names}
+
+
+def _as_rewards(name: str, result: Any) -> list[float]:
+    """A reward function's result as a list of floats (the engine checks count and finiteness)."""
+    if isinstance(result, torch.Tensor):
+        if result.dim() != 1:
+            raise TypeError(
+                f"reward function '{name}' returned a tensor of shape {tuple(result.shape)}; "
+                "return one reward per completion, shape [N]"
+            )
+        return result.detach().to(device="cpu", dtype=torch.float64).tolist()
+    if isinstance(result, (str, bytes)) or not hasattr(result, "__iter__"):
+        raise TypeError(
+            f"reward function '{name}' returned {type(result).__name__}; return one reward per "
+            "completion (a list, tuple, array or 1-D tensor of numbers)"
+        )
+    try:
+        return [float(value) for value in result]
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"reward function '{name}' returned a sequence holding a non-number ({error})"
+        ) from None
+
+
+def _engine_function(
+    name: str, fn: RewardFunction, raised: list[BaseException]
+) -> Callable[[list, list], list[float]]:
+    """``fn`` as the engine calls it; remembers what it raised, for the error's __cause__."""
+
+    def call(prompts: list, completions: list) -> list[float]:
+        try:
+            result = fn(prompts, completions)
+        except Exception as error:
+            raised.append(error)
+            raise
+        return _as_rewards(name, result)
+
+    return call
+
+
+def _config_arguments(config: Optional[Config]) -> tuple[str, str, str, str]:
+    """(config_path, pipeline, config_text, config_source) of the engine's run request."""
+    if config is None:
+        return "", "", "", ""
+    if isinstance(config, Mapping):
+        pipeline = config.get("pipeline")
+        if not isinstance(pipeline, str) or not pipeline:
+            raise RewardlabError(
+                f"{DICT_CONFIG_SOURCE}: missing top-level key 'pipeline' (a string); valid "
+                f"pipelines: {', '.join(list_pipelines())}"
+            )
+        return "", pipeline, json.dumps(dict(config), indent=1), DICT_CONFIG_SOURCE
+    if isinstance(config, (str, os.PathLike)):
+        return os.fspath(config), "", "", ""
+    raise TypeError(
+        f"config must be a dict, a path or None (with resume=), got {type(config).__name__}"
+    )
+
+
+def run(
+    config: Optional[Config] = None,
+    /,
+    *,
+    resume: Union[str, os.PathLike, None] = None,
+    threads: Optional[int] = None,
+    reward_functions: Optional[Mapping[str, RewardFunction]] = None,
+    **overrides: Any,
+) -> RunResult:
+    """Runs a pipeline to its end, in this process, as ``rlab run`` does.
+
+    Args:
+        config: a dict shaped like a YAML config (with its ``pipeline`` key, e.g.
+            ``{"pipeline": "bt-recovery", "train": {"steps": 100}}``) or the path of a YAML
+            config file; None with ``resume``.
+        resume: continue an interrupted or failed run from its directory (its saved config
+            is used; no config or overrides).
+        threads: torch threads for the run (``--threads``; overrides ``run.threads``).
+        reward_functions: name -> callable ``fn(prompts, completions)`` returning one reward
+            per completion, usable for this run as the reward source ``python(name=NAME)``
+            of the ``rl`` pipeline.
+        **overrides: ``section__key=value`` for ``section.key=value`` on the command line
+            (``optim__steps=2``, ``run__out_dir="runs"``, ``reward=["python(name=f)"]``).
+
+    Returns:
+        the run directory and its summary.
+
+    Raises:
+        RewardlabError: a bad config (naming the key), a failed run (summary.json then says
+            ``"status": "failed"``), a failing reward function (with its exception as
+            ``__cause__``).
+        KeyboardInterrupt: Ctrl-C stopped the run after its checkpoint; the exception's
+            ``run_dir`` can be resumed.
+    """
+    if resume is not None and (config is not None or overrides):
+        raise RewardlabError(
+            "run(resume=...) takes no config or overrides: a resumed run keeps the config saved "
+            "in its directory"
+        )
+    if resume is None and config is None:
+        raise RewardlabError("give a config (a dict or a YAML path) or resume=RUN_DIR")
+    config_path, pipeline, config_text, config_source = _config_arguments(config)
+    raised: list[BaseException] = []
+    functions = {
+        name: _engine_function(name, fn, raised) for name, fn in (reward_functions or {}).items()
+    }
+    for name, fn in (reward_functions or {}).items():
+        if not callable(fn):
+            raise TypeError(f"reward_functions['{name}'] is {type(fn).__name__}, not a callable")
+    try:
+        run_dir = _runs.execute_run(
+            config_path=config_path,
+            pipeline=pipeline,
+            config_text=config_text,
+            config_source=config_source,
+            overrides=[override_assignment(k, v) for k, v in overrides.items()],
+            resume_dir=os.fspath(resume) if resume is not None else "",
+            threads=threads,
+            reward_functions=functions,
+            stop_on_interrupt=threading.current_thread() is threading.main_thread(),
+            command_line=[sys.executable, *sys.argv],
+        )
+    except RewardlabError as error:
+        if raised:
+            raise error from raised[0]
+        raise
+    return RunResult(pathlib.Path(run_dir), read_summary(run_dir))
