@@ -6,6 +6,8 @@ import math
 import os
 import signal
 import subprocess
+import threading
+import time
 
 import pytest
 import torch
@@ -53,7 +55,22 @@ def machine_free(summary):
 
 
 def test_a_dict_run_equals_the_binary_run_of_the_same_yaml(tmp_path, rlab_binary):
-    result = rewardlab.run(BT_CONFIG, run__out_dir=str(tmp_path / "py"))
+    ticks, done = [], threading.Event()
+
+    def tick():  # runs only while the run has released the GIL
+        while not done.is_set():
+            ticks.append(1)
+            time.sleep(0.0005)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        result = rewardlab.run(BT_CONFIG, run__out_dir=str(tmp_path / "py"))
+        ticked = len(ticks)
+    finally:
+        done.set()
+        ticker.join()
+    assert ticked >= 10, "the GIL was held during the run"
     assert result.run_dir.parent == tmp_path / "py"
     assert result.run_dir.name.startswith("bt-")
     assert result.summary == runs.read_summary(result.run_dir)
