@@ -39,7 +39,7 @@ from ._core import RewardlabError
 _runs = _core.runs
 
 #: A Python reward function: (prompts, completions) -> one reward per completion.
-RewardFunction = Callable[[list, list], Union[Sequence[float], torch.Tensor]]
+RewardFunction = Callable[[list[str], list[str]], Union[Sequence[float], torch.Tensor]]
 #: What ``run`` accepts as a config: a dict shaped like the YAML file, or the file's path.
 Config = Union[Mapping[str, Any], str, os.PathLike]
 
@@ -148,10 +148,10 @@ def _as_rewards(name: str, result: Any) -> list[float]:
 
 def _engine_function(
     name: str, fn: RewardFunction, raised: list[BaseException]
-) -> Callable[[list, list], list[float]]:
+) -> Callable[[list[str], list[str]], list[float]]:
     """``fn`` as the engine calls it; remembers what it raised, for the error's __cause__."""
 
-    def call(prompts: list, completions: list) -> list[float]:
+    def call(prompts: list[str], completions: list[str]) -> list[float]:
         try:
             result = fn(prompts, completions)
         except Exception as error:
@@ -223,13 +223,13 @@ def run(
     if resume is None and config is None:
         raise RewardlabError("give a config (a dict or a YAML path) or resume=RUN_DIR")
     config_path, pipeline, config_text, config_source = _config_arguments(config)
-    raised: list[BaseException] = []
-    functions = {
-        name: _engine_function(name, fn, raised) for name, fn in (reward_functions or {}).items()
-    }
     for name, fn in (reward_functions or {}).items():
         if not callable(fn):
             raise TypeError(f"reward_functions['{name}'] is {type(fn).__name__}, not a callable")
+    raised: list[BaseException] = []  # what the functions raised, for the error's __cause__
+    functions = {
+        name: _engine_function(name, fn, raised) for name, fn in (reward_functions or {}).items()
+    }
     try:
         run_dir = _runs.execute_run(
             config_path=config_path,
