@@ -8,6 +8,8 @@ import json
 import math
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -386,3 +388,26 @@ def test_a_bad_reward_function_is_named_in_the_error(pendulum_samples):
         return pendulum_reward(obs, actions, next_obs).numpy()
 
     assert distances.epic_distance(as_numpy, pendulum_reward, samples=s) < 1e-9
+
+
+def test_a_long_distance_releases_the_gil():
+    """While the engine computes a distance of two reward specs (no Python in the loop), the
+    main thread keeps running: its longest stall is a fraction of the call."""
+    done = threading.Event()
+    seconds = []
+
+    def compute():
+        start = time.perf_counter()
+        distances.epic_distance("true", "random(seed=1)", env="Pendulum-v1", num_samples=1024)
+        seconds.append(time.perf_counter() - start)
+        done.set()
+
+    worker = threading.Thread(target=compute)
+    last, longest_stall = time.perf_counter(), 0.0
+    worker.start()
+    while not done.is_set():
+        now = time.perf_counter()
+        longest_stall, last = max(longest_stall, now - last), now
+    worker.join()
+    assert seconds[0] > 0.1, "the call must be long enough to tell"
+    assert longest_stall < seconds[0] / 2
