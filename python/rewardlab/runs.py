@@ -23,6 +23,7 @@ exception as ``__cause__``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -162,6 +163,59 @@ def _engine_function(
     return call
 
 
+class _StderrLines:
+    """While open, the process's stderr (fd 2, where rlab prints its log and progress lines)
+    goes through a pipe: each chunk is passed on to the real stderr and each line (a progress
+    line updated in place included) to ``progress``, from a reader thread. sys.stderr writes to
+    the real stderr meanwhile, so that what Python prints there does not come back as a line.
+    """
+
+    def __init__(self, progress: Callable[[str], None]):
+        self._progress = progress
+        self._failure: list[BaseException] = []
+
+    def __enter__(self) -> "_StderrLines":
+        if sys.stderr is not None:
+            sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        self._saved = os.dup(2)
+        os.dup2(write_end, 2)
+        os.close(write_end)
+        self._python_stderr = sys.stderr
+        sys.stderr = open(os.dup(self._saved), "w", encoding="utf-8", errors="replace",
+                          buffering=1)
+        self._reader = threading.Thread(target=self._pump, args=(read_end,), daemon=True)
+        self._reader.start()
+        return self
+
+    def _pump(self, read_end: int) -> None:
+        pending = ""
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            while chunk := pipe.read(65536):
+                os.write(self._saved, chunk)
+                if self._failure:
+                    continue
+                pending += chunk.decode("utf-8", "replace")
+                *lines, pending = pending.replace("\r", "\n").split("\n")
+                try:
+                    for line in filter(None, (line.strip() for line in lines)):
+                        self._progress(line)
+                except Exception as error:  # reported when the run ends
+                    self._failure.append(error)
+
+    def __exit__(self, *exc: Any) -> None:
+        os.dup2(self._saved, 2)  # closes the pipe's last write end: the reader sees its end
+        self._reader.join()
+        sys.stderr.close()
+        sys.stderr = self._python_stderr
+        os.close(self._saved)
+        if self._failure and exc[0] is None:
+            raise RewardlabError(
+                f"the progress callable raised {type(self._failure[0]).__name__}: "
+                f"{self._failure[0]}"
+            ) from self._failure[0]
+
+
 def _config_arguments(config: Optional[Config]) -> tuple[str, str, str, str]:
     """(config_path, pipeline, config_text, config_source) of the engine's run request."""
     if config is None:
@@ -188,6 +242,7 @@ def run(
     resume: Union[str, os.PathLike, None] = None,
     threads: Optional[int] = None,
     reward_functions: Optional[Mapping[str, RewardFunction]] = None,
+    progress: Optional[Callable[[str], None]] = None,
     **overrides: Any,
 ) -> RunResult:
     """Runs a pipeline to its end, in this process, as ``rlab run`` does.
@@ -202,6 +257,10 @@ def run(
         reward_functions: name -> callable ``fn(prompts, completions)`` returning one reward
             per completion, usable for this run as the reward source ``python(name=NAME)``
             of the ``rl`` pipeline.
+        progress: called with each line the run prints on stderr (log lines and progress
+            lines such as ``rl 20/100 (20%) | 4.1 steps/s | ETA 19s | reward=0.61``; on a
+            pipe, a progress line comes every ``run.progress_seconds``), from another
+            thread. The lines still reach stderr.
         **overrides: ``section__key=value`` for ``section.key=value`` on the command line
             (``optim__steps=2``, ``run__out_dir="runs"``, ``reward=["python(name=f)"]``).
 
@@ -231,18 +290,19 @@ def run(
         name: _engine_function(name, fn, raised) for name, fn in (reward_functions or {}).items()
     }
     try:
-        run_dir = _runs.execute_run(
-            config_path=config_path,
-            pipeline=pipeline,
-            config_text=config_text,
-            config_source=config_source,
-            overrides=[override_assignment(k, v) for k, v in overrides.items()],
-            resume_dir=os.fspath(resume) if resume is not None else "",
-            threads=threads,
-            reward_functions=functions,
-            stop_on_interrupt=threading.current_thread() is threading.main_thread(),
-            command_line=[sys.executable, *sys.argv],
-        )
+        with _StderrLines(progress) if progress is not None else contextlib.nullcontext():
+            run_dir = _runs.execute_run(
+                config_path=config_path,
+                pipeline=pipeline,
+                config_text=config_text,
+                config_source=config_source,
+                overrides=[override_assignment(k, v) for k, v in overrides.items()],
+                resume_dir=os.fspath(resume) if resume is not None else "",
+                threads=threads,
+                reward_functions=functions,
+                stop_on_interrupt=threading.current_thread() is threading.main_thread(),
+                command_line=[sys.executable, *sys.argv],
+            )
     except RewardlabError as error:
         if raised:
             raise error from raised[0]

@@ -100,18 +100,29 @@ def test_overrides_are_keywords_with_double_underscores_and_yaml_paths_work(
 ):
     assert runs.override_assignment("train__lr", 1e-3) == "train.lr=0.001"
     assert runs.override_assignment("model.hidden", [8, 8]) == "model.hidden=[8, 8]"
+    lines = []
     result = rewardlab.run(
         source_dir / "examples" / "bt_recovery.yaml",
+        progress=lines.append,
         data__items=100, data__train_pairs=200, data__heldout_pairs=50, data__dim=3,
         train__steps=20, train__lr=0.05, model__hidden=[4], run__out_dir=str(tmp_path),
         run__log_every=5, threads=1,
     )
+    # The lines rlab printed on stderr, the progress line among them.
+    assert any(line.startswith("bt-recovery 20/20 (100%)") for line in lines), lines
+    assert any("finished in" in line and str(result.run_dir) in line for line in lines), lines
     saved = (result.run_dir / "config.yaml").read_text()
     assert "steps: 20" in saved and "lr: 0.05" in saved and "hidden: [4]" in saved
     assert [m["step"] for m in result.metrics() if "loss" in m] == [5, 10, 15, 20]
     columns = result.metrics(columns=True)
     assert columns["step"] == [m["step"] for m in result.metrics()]
     assert "rl" in runs.list_pipelines() and "bt-recovery" in runs.list_pipelines()
+
+    def failing(line):
+        raise OSError("no room")
+
+    with pytest.raises(RewardlabError, match="the progress callable raised OSError: no room"):
+        rewardlab.run(BT_CONFIG, run__out_dir=str(tmp_path), progress=failing)
 
 
 def test_bad_config_keys_are_named(tmp_path):
