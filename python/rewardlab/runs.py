@@ -14,7 +14,11 @@ Python reward functions: ``reward_functions={"brevity": fn}`` makes ``fn`` a rew
 the ``rl`` pipeline for this run, named in the config's ``reward`` list as
 ``python(name=brevity)`` (beside, or weighted with, the rule and model sources). ``fn`` is
 called once per batch as ``fn(prompts, completions)`` with two lists of strings and returns one
-reward per completion (a list, tuple, NumPy array or 1-D tensor of numbers). Every batch is
+reward per completion (a list, tuple, NumPy array or 1-D tensor of numbers). A function that
+takes more parameters, or ``**kwargs``, is also given the batch's columns it names as lists
+(one entry per completion): ``answer``, the task's reference answers, and on a prompt file
+every other column of the prompt's record (TRL's reward functions receive their dataset's
+columns the same way). Every batch is
 checked: a wrong count or a non-finite reward fails the run with an error naming the function
 (and the index and value), and an exception the function raises fails it with a
 :class:`RewardlabError` that names the function, keeps the message, and has the original
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import json
 import os
 import pathlib
@@ -147,14 +152,42 @@ def _as_rewards(name: str, result: Any) -> list[float]:
         ) from None
 
 
+def _column_chooser(name: str, fn: RewardFunction) -> Callable[[dict], dict]:
+    """Which of a batch's columns ``fn`` is given as keyword arguments: all of them if it takes
+    ``**kwargs``, else those it names as parameters beyond the first two."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):  # a builtin without a signature: the two lists only
+        return lambda columns: {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return lambda columns: columns
+    named = [p for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL][2:]
+    wanted = {p.name for p in named}
+    required = {p.name for p in named if p.default is inspect.Parameter.empty}
+
+    def choose(columns: dict) -> dict:
+        missing = sorted(required - set(columns))
+        if missing:
+            raise TypeError(
+                f"reward function '{name}' asks for {', '.join(missing)}, which this batch does "
+                f"not have (its columns: {', '.join(columns) or 'none'})"
+            )
+        return {k: v for k, v in columns.items() if k in wanted}
+
+    return choose
+
+
 def _engine_function(
     name: str, fn: RewardFunction, raised: list[BaseException]
-) -> Callable[[list[str], list[str]], list[float]]:
-    """``fn`` as the engine calls it; remembers what it raised, for the error's __cause__."""
+) -> Callable[[list[str], list[str], dict], list[float]]:
+    """``fn`` as the engine calls it: given the columns it asks for; remembers what it raised,
+    for the error's __cause__."""
+    choose = _column_chooser(name, fn)
 
-    def call(prompts: list[str], completions: list[str]) -> list[float]:
+    def call(prompts: list[str], completions: list[str], columns: dict) -> list[float]:
+        chosen = choose(columns)
         try:
-            result = fn(prompts, completions)
+            result = fn(prompts, completions, **chosen)
         except Exception as error:
             raised.append(error)
             raise
@@ -256,7 +289,8 @@ def run(
         threads: torch threads for the run (``--threads``; overrides ``run.threads``).
         reward_functions: name -> callable ``fn(prompts, completions)`` returning one reward
             per completion, usable for this run as the reward source ``python(name=NAME)``
-            of the ``rl`` pipeline.
+            of the ``rl`` pipeline (extra parameters receive the batch's columns of that
+            name, see the module's docstring).
         progress: called with each line the run prints on stderr (log lines and progress
             lines such as ``rl 20/100 (20%) | 4.1 steps/s | ETA 19s | reward=0.61``; on a
             pipe, a progress line comes every ``run.progress_seconds``), from another

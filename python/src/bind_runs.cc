@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "rlab/pipeline/run/pipeline.h"
 #include "rlab/pipeline/run/runner.h"
 #include "rlab/reward/signal/external_rewards.h"
+#include "rlab/text/prompt_dataset.h"
 
 namespace rewardlab_python {
 namespace {
@@ -40,28 +42,59 @@ std::shared_ptr<py::function> HoldUnderGil(py::function fn) {
           }};
 }
 
-// Texts as a Python list of str; bytes that are not UTF-8 (a model's samples may hold any)
-// become U+FFFD, as Hugging Face tokenizers decode them.
+// A text as a Python str; bytes that are not UTF-8 (a model's samples may hold any) become
+// U+FFFD, as Hugging Face tokenizers decode them.
+py::str Text(const std::string& text) {
+  PyObject* decoded =
+      PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
+  if (decoded == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(decoded);
+}
+
 py::list TextList(const std::vector<std::string>& texts) {
   py::list out(texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    PyObject* text =
-        PyUnicode_DecodeUTF8(texts[i].data(), static_cast<Py_ssize_t>(texts[i].size()), "replace");
-    if (text == nullptr) throw py::error_already_set();
-    out[i] = py::reinterpret_steal<py::str>(text);
-  }
+  for (std::size_t i = 0; i < texts.size(); ++i) out[i] = Text(texts[i]);
   return out;
 }
 
-// The engine's view of a Python reward function (runs.py's wrapper, which has already turned
-// the user's result into a list of floats): called with the GIL re-acquired; a Python exception
-// becomes a C++ one carrying its type and message, which ExternalReward names the function in.
+// {column: [value per completion, None where its prompt's record lacks it]} over the columns
+// of the batch's prompt-file records, and "answer" (the reference answers) where the batch
+// has them and no column is named so.
+py::dict ColumnsOf(const rr::ExternalRewardBatch& batch) {
+  std::set<std::string> names;
+  for (const rlab::data::PromptColumns* record : batch.records) {
+    if (record == nullptr) continue;
+    for (const auto& [name, value] : record->values) names.insert(name);
+  }
+  py::dict columns;
+  for (const std::string& name : names) {
+    py::list values(batch.records.size());
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+      const std::string* value = batch.records[i] ? batch.records[i]->Find(name) : nullptr;
+      values[i] = value ? py::object(Text(*value)) : py::none();
+    }
+    columns[py::str(name)] = values;
+  }
+  if (!batch.answers.empty() && !names.contains("answer")) {
+    py::list answers(batch.answers.size());
+    for (std::size_t i = 0; i < batch.answers.size(); ++i) {
+      answers[i] = batch.answers[i] ? py::object(Text(*batch.answers[i])) : py::none();
+    }
+    columns["answer"] = answers;
+  }
+  return columns;
+}
+
+// The engine's view of a Python reward function (runs.py's wrapper, which passes the columns
+// the user's function asks for and turns its result into a list of floats): called with the
+// GIL re-acquired; a Python exception becomes a C++ one carrying its type and message, which
+// ExternalReward names the function in.
 rr::ExternalRewardFn EngineRewardFn(py::function fn) {
-  return [held = HoldUnderGil(std::move(fn))](const std::vector<std::string>& prompts,
-                                              const std::vector<std::string>& completions) {
+  return [held = HoldUnderGil(std::move(fn))](const rr::ExternalRewardBatch& batch) {
     py::gil_scoped_acquire gil;
     try {
-      return (*held)(TextList(prompts), TextList(completions)).cast<std::vector<double>>();
+      return (*held)(TextList(batch.prompts), TextList(batch.completions), ColumnsOf(batch))
+          .cast<std::vector<double>>();
     } catch (py::error_already_set& e) {
       // "ValueError: message", without the traceback pybind11 adds to what().
       throw std::runtime_error(fmt::format("{}: {}",

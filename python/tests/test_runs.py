@@ -162,6 +162,34 @@ def test_a_python_reward_function_is_the_reward_grpo_logs(tmp_path):
     assert rewardlab._core.runs.external_reward_names() == []  # gone with the run
 
 
+def test_a_function_is_given_the_answers_and_prompt_file_columns_it_asks_for(tmp_path, source_dir):
+    seen = []
+
+    def correct(prompts, completions, answer):  # the task's reference answers
+        seen.append(answer)
+        assert all(a == str(eval(p.rstrip("="))) for p, a in zip(prompts, answer))
+        return [float(c.strip() == a) for c, a in zip(completions, answer)]
+
+    rewardlab.run(grpo_config(tmp_path, ["python(name=correct)"]),
+                  reward_functions={"correct": correct})
+    assert len(seen) == 4 and all(None not in answers for answers in seen)
+
+    def columns_seen(prompts, completions, **columns):  # every column of the prompt file
+        seen.append(columns)
+        assert all(int(a) == eval(p.rstrip("=")) for p, a in zip(prompts, columns["answer"]))
+        return [0.0] * len(completions)
+
+    prompts_file = source_dir / "examples" / "data" / "prompts.jsonl"
+    rewardlab.run(grpo_config(tmp_path, ["python(name=columns_seen)"], data=str(prompts_file),
+                              eval_fraction=0.1),
+                  reward_functions={"columns_seen": columns_seen})
+    assert set(seen[-1]) == {"answer"}
+    with pytest.raises(RewardlabError, match="'level' asks for level, which this batch does not "
+                                             r"have \(its columns: answer\)"):
+        rewardlab.run(grpo_config(tmp_path, ["python(name=level)"]),
+                      reward_functions={"level": lambda prompts, completions, level: level})
+
+
 def test_weighted_with_a_rule_source_the_constant_shifts_the_reward(tmp_path):
     result = rewardlab.run(
         grpo_config(tmp_path, ["task", "python(name=half)"], reward_weights=[0.0, 2.0]),

@@ -9,26 +9,26 @@
 #include <stdexcept>
 
 #include "rlab/reward/signal/text_reward_source.h"
+#include "rlab/text/prompt_dataset.h"
 #include "test_support.h"
 
 namespace rlab::reward {
 namespace {
 
-std::vector<double> Lengths(const std::vector<std::string>&,
-                            const std::vector<std::string>& completions) {
+std::vector<double> Lengths(const ExternalRewardBatch& batch) {
   std::vector<double> out;
-  for (const std::string& c : completions) out.push_back(static_cast<double>(c.size()));
+  for (const std::string& c : batch.completions) out.push_back(static_cast<double>(c.size()));
   return out;
 }
 
 ExternalRewardFn Returning(std::vector<double> rewards) {
-  return [rewards](const auto&, const auto&) { return rewards; };
+  return [rewards](const ExternalRewardBatch&) { return rewards; };
 }
 
 std::string ScoreError(const std::string& name, ExternalRewardFn fn) {
   const ScopedExternalRewards scope({{name, std::move(fn)}});
   const ExternalReward reward(name);
-  return testing::ErrorOf([&] { reward.Score({"p", "q"}, {"a", "bb"}); });
+  return testing::ErrorOf([&] { reward.Score({{"p", "q"}, {"a", "bb"}, {}, {}}); });
 }
 
 TEST(ExternalRewards, ScoresThroughTheTextRewardSourceBySpec) {
@@ -41,6 +41,26 @@ TEST(ExternalRewards, ScoresThroughTheTextRewardSourceBySpec) {
   EXPECT_TRUE(torch::equal(r.parts[0].second, torch::tensor({1.0f, 4.0f})));
   EXPECT_TRUE(torch::allclose(r.total, torch::tensor({1.5f, 2.0f})));
   EXPECT_EQ(ExternalRewardNames(), std::vector<std::string>{"length"});
+}
+
+TEST(ExternalRewards, SeesEachCompletionsAnswerAndPromptFileRecord) {
+  data::PromptColumns first{{{"answer", "2"}, {"level", "easy"}}, "p.jsonl:1"};
+  data::PromptColumns second{{{"answer", "4"}}, "p.jsonl:2"};
+  const ScopedExternalRewards scope({{"level", [](const ExternalRewardBatch& b) {
+                                        EXPECT_EQ(b.answers.size(), 2u);
+                                        EXPECT_EQ(b.answers[1], "4");
+                                        std::vector<double> out;
+                                        for (const auto* record : b.records) {
+                                          out.push_back(record->Find("level") != nullptr);
+                                        }
+                                        return out;
+                                      }}});
+  const TextRewardSource source({"python(name=level)"}, {},
+                                [&](std::string_view prompt) -> const data::PromptColumns* {
+                                  return prompt == "1+1=" ? &first : &second;
+                                });
+  const TextRewards r = source.Score({"1+1=", "2+2="}, {"2", "4"}, {"2", "4"});
+  EXPECT_TRUE(torch::equal(r.total, torch::tensor({1.0f, 0.0f})));
 }
 
 TEST(ExternalRewards, AnUnknownNameListsTheRegisteredOnes) {
@@ -85,7 +105,7 @@ TEST(ExternalRewards, ChecksEveryBatchNamingTheFunction) {
   const std::string inf = ScoreError("brevity", Returning({-INFINITY, 0.0}));
   EXPECT_NE(inf.find("returned -inf at index 0"), std::string::npos) << inf;
   const std::string raised =
-      ScoreError("brevity", [](const auto&, const auto&) -> std::vector<double> {
+      ScoreError("brevity", [](const ExternalRewardBatch&) -> std::vector<double> {
         throw std::runtime_error("ValueError: no reward for you");
       });
   EXPECT_NE(raised.find("reward function 'brevity' failed: ValueError: no reward for you"),

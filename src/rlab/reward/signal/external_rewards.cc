@@ -75,11 +75,11 @@ ExternalReward::ExternalReward(std::string name) : name_(std::move(name)) {
   fn_ = found->second;
 }
 
-torch::Tensor ExternalReward::Score(const std::vector<std::string>& prompts,
-                                    const std::vector<std::string>& completions) const {
+torch::Tensor ExternalReward::Score(const ExternalRewardBatch& batch) const {
+  const std::vector<std::string>& completions = batch.completions;
   std::vector<double> rewards;
   try {
-    rewards = fn_(prompts, completions);
+    rewards = fn_(batch);
   } catch (const std::exception& e) {
     RLAB_FAIL("reward function '{}' failed: {}", name_, e.what());
   }

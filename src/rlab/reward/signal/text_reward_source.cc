@@ -78,7 +78,7 @@ TextRewards TextRewardSource::Score(const std::vector<std::string>& prompts,
     if (s.rule) {
       r = ScoreBatch(*s.rule, prompts, completions, answers, records).to(torch::kFloat32);
     } else if (s.external) {
-      r = s.external->Score(prompts, completions);
+      r = s.external->Score({prompts, completions, answers, records});
     } else {
       torch::NoGradGuard no_grad;
       const torch::Tensor members =
