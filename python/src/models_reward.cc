@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -138,6 +140,14 @@ py::tuple Tokenize(const RewardModelHandle& h, const std::vector<std::string>& p
   return py::make_tuple(batch.ids, batch.attention_mask);
 }
 
+// Seconds that `times` calls of `call` take (bench/python_reward_model_call.py compares a
+// call from Python with the same call repeated here, in the same process).
+double SecondsOfRepeats(int64_t times, const std::function<torch::Tensor()>& call) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < times; ++i) (void)call();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace models_reward_detail
 
 void BindRewardModel(py::module_& m) {
@@ -212,6 +222,27 @@ void BindRewardModel(py::module_& m) {
       .def("member_scores", &MemberScores, py::arg("input_ids"),
            py::arg("attention_mask") = std::nullopt, py::call_guard<py::gil_scoped_release>(),
            "input_ids [N, T], attention_mask [N, T] -> every member's reward [K, N].")
+      .def(
+          "_repeat_rewards",
+          [](RewardModelHandle& h, const std::vector<std::string>& prompts,
+             const std::vector<std::string>& completions, int64_t times) {
+            return SecondsOfRepeats(times, [&] {
+              return Aggregate(h.model->MemberRewardsOfTexts(prompts, completions), "mean");
+            });
+          },
+          py::arg("prompts"), py::arg("completions"), py::arg("times"),
+          py::call_guard<py::gil_scoped_release>(),
+          "Seconds that `times` text calls take inside C++ (the benchmark's reference).")
+      .def(
+          "_repeat_score",
+          [](RewardModelHandle& h, const torch::Tensor& ids, const torch::Tensor& mask,
+             int64_t times) {
+            return SecondsOfRepeats(times,
+                                    [&] { return Aggregate(MemberScores(h, ids, mask), "mean"); });
+          },
+          py::arg("input_ids"), py::arg("attention_mask"), py::arg("times"),
+          py::call_guard<py::gil_scoped_release>(),
+          "Seconds that `times` token calls take inside C++ (the benchmark's reference).")
       .def("tokenize", &Tokenize, py::arg("prompts"), py::arg("completions"),
            py::arg("max_length") = 512,
            "(input_ids, attention_mask), each [N, T]: the rows the text calls score.")
