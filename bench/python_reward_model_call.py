@@ -5,7 +5,8 @@ the same calls made in C++, on the same saved models (tiny and small presets, fr
 and the same rows, one thread each, and prints a markdown table. The C++ side is measured
 twice: repeated inside this process by the extension (`C++ here`: the same process, allocator
 and libtorch state, so that Python minus it is the crossing alone), and by the C++ program
-bench_reward_model_call in a process of its own (`C++ program`). Run it with OMP_NUM_THREADS=1 under nice, with the package and the C++ program built:
+bench_reward_model_call in a process of its own (`C++ program`). Run it with OMP_NUM_THREADS=1
+under nice, with the package and the C++ program built:
 
     /work/bin/rbuild rewardlab_python bench_reward_model_call
     OMP_NUM_THREADS=1 PYTHONPATH=build/python nice /usr/bin/python3 \\
@@ -62,7 +63,8 @@ def in_process_microseconds(repeat: Callable[[int], float], seconds: float) -> f
 
 def cpp_microseconds(binary: str, model_dir: str, batch: int, call: str, seconds: float) -> float:
     out = subprocess.run(
-        [binary, "--model", model_dir, "--batch", str(batch), "--call", call, "--seconds", str(seconds)],
+        [binary, "--model", model_dir, "--batch", str(batch), "--call", call]
+        + ["--seconds", str(seconds)],
         check=True,
         capture_output=True,
         text=True,
@@ -73,7 +75,9 @@ def cpp_microseconds(binary: str, model_dir: str, batch: int, call: str, seconds
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bench-binary", default="build/bench/bench_reward_model_call")
-    parser.add_argument("--seconds", type=float, default=0.5, help="measuring time per side and try")
+    parser.add_argument(
+        "--seconds", type=float, default=0.5, help="measuring time per side and try"
+    )
     parser.add_argument("--presets", default="tiny,small")
     parser.add_argument("--batches", default="1,32")
     args = parser.parse_args()
@@ -114,7 +118,9 @@ def main() -> None:
                         py = min(py, microseconds_per_call(call, args.seconds))
                         program = min(
                             program,
-                            cpp_microseconds(args.bench_binary, model_dir, batch, name, args.seconds),
+                            cpp_microseconds(
+                                args.bench_binary, model_dir, batch, name, args.seconds
+                            ),
                         )
                     rows.append((preset, name, batch, here, program, py))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, NamedTuple, Optional, Sequence, Union
 
 import torch
@@ -159,8 +159,8 @@ class Generation:
     tokens: torch.Tensor
     logprobs: torch.Tensor
     mask: torch.Tensor
-    _impl: Any
-    _tokenizer: Optional[Tokenizer]
+    _impl: Any = field(repr=False)
+    _tokenizer: Optional[Tokenizer] = field(repr=False)
 
     def completions(self) -> list[list[int]]:
         """Each row's generated ids without padding (its stop token, if any, last)."""
@@ -380,7 +380,11 @@ class RewardModel:
 
     @classmethod
     def from_language_model(
-        cls, language_model: LanguageModel, *, objective: str = "bradley_terry", pooling: str = "last"
+        cls,
+        language_model: LanguageModel,
+        *,
+        objective: str = "bradley_terry",
+        pooling: str = "last",
     ) -> "RewardModel":
         """A reward model whose backbone is a copy of ``language_model``'s weights and whose
         head is fresh: where reward-model training starts from an SFT model."""

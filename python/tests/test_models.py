@@ -41,11 +41,14 @@ def lm():
 def _rlab_score(rlab_binary, model_dir, tmp_path):
     data = tmp_path / "rows.jsonl"
     data.write_text(
-        "".join(json.dumps({"prompt": p, "completion": c}) + "\n" for p, c in zip(PROMPTS, COMPLETIONS))
+        "".join(
+            json.dumps({"prompt": p, "completion": c}) + "\n" for p, c in zip(PROMPTS, COMPLETIONS)
+        )
     )
     out = tmp_path / "scored.jsonl"
     subprocess.run(
-        [str(rlab_binary), "score", str(data), "--model", str(model_dir), "-o", str(out), "--threads", "1"],
+        [str(rlab_binary), "score", str(data), "--model", str(model_dir), "-o", str(out)]
+        + ["--threads", "1"],
         check=True,
         capture_output=True,
     )
@@ -65,7 +68,8 @@ def test_reward_model_scores_equal_rlab_score_cli(rlab_binary, reward_dir, ensem
     assert members.shape == (3, len(PROMPTS))
     for k in range(3):
         assert members[k].tolist() == pytest.approx([r["member_scores"][k] for r in rows], abs=1e-6)
-    assert ensemble(PROMPTS, COMPLETIONS).tolist() == pytest.approx([r["score"] for r in rows], abs=1e-6)
+    means = ensemble(PROMPTS, COMPLETIONS).tolist()
+    assert means == pytest.approx([r["score"] for r in rows], abs=1e-6)
 
 
 def test_ensemble_bounds_and_aggregations_follow_the_members(ensemble_dir):
@@ -87,7 +91,8 @@ def test_token_calls_score_the_rows_the_text_call_scores(reward_dir, ensemble_di
         bos, eos = model.tokenizer.bos_token_id, model.tokenizer.eos_token_id
         assert ids[1, 0] == bos and ids[1, int(mask[1].sum()) - 1] == eos
         assert torch.equal(model.score(ids, mask), model(PROMPTS, COMPLETIONS))
-        assert torch.equal(model.member_scores(ids, mask), model.member_rewards(PROMPTS, COMPLETIONS))
+        members = model.member_rewards(PROMPTS, COMPLETIONS)
+        assert torch.equal(model.member_scores(ids, mask), members)
     # Rows without padding need no mask; the reward is read at the last token.
     model = RewardModel(reward_dir)
     ids, mask = model.tokenize(["ab"], ["cd"])
@@ -139,13 +144,17 @@ def test_generation_logprobs_equal_log_softmax_of_forward_logits(lm, temperature
         logits = lm.forward(ids, mask)[:, 2:-1] / temperature  # the positions predicting tokens
         expected = torch.log_softmax(logits, -1).gather(-1, gen.tokens.unsqueeze(-1)).squeeze(-1)
         assert torch.allclose(gen.logprobs, expected, atol=1e-5)
-        assert torch.allclose(lm.completion_logprobs(gen, temperature=temperature), expected, atol=1e-5)
+        rescored = lm.completion_logprobs(gen, temperature=temperature)
+        assert torch.allclose(rescored, expected, atol=1e-5)
     if temperature == 1.0:
         with torch.no_grad():
             assert torch.allclose(lm.token_logprobs(ids, mask)[:, 2:], expected, atol=1e-5)
     assert gen.completions() == gen.tokens.tolist()
     # The same seed draws the same tokens; the text API encodes with BOS first.
-    assert torch.equal(lm.generate(prompts, max_new_tokens=6, temperature=temperature, seed=5, stop_token_ids=[]).tokens, gen.tokens)
+    again = lm.generate(
+        prompts, max_new_tokens=6, temperature=temperature, seed=5, stop_token_ids=[]
+    )
+    assert torch.equal(again.tokens, gen.tokens)
     text = lm.generate(["hi"], max_new_tokens=3, temperature=0.0, stop_token_ids=[])
     assert text.prompt_ids.tolist() == [[257, 104, 105]] and len(text.texts()[0]) <= 3
 
@@ -159,7 +168,9 @@ def test_tokenizer_round_trips_and_special_ids(tmp_path):
     assert byte.is_special(258) and not byte.is_special(65) and len(byte) == 259
     assert byte.decode([65, 258, 66], skip_special_tokens=True) == "AB"
     assert byte.decode(torch.tensor([104, 105])) == "hi"
-    chat = byte.apply_chat_template([{"role": "user", "content": "2+2?"}], add_generation_prompt=True)
+    chat = byte.apply_chat_template(
+        [{"role": "user", "content": "2+2?"}], add_generation_prompt=True
+    )
     assert chat == "user: 2+2?\nassistant:"
     try:
         gpt2 = Tokenizer("gpt2")
@@ -171,7 +182,8 @@ def test_tokenizer_round_trips_and_special_ids(tmp_path):
         gpt2.save(tmp_path / "gpt2")
         assert Tokenizer(tmp_path / "gpt2").encode(text) == gpt2.encode(text)
     byte.save(tmp_path / "byte")
-    assert Tokenizer(tmp_path / "byte").encode(text, add_bos=True) == byte.encode(text, add_bos=True)
+    reloaded = Tokenizer(tmp_path / "byte")
+    assert reloaded.encode(text, add_bos=True) == byte.encode(text, add_bos=True)
 
 
 def test_tensors_cross_without_copies(lm):
@@ -191,6 +203,10 @@ def test_tensors_cross_without_copies(lm):
     gen = lm.generate([[257, 1]], max_new_tokens=2, stop_token_ids=[])
     assert gen._impl.tokens.data_ptr() == gen.tokens.data_ptr()
     assert gen._impl.logprobs.data_ptr() == gen.logprobs.data_ptr()
+    # Autograd crosses too: the samples' log-probs backpropagate into the C++ parameters.
+    policy = LanguageModel.from_preset("tiny", seed=3)
+    policy.completion_logprobs(gen).sum().backward()
+    assert policy.state_dict()["embed.weight"].grad.abs().sum() > 0
     # A reward model's head likewise: zero it and every reward is 0.
     rm = RewardModel.create("tiny", seed=1)
     with torch.no_grad():
