@@ -42,3 +42,11 @@ if(RLAB_BUILD_PYTHON)
   # torch's own pybind11 type casters (torch/csrc/utils/pybind.h) live in libtorch_python.
   find_library(RLAB_TORCH_PYTHON_LIBRARY torch_python PATHS "${TORCH_INSTALL_PREFIX}/lib" REQUIRED)
 endif()
+
+# HTTP (the reward server, the labelling page, remote reward sources): Debian's cpp-httplib,
+# a compiled library whose pkg-config file carries the feature macros its header needs. Link it
+# PRIVATE: the macros stay in the files that include httplib.h.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# The queue of comparisons people judge (feedback/label_queue.h).
+find_package(SQLite3 REQUIRED)

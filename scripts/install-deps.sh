@@ -18,6 +18,9 @@ PACKAGES=(
   # and `pip install --no-build-isolation .` (setuptools; venv and pip for a virtual
   # environment with --system-site-packages, which sees python3-torch)
   pybind11-dev python3-dev python3-pytest python3-setuptools python3-wheel python3-pip python3-venv
+  # The reward server and the labelling page: HTTP, the label store, the page's browser tests
+  # (WebDriver), the server's load benchmark
+  libcpp-httplib-dev libsqlite3-dev chromium-driver wrk
 )
 
 SUDO=""
