@@ -25,7 +25,8 @@ struct Comparison {
   nlohmann::json payload;  // text: {"prompt", "left", "right"} (strings);
                            // segments: {"env": "CartPole-v1", "left": {"observations": [[..]..],
                            // "actions": [[..]..]}, "right": {...}, "first_segment": id,
-                           // "second_segment": id}
+                           // "second_segment": id}; the left segment is the first one.
+                           // Other fields are kept (and exported where a layout has room).
   std::string source;      // who queued it: a file, a run directory
 };
 
@@ -57,6 +58,8 @@ class LabelQueue {
   // The oldest comparison `labeller` has not answered yet, or nullopt.
   std::optional<Comparison> NextFor(const std::string& labeller) const;
   std::optional<Comparison> Find(const std::string& id) const;
+  // Every comparison, in the order they were queued.
+  std::vector<Comparison> Comparisons() const;
   // Stores one label in its own committed transaction and returns it. An unknown id or a choice
   // other than left/right/tie/skip is an error naming it. A labeller answering the same
   // comparison again replaces their earlier answer (the latest counts).
