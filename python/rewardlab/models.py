@@ -180,7 +180,8 @@ class LanguageModel:
         path_or_preset: a Hugging Face model directory (``config.json`` and
             ``model.safetensors``), or a preset name (``"tiny"``, ``"small"``, ``"medium"``,
             or ``"preset:NAME"``) with fresh weights.
-        seed: the seed of a preset's fresh weights (torch's own generator is left as it was).
+        seed: the seed of a preset's fresh weights, as ``rlab generate --seed`` takes it (the
+            same seed gives the same weights; torch's own generator is left as it was).
         tokenizer: replaces the directory's tokenizer (``"byte"``, ``"gpt2"``, a path); a
             preset gets the byte tokenizer when not given.
     """
@@ -269,7 +270,7 @@ class LanguageModel:
             stop_token_ids: ids that end a row; ``None`` means the tokenizer's EOS, ``[]``
                 none.
             pad_token_id: fills padding; ``None`` means the tokenizer's PAD (else EOS, else 0).
-            seed: the seed of the sampling.
+            seed: the seed of the sampling, as ``rlab generate --seed`` takes it.
             use_cache: decode with the key/value cache (else recompute every position).
         """
         if isinstance(prompts, torch.Tensor):

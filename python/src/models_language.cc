@@ -11,6 +11,7 @@
 
 #include "models_bindings.h"
 #include "rlab/core/check.h"
+#include "rlab/core/rng.h"
 #include "rlab/models/generation/completion_logprobs.h"
 #include "rlab/models/generation/generate.h"
 #include "rlab/models/transformer/hf_checkpoint.h"
@@ -32,8 +33,9 @@ LanguageModelPtr OpenModel(const std::string& spec, uint64_t seed,
   auto handle = std::make_shared<LanguageModelHandle>();
   {
     KeepDefaultGeneratorState keep;
-    handle->lm =
-        rm::OpenLanguageModel(spec, seed, tokenizer ? rm::OpenTokenizer(*tokenizer) : nullptr);
+    // The seed `rlab generate --seed` derives, so that the same seed gives the same weights.
+    handle->lm = rm::OpenLanguageModel(spec, rlab::DeriveSeed(seed, "init"),
+                                       tokenizer ? rm::OpenTokenizer(*tokenizer) : nullptr);
   }
   handle->lm.model->eval();
   if (tokenizer) {
@@ -91,7 +93,7 @@ rm::GenerationOutput Generate(LanguageModelHandle& h, const GenerateArgs& a) {
     options.pad_token_id = tok->pad_id().value_or(tok->eos_id().value_or(0));
   }
   options.Validate();
-  at::Generator generator = rm::MakeGenerator(a.seed);
+  at::Generator generator = rm::MakeGenerator(rlab::DeriveSeed(a.seed, "generate"));
   return rm::Generate(h.lm.model, a.prompts, options, generator);
 }
 

@@ -159,6 +159,22 @@ def test_generation_logprobs_equal_log_softmax_of_forward_logits(lm, temperature
     assert text.prompt_ids.tolist() == [[257, 104, 105]] and len(text.texts()[0]) <= 3
 
 
+def test_generation_equals_rlab_generate_cli(rlab_binary):
+    # rlab generate --seed seeds both the preset's weights and the sampling.
+    lm = LanguageModel("preset:tiny", seed=7)
+    gen = lm.generate([[257, 104, 105]], max_new_tokens=5, seed=7, stop_token_ids=[])
+    out = subprocess.run(
+        [str(rlab_binary), "generate", "--model", "preset:tiny", "--seed", "7", "--prompt-ids"]
+        + ["257,104,105", "--max-new-tokens", "5", "--no-stop", "--logprobs", "--threads", "1"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    assert gen.completions() == [[int(t) for t in out[0].split()]]
+    cli_logprobs = [float(x) for x in out[1].split()[1:]]
+    assert gen.logprobs[0].tolist() == pytest.approx(cli_logprobs, abs=1e-4)
+
+
 def test_tokenizer_round_trips_and_special_ids(tmp_path):
     byte = Tokenizer("byte")
     text = "Grüße, <bos> 1+1=2"
