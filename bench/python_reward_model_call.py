@@ -8,7 +8,7 @@ and libtorch state, so that Python minus it is the crossing alone), and by the C
 bench_reward_model_call in a process of its own (`C++ program`). Run it with OMP_NUM_THREADS=1
 under nice, with the package and the C++ program built:
 
-    /work/bin/rbuild rewardlab_python bench_reward_model_call
+    cmake --build build --target rewardlab_python bench_reward_model_call
     OMP_NUM_THREADS=1 PYTHONPATH=build/python nice /usr/bin/python3 \\
         bench/python_reward_model_call.py --bench-binary build/bench/bench_reward_model_call
 """
