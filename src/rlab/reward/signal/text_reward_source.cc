@@ -7,6 +7,7 @@
 #include "rlab/core/spec.h"
 #include "rlab/reward/signal/ensemble_aggregation.h"
 #include "rlab/reward/signal/external_rewards.h"
+#include "rlab/reward/signal/remote_reward.h"
 #include "rlab/reward/model/text_reward_model.h"
 #include "rlab/reward/signal/verifiable_rewards.h"
 
@@ -18,6 +19,7 @@ struct TextRewardSource::Source {
   std::string name;
   std::unique_ptr<VerifiableReward> rule;
   std::unique_ptr<ExternalReward> external;
+  std::unique_ptr<RemoteReward> remote;
   std::unique_ptr<TextRewardModel> model;
   std::unique_ptr<EnsembleAggregation> aggregate;
   int64_t max_length = 512;
@@ -51,6 +53,8 @@ TextRewardSource::TextRewardSource(const std::vector<std::string>& specs,
           "reward source");
       s->external = std::make_unique<ExternalReward>(args.Get<std::string>("name"));
       s->name = s->external->name();
+    } else if (spec.name == kRemoteRewardSpec) {
+      s->remote = RemoteReward::FromSpec(spec);
     } else {
       s->rule = MakeVerifiableReward(text);
     }
@@ -79,6 +83,8 @@ TextRewards TextRewardSource::Score(const std::vector<std::string>& prompts,
       r = ScoreBatch(*s.rule, prompts, completions, answers, records).to(torch::kFloat32);
     } else if (s.external) {
       r = s.external->Score({prompts, completions, answers, records});
+    } else if (s.remote) {
+      r = s.remote->Score(prompts, completions, answers);
     } else {
       torch::NoGradGuard no_grad;
       const torch::Tensor members =
@@ -99,6 +105,7 @@ std::string TextRewardSource::Describe() const {
     if (!text.empty()) text += " + ";
     const std::string source = s.rule       ? s.rule->Describe()
                                : s.external ? s.external->Describe()
+                               : s.remote   ? s.remote->Describe()
                                             : fmt::format("model({})", s.aggregate->Describe());
     text += fmt::format("{} * {}", weights_[i], source);
   }

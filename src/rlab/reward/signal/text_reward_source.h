@@ -12,6 +12,10 @@
 //   python(name=NAME)                                a function the host registered for the
 //                                                    run (external_rewards.h), e.g. from
 //                                                    rewardlab.run(reward_functions=...)
+//   remote(url=URL, timeout=30, retries=3, backoff=0.5)
+//                                                    a server with OpenRLHF's remote reward
+//                                                    interface, e.g. rlab serve-rm
+//                                                    (remote_reward.h)
 // Every source's own rewards are kept beside the total, and a reward model's per-member
 // rewards too, so that a run can log them and the overoptimisation lab can compare them.
 #pragma once
