@@ -78,7 +78,7 @@ PbrlTrainer::PbrlTrainer(std::unique_ptr<PbrlAgent> agent, const PbrlTrainerOpti
           },
           learned_->Describe())),
       rounds_(PbrlRoundOptions(options_.feedback), options_.teacher, store_,
-              agent_->env()->max_episode_steps()),
+              agent_->env()->max_episode_steps(), options_.people_run),
       query_rng_(options_.query_seed),
       next_round_(agent_->first_round()) {
   WarnIfAsksNoLabels();

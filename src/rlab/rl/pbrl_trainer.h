@@ -46,7 +46,8 @@ namespace rlab::rl {
 
 struct PbrlTrainerOptions {
   int64_t total_steps = 0;
-  std::string teacher = "oracle";  // teacher spec, or file(path=...)
+  std::string teacher = "oracle";  // teacher spec, file(path=...) or people(db=...)
+  feedback::PeopleRun people_run;  // which run asks people (feedback/people_teacher.h)
   PbrlFeedbackConfig feedback;
   reward::EnsembleRewardConfig reward_model;
   int64_t heldout_pairs = 0;  // fresh pairs an evaluation will cut from the store

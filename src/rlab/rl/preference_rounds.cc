@@ -9,9 +9,11 @@
 
 namespace rlab::rl {
 
-PairTeacher::PairTeacher(const std::string& spec) {
+PairTeacher::PairTeacher(const std::string& spec, const feedback::PeopleRun& run) {
   const Spec parsed = Spec::Parse(spec);
-  if (parsed.name == "file") {
+  if (parsed.name == feedback::kPeopleTeacherSpec) {
+    people_ = std::make_unique<feedback::PeopleTeacher>(spec, run);
+  } else if (parsed.name == "file") {
     RLAB_CHECK(parsed.args.size() == 1 && parsed.args[0].first == "path",
                "teacher '{}': a file teacher is file(path=FEEDBACK.jsonl)", spec);
     file_ = std::make_unique<feedback::FileTeacher>(parsed.args[0].second);
@@ -24,6 +26,8 @@ feedback::TeacherLabel PairTeacher::Label(int64_t first, int64_t second,
                                           const feedback::SegmentQuery& query,
                                           const feedback::TeacherContext& context, Rng& rng) const {
   if (scripted_) return scripted_->Label(query, context, rng);
+  RLAB_CHECK(file_ != nullptr,
+             "the people teacher answers a whole round (PeopleTeacher::Ask), not one pair");
   if (auto label = file_->Lookup(first, second)) return *label;
   ++missing_;
   return {};  // not in the file: asked, not answered
@@ -38,14 +42,53 @@ void PairTeacher::CheckFileSegments(const data::TrajectoryStore& store) const {
 }
 
 std::string PairTeacher::Describe() const {
-  return scripted_ ? scripted_->Describe() : file_->Describe();
+  return scripted_ ? scripted_->Describe() : file_ ? file_->Describe() : people_->Describe();
 }
+
+namespace {
+
+// Rows of the segment's steps that are behaviour (absorbing padding left out), as JSON.
+nlohmann::json BehaviourRows(const torch::Tensor& values, const torch::Tensor& absorbing) {
+  const torch::Tensor rows = values.index({absorbing.logical_not()}).to(torch::kDouble);  // [h, D]
+  const auto a = rows.accessor<double, 2>();
+  nlohmann::json out = nlohmann::json::array();
+  for (int64_t t = 0; t < a.size(0); ++t) {
+    nlohmann::json row = nlohmann::json::array();
+    for (int64_t d = 0; d < a.size(1); ++d) row.push_back(a[t][d]);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// The people teacher's view of the pairs (firsts[k], seconds[k]) for k in `chosen`.
+std::vector<feedback::PeopleQuery> PeopleQueries(const data::TrajectoryStore& store,
+                                                 const std::vector<int64_t>& firsts,
+                                                 const std::vector<int64_t>& seconds,
+                                                 const std::vector<int64_t>& chosen) {
+  std::vector<int64_t> ids;
+  for (int64_t k : chosen) {
+    ids.push_back(firsts[k]);
+    ids.push_back(seconds[k]);
+  }
+  const data::SegmentTensors segments = store.Segments(ids);  // [2n, H, .]
+  auto segment = [&](int64_t i) {
+    return nlohmann::json{{"observations", BehaviourRows(segments.obs[i], segments.absorbing[i])},
+                          {"actions", BehaviourRows(segments.actions[i], segments.absorbing[i])}};
+  };
+  std::vector<feedback::PeopleQuery> queries;
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    queries.push_back({ids[2 * k], ids[2 * k + 1], segment(2 * k), segment(2 * k + 1)});
+  }
+  return queries;
+}
+
+}  // namespace
 
 PreferenceRounds::PreferenceRounds(const PreferenceRoundOptions& options,
                                    const std::string& teacher_spec, data::TrajectoryStore& store,
-                                   int64_t episode_length)
+                                   int64_t episode_length, const feedback::PeopleRun& people_run)
     : options_(options),
-      teacher_(teacher_spec),
+      teacher_(teacher_spec, people_run),
       selector_(feedback::MakeQuerySelector(options.selector)),
       schedule_(feedback::MakeQuerySchedule(options.schedule)),
       store_(store),
@@ -82,11 +125,16 @@ int64_t PreferenceRounds::Ask(int64_t step, int64_t total_steps, reward::RewardE
   }
 
   const feedback::TeacherContext context{store_.MeanRecentReturn(), episode_length_};
+  // People answer the whole round at once; the other teachers one query at a time.
+  const std::vector<feedback::TeacherLabel> answers =
+      teacher_.people() ? teacher_.people()->Ask(PeopleQueries(store_, firsts, seconds, chosen))
+                        : std::vector<feedback::TeacherLabel>{};
   std::vector<int64_t> pin;
-  for (int64_t k : chosen) {
-    const int64_t a = firsts[k], b = seconds[k];
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const int64_t a = firsts[chosen[i]], b = seconds[chosen[i]];
     const feedback::SegmentQuery query{store_.TrueRewards(a), store_.TrueRewards(b)};
-    const feedback::TeacherLabel label = teacher_.Label(a, b, query, context, rng);
+    const feedback::TeacherLabel label =
+        teacher_.people() ? answers[i] : teacher_.Label(a, b, query, context, rng);
     counts_.Add(label);
     feedback::FeedbackRecord record;
     record.step = step;

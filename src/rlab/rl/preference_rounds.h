@@ -21,6 +21,7 @@
 #include "rlab/data/trajectory_store.h"
 #include "rlab/feedback/feedback_file.h"
 #include "rlab/feedback/file_teacher.h"
+#include "rlab/feedback/people_teacher.h"
 #include "rlab/feedback/query_schedule.h"
 #include "rlab/feedback/query_selection.h"
 #include "rlab/feedback/teacher.h"
@@ -36,20 +37,25 @@ struct LabelledPair {
 // A scripted teacher from the registry, or `file(path=...)`: labels from a feedback file
 // (feedback/file_teacher.h), looked up by segment ids; a pair the file does not hold counts
 // as asked and skipped. Once the feedback budget is spent, a file record naming a segment the
-// run never cut is an error (it could never have been used).
+// run never cut is an error (it could never have been used). Or `people(db=...)`
+// (feedback/people_teacher.h): a round's queries go to the label queue at once, with the
+// segments' observations and actions and `run`'s env, and the round waits for people's answers.
 class PairTeacher {
  public:
-  explicit PairTeacher(const std::string& spec);
+  explicit PairTeacher(const std::string& spec, const feedback::PeopleRun& run = {});
   feedback::TeacherLabel Label(int64_t first, int64_t second, const feedback::SegmentQuery& query,
                                const feedback::TeacherContext& context, Rng& rng) const;
   std::string Describe() const;
   int64_t missing_in_file() const { return missing_; }
   // For a file teacher: refuses a record naming a segment id `store` never handed out.
   void CheckFileSegments(const data::TrajectoryStore& store) const;
+  // The people teacher, or null for the others.
+  feedback::PeopleTeacher* people() const { return people_.get(); }
 
  private:
   std::unique_ptr<feedback::Teacher> scripted_;
   std::unique_ptr<feedback::FileTeacher> file_;
+  std::unique_ptr<feedback::PeopleTeacher> people_;
   mutable int64_t missing_ = 0;
 };
 
@@ -62,8 +68,10 @@ struct PreferenceRoundOptions {
 
 class PreferenceRounds {
  public:
+  // `people_run` says which run asks, for a people(...) teacher.
   PreferenceRounds(const PreferenceRoundOptions& options, const std::string& teacher_spec,
-                   data::TrajectoryStore& store, int64_t episode_length);
+                   data::TrajectoryStore& store, int64_t episode_length,
+                   const feedback::PeopleRun& people_run = {});
 
   // Asks one round at `step` of `total_steps` (uniform selection when `uniform` or when the
   // selector needs probabilities and `ensemble` is null); appends each query to `queries`

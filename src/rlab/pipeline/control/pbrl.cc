@@ -38,7 +38,8 @@ void PbrlConfig::Validate() const {
              fmt::join(rl::PbrlAgents().List(), " or "), algo);
   RLAB_CHECK(steps >= 1, "steps must be >= 1, got {}", steps);
   RLAB_CHECK(!env.empty(), "env must name an environment");
-  RLAB_CHECK(!teacher.empty(), "teacher must name a teacher (e.g. oracle) or file(path=...)");
+  RLAB_CHECK(!teacher.empty(),
+             "teacher must name a teacher (e.g. oracle), file(path=...) or people(db=...)");
   WarnAboutRunCadence(run, steps);
 }
 
@@ -55,6 +56,7 @@ rl::PbrlTrainerOptions PbrlTrainerOptionsOf(const PbrlConfig& c, const RunContex
   rl::PbrlTrainerOptions o;
   o.total_steps = c.steps;
   o.teacher = c.teacher;
+  o.people_run = {ctx.dir().path().filename().string(), ctx.dir().path(), c.env};
   o.feedback = c.feedback;
   o.reward_model = c.reward_model;
   o.heldout_pairs = c.eval.heldout_pairs;

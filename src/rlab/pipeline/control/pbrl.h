@@ -87,7 +87,7 @@ struct PbrlConfig {
     v("steps", steps, "environment steps (summed over parallel environments)");
     v("teacher", teacher,
       "oracle, stochastic, mistake, myopic, skip, equal, scripted(...), "
-      "bradley_terry(...) or file(path=FEEDBACK.jsonl)");
+      "bradley_terry(...), file(path=FEEDBACK.jsonl) or people(db=labels.db, timeout=600)");
     v("feedback", feedback, "queries: budget, schedule, selector, segments");
     v("reward_model", reward_model, "the reward ensemble and its training");
     v("pebble", pebble, "PEBBLE's unsupervised pre-training");
