@@ -25,6 +25,7 @@ void AddLmRlCommand(CLI::App& app);
 void AddOnlinePoCommand(CLI::App& app);
 void AddOveroptCommand(CLI::App& app);
 void AddStudyCommand(CLI::App& app);
+void AddServeRmCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -47,6 +48,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddOveroptCommand(app);
   AddStudyCommand(app);
   AddDataCommand(app);
+  AddServeRmCommand(app);
 }
 
 }  // namespace rlab::cli

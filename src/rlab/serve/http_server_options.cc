@@ -21,7 +21,7 @@ constexpr time_t kKeepAliveSeconds = 1;
 constexpr auto kSignalPollInterval = std::chrono::milliseconds(20);
 
 volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void RecordStopSignal(int signal) { g_stop_signal = signal; }
+extern "C" void RecordServerStopSignal(int signal) { g_stop_signal = signal; }
 
 // SIGTERM and SIGINT set g_stop_signal while the scope lives; the previous handlers return
 // after it.
@@ -30,7 +30,7 @@ class StopSignalHandlers {
   StopSignalHandlers() {
     g_stop_signal = 0;
     struct sigaction action = {};
-    action.sa_handler = RecordStopSignal;
+    action.sa_handler = RecordServerStopSignal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGTERM, &action, &previous_term_);
     sigaction(SIGINT, &action, &previous_int_);
