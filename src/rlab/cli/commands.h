@@ -26,6 +26,7 @@ void AddOnlinePoCommand(CLI::App& app);
 void AddOveroptCommand(CLI::App& app);
 void AddStudyCommand(CLI::App& app);
 void AddServeRmCommand(CLI::App& app);
+void AddLabelCommand(CLI::App& app);
 
 inline void AddAllCommands(CLI::App& app) {
   AddRunCommand(app);
@@ -49,6 +50,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddStudyCommand(app);
   AddDataCommand(app);
   AddServeRmCommand(app);
+  AddLabelCommand(app);
 }
 
 }  // namespace rlab::cli
