@@ -35,8 +35,9 @@ CLI::Option* AddDbOption(CLI::App& command, std::string& db) {
 }
 
 void Add(const LabelArgs& a) {
-  feedback::LabelQueue queue(a.db);
+  // The file is read whole first: a bad line leaves the queue (and its file) untouched.
   const std::vector<feedback::Comparison> items = feedback::ReadTextPairs(a.pairs, a.seed);
+  feedback::LabelQueue queue(a.db);
   const int64_t added = queue.Enqueue(items);
   std::printf("%s: queued %lld new comparisons of %lld read (%lld in the queue)\n", a.db.c_str(),
               static_cast<long long>(added), static_cast<long long>(items.size()),
