@@ -436,6 +436,17 @@ def exercise(browser, url, server, shots):
            "/api/stats labellers: %r" % stats["labellers"])
 
 
+def check_served_page(port, page):
+    """The page compiled into rlab is the source file, byte for byte (label_page.h)."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=WAIT_S) as response:
+        served = response.read()
+        content_type = response.headers.get("Content-Type", "")
+    with open(page, "rb") as f:
+        expect(served == f.read(), "GET / does not serve %s as it is (%d bytes served)"
+               % (page, len(served)))
+    expect(content_type.startswith("text/html"), "GET / is served as %r" % content_type)
+
+
 def api_stats(port):
     request = urllib.request.Request("http://127.0.0.1:%d/api/stats" % port,
                                      headers={"Authorization": "Bearer " + TOKEN})
@@ -446,6 +457,7 @@ def api_stats(port):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rlab", required=True, help="the rlab binary (serves `rlab label`)")
+    parser.add_argument("--page", help="label_page.html, which GET / must serve byte for byte")
     parser.add_argument("--screenshots", help="a folder for a screenshot of each kind")
     args = parser.parse_args()
     chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -467,6 +479,8 @@ def main():
         server = None
         try:
             server = LabelServer(args.rlab, workdir, items)
+            if args.page:
+                check_served_page(server.port, args.page)
             opening.join(40)
             if not browser.session:
                 fail("no browser session: %s" % (browser.session_error or "not within 40s"))
