@@ -83,6 +83,7 @@ class Server {
   std::unique_ptr<httplib::Client> Client() const {
     auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
     client->set_read_timeout(10, 0);
+    client->set_tcp_nodelay(true);
     return client;
   }
   httplib::Result Post(const std::string& path, const std::string& body,

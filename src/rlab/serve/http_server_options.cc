@@ -18,6 +18,7 @@ namespace {
 
 // An idle keep-alive connection holds its worker this long; a stop waits for it at most this.
 constexpr time_t kKeepAliveSeconds = 1;
+constexpr size_t kKeepAliveRequests = 100000;
 constexpr auto kSignalPollInterval = std::chrono::milliseconds(20);
 
 volatile std::sig_atomic_t g_stop_signal = 0;
@@ -88,6 +89,11 @@ void ConfigureHttpServer(httplib::Server& server, const HttpServerOptions& optio
                          std::function<bool(const std::string& path)> needs_token) {
   server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
   server.set_keep_alive_timeout(kKeepAliveSeconds);
+  // httplib's default of 5 requests per connection makes busy clients reconnect, and a burst of
+  // reconnections overflows its listen backlog of 5: the dropped SYNs return a second later.
+  server.set_keep_alive_max_count(kKeepAliveRequests);
+  // Without it, a reply written in pieces waits for the client's delayed ACK (~40 ms).
+  server.set_tcp_nodelay(true);
   const int threads = options.http_threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   if (!options.token.empty()) {
