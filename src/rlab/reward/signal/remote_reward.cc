@@ -136,6 +136,21 @@ std::vector<double> ParseRewards(const std::string& url, const std::string& body
 
 bool Retryable(int status) { return status == 429 || status >= 500; }
 
+// What went wrong when no answer came, in words.
+std::string NoAnswer(httplib::Error error, double timeout) {
+  switch (error) {
+    case httplib::Error::Connection: return "could not connect";
+    case httplib::Error::ConnectionTimeout:
+      return fmt::format("could not connect within {} s", timeout);
+    case httplib::Error::Read:
+      return fmt::format("no answer within {} s, or the connection dropped", timeout);
+    case httplib::Error::Write: return "the request could not be sent";
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification: return "the TLS connection failed";
+    default: return httplib::to_string(error);
+  }
+}
+
 }  // namespace
 
 torch::Tensor RemoteReward::Score(const std::vector<std::string>& prompts,
@@ -164,7 +179,7 @@ torch::Tensor RemoteReward::Score(const std::vector<std::string>& prompts,
     }
     const httplib::Result result = client_->http->Post(url_.path, body, "application/json");
     if (!result) {
-      last_failure = fmt::format("no answer ({})", httplib::to_string(result.error()));
+      last_failure = NoAnswer(result.error(), options_.timeout);
       continue;
     }
     if (result->status == 200) {
