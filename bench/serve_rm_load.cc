@@ -21,6 +21,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -80,6 +82,8 @@ void Load(int port, int concurrency, int64_t items_per_request, int64_t chars, d
   std::atomic<int64_t> counter{0};
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(concurrency));
   std::vector<int64_t> failures(static_cast<std::size_t>(concurrency), 0);
+  std::mutex reasons_mutex;
+  std::map<std::string, int64_t> reasons;  // status, or httplib's error, of failed requests
   const auto start = Clock::now();
   const auto deadline =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -97,7 +101,11 @@ void Load(int port, int concurrency, int64_t items_per_request, int64_t chars, d
         const auto sent = Clock::now();
         auto reply = client.Post("/get_reward", body, "application/json");
         latencies[c].push_back(std::chrono::duration<double>(Clock::now() - sent).count());
-        if (!reply || reply->status != 200) ++failures[c];
+        if (!reply || reply->status != 200) {
+          ++failures[c];
+          std::lock_guard lock(reasons_mutex);
+          ++reasons[reply ? std::to_string(reply->status) : httplib::to_string(reply.error())];
+        }
       }
     });
   }
@@ -120,6 +128,7 @@ void Load(int port, int concurrency, int64_t items_per_request, int64_t chars, d
                                      {"items_per_request", items_per_request},
                                      {"requests", all.size()},
                                      {"failed", failed},
+                                     {"failures", reasons},
                                      {"requests_per_s", requests / elapsed},
                                      {"items_per_s", requests * items_per_request / elapsed},
                                      {"p50_ms", 1000 * quantile(0.5)},

@@ -6,9 +6,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <sys/socket.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <thread>
 
 #include "rlab/core/check.h"
@@ -147,6 +150,14 @@ void ConfigureHttpServer(httplib::Server& server, const HttpServerOptions& optio
 
 void ServeUntilSignalled(httplib::Server& server, const HttpServerOptions& options,
                          std::string_view command) {
+  // httplib listens with a backlog of 5: a burst of new connections overflows it, and the
+  // connections it drops stall for a second or fail. listen() again on the same socket raises
+  // the backlog (Linux).
+  auto listening = std::make_shared<socket_t>(INVALID_SOCKET);
+  server.set_socket_options([listening](socket_t socket) {
+    httplib::default_socket_options(socket);
+    if (*listening == INVALID_SOCKET) *listening = socket;
+  });
   const int port = options.port == 0
                        ? server.bind_to_any_port(options.host)
                        : (server.bind_to_port(options.host, options.port) ? options.port : -1);
@@ -154,6 +165,7 @@ void ServeUntilSignalled(httplib::Server& server, const HttpServerOptions& optio
              "rlab {}: cannot listen on {}:{} (the address is not this machine's, or the port "
              "is taken or needs privileges); pick another with --host or --port",
              command, options.host, options.port);
+  if (*listening != INVALID_SOCKET) ::listen(*listening, SOMAXCONN);
   StopSignalHandlers handlers;
   std::atomic<bool> served{false};
   std::thread watcher([&] {
