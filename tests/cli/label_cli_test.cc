@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "rlab/core/io.h"
@@ -112,6 +113,38 @@ TEST(LabelCli, ServesTheLabellingApiWithTheToken) {
   EXPECT_EQ(server.Stop(), 0);  // SIGTERM: a graceful stop
   // Committed before the answer: the label is in the file.
   EXPECT_EQ(feedback::LabelQueue(db).Labels().size(), 2u);
+}
+
+TEST(LabelCli, ServerKilledWithSigkillKeepsEveryLabelItAcknowledged) {
+  ScratchDir dir("label_cli_sigkill");
+  const fs::path db = dir / "labels.db";
+  std::vector<std::string> ids;
+  {
+    feedback::LabelQueue queue(db);
+    std::vector<feedback::Comparison> items;
+    for (int i = 0; i < 20; ++i) {
+      ids.push_back("c" + std::to_string(i));
+      items.push_back({ids.back(), "text", {{"prompt", "p"}, {"left", "a"}, {"right", "b"}}, ""});
+    }
+    queue.Enqueue(items);
+  }
+  LabelServer server(dir, db, "t");
+  ASSERT_GT(server.port, 0) << ReadText(dir / "server.err");
+  httplib::Client client("127.0.0.1", server.port);
+  client.set_read_timeout(5, 0);
+  std::vector<int64_t> acknowledged;
+  for (const std::string& id : ids) {
+    const nlohmann::json body = {{"id", id}, {"labeller", "ann"}, {"choice", "left"}};
+    auto r =
+        client.Post("/api/label", {{"Authorization", "Bearer t"}}, body.dump(), "application/json");
+    ASSERT_TRUE(r && r->status == 200);
+    acknowledged.push_back(nlohmann::json::parse(r->body)["label"]["seq"].get<int64_t>());
+  }
+  ::kill(server.pid, SIGKILL);  // right after the last acknowledgement
+  testing::WaitFor(server.pid);
+  std::set<int64_t> stored;
+  for (const auto& label : feedback::LabelQueue(db).Labels()) stored.insert(label.seq);
+  for (int64_t seq : acknowledged) EXPECT_TRUE(stored.count(seq)) << "label " << seq << " lost";
 }
 
 TEST(LabelCli, TrlExportTrainsARewardModel) {
