@@ -4,13 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <thread>
 
 #include "rlab/core/check.h"
 #include "rlab/core/registry.h"
 #include "rlab/core/spec.h"
+#include "rlab/feedback/label_agreement.h"
 
 namespace rlab::feedback {
 
@@ -19,17 +19,13 @@ std::string PeopleComparisonId(const std::string& run_id, int64_t first, int64_t
 }
 
 TeacherLabel MajorityLabel(const std::vector<HumanLabel>& labels) {
-  constexpr std::array<std::pair<std::string_view, double>, 3> kChoices = {
-      {{"left", kFirstPreferred}, {"right", kSecondPreferred}, {"tie", kEquallyPreferred}}};
-  std::array<int64_t, 3> votes{};
-  for (const HumanLabel& l : labels) {
-    for (std::size_t c = 0; c < kChoices.size(); ++c) votes[c] += l.choice == kChoices[c].first;
-  }
-  const int64_t most = *std::max_element(votes.begin(), votes.end());
-  if (most == 0) return {};  // nobody answered, or everyone skipped
-  if (std::count(votes.begin(), votes.end(), most) > 1) return {true, kEquallyPreferred};
-  const auto winner = std::find(votes.begin(), votes.end(), most) - votes.begin();
-  return {true, kChoices[winner].second};
+  // One comparison's labels: CountVotes keys them all under its id.
+  const std::map<std::string, Votes> votes = CountVotes(labels);
+  if (votes.empty()) return {};  // nobody answered, or everyone skipped
+  const std::string choice = *MajorityChoice(votes.begin()->second);
+  if (choice == "left") return {true, kFirstPreferred};
+  if (choice == "right") return {true, kSecondPreferred};
+  return {true, kEquallyPreferred};
 }
 
 PeopleTeacher::PeopleTeacher(const std::string& spec, PeopleRun run) : run_(std::move(run)) {
