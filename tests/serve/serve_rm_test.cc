@@ -229,12 +229,13 @@ TEST(ServeRm, MalformedRequestsGetAnErrorWithAMessageAndTheServerStaysUp) {
 }
 
 TEST(ServeRm, FullQueueAnswers429AndALateAnswer504) {
-  Server server({"--queue", "1", "--max-wait-ms", "800", "--timeout-s", "5"});
+  Server server({"--queue", "1", "--max-wait-ms", "1500", "--timeout-s", "5"});
   std::thread first_client([&] {
     auto r = server.Post("/get_reward", R"({"query": ["waits for a batch"]})");
     EXPECT_TRUE(r && r->status == 200);
   });
-  // The first item waits in the queue (its batch waits 800 ms for more).
+  // The first item waits in the queue (its batch waits 1.5 s for more, time enough for the
+  // second request on a busy machine).
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (MetricValue(server.Metrics(), "rlab_serve_queue_depth") != 1 &&
          std::chrono::steady_clock::now() < deadline) {
