@@ -54,7 +54,20 @@ def _texts(values: Union[str, Sequence[str]], what: str) -> list[str]:
     return list(values)
 
 
-class Tokenizer:
+class _EngineHandle:
+    """A Python object over an engine object (``_impl``), which ``_wrap`` can also make from one
+    the engine returns."""
+
+    _impl: Any
+
+    @classmethod
+    def _wrap(cls, impl: Any):
+        wrapped = cls.__new__(cls)
+        wrapped._impl = impl
+        return wrapped
+
+
+class Tokenizer(_EngineHandle):
     """Text to token ids and back, with the special tokens BOS, EOS and PAD.
 
     Args:
@@ -64,12 +77,6 @@ class Tokenizer:
 
     def __init__(self, name_or_path: PathLike) -> None:
         self._impl = _models.Tokenizer(os.fspath(name_or_path))
-
-    @classmethod
-    def _wrap(cls, impl: Any) -> "Tokenizer":
-        tokenizer = cls.__new__(cls)
-        tokenizer._impl = impl
-        return tokenizer
 
     def encode(self, text: str, add_bos: bool = False) -> list[int]:
         """The token ids of ``text``; special tokens written in it become their ids.
@@ -330,7 +337,7 @@ class EnsembleRewards(NamedTuple):
     members: torch.Tensor
 
 
-class RewardModel:
+class RewardModel(_EngineHandle):
     """A text reward model, or an ensemble of them, as ``rlab train-rm`` writes it.
 
     ``RewardModel(path)(prompts, completions)`` gives the same rewards as
@@ -344,12 +351,6 @@ class RewardModel:
 
     def __init__(self, path: PathLike) -> None:
         self._impl = _models.RewardModel(os.fspath(path))
-
-    @classmethod
-    def _wrap(cls, impl: Any) -> "RewardModel":
-        model = cls.__new__(cls)
-        model._impl = impl
-        return model
 
     @classmethod
     def create(
