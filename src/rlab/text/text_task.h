@@ -24,6 +24,7 @@ struct TaskExample {
 };
 
 class ResponseGame;
+class StepTruth;
 
 class TextTask {
  public:
@@ -51,6 +52,9 @@ class TextTask {
   // The game the task's judge plays over response types (text/response_game.h), or nullptr
   // when the judge is not one (every task with a scalar gold reward).
   virtual const ResponseGame* Game() const { return nullptr; }
+  // The step-level truth of a multi-step task (text/step_truth.h), or nullptr where answers
+  // have no steps.
+  virtual const StepTruth* Steps() const { return nullptr; }
   // False for data without a hidden judge (a user's prompt file): GoldReward is then NaN and
   // pipelines report no gold metrics.
   virtual bool HasGoldReward() const { return true; }

@@ -1,0 +1,45 @@
+// Credit assignment over the steps of a completion: how outcome rewards [N] and process rewards
+// (reward/signal/process_reward_source.h, [N, T] on the steps' last tokens) become token
+// advantages [N, T] for the policy loss (rl/policy_gradient_loss.h takes them as they are).
+// Entries sit beside the outcome estimators of rl/group_advantages.h, as specs:
+//   sum            the outcome's group advantage plus each token's return of the process
+//                  rewards after it (summed credit: the form that process rewards get hacked
+//                  under)
+//   pure, clip, delta, g_ra, salt, spa, rto, ...
+//                  the research's schemes, one file each under rl/step_credits/ with its paper
+// Adding one is a file and a line in RegisterStepCredits().
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rlab/core/registry.h"
+#include "rlab/reward/signal/process_reward_source.h"
+
+namespace rlab::rl {
+
+struct StepCreditInputs {
+  torch::Tensor outcome;           // [N] outcome rewards after the run's reward transform
+  reward::ProcessRewards process;  // [N, T] rewards on the positions that carry one
+  torch::Tensor mask;              // [N, T] float: 1 on completion tokens
+  int64_t group_size = 1;          // G completions per prompt, rows grouped contiguously
+};
+
+class StepCredit {
+ public:
+  virtual ~StepCredit() = default;
+  // Token advantages [N, T], 0 off the mask, no gradient.
+  virtual torch::Tensor operator()(const StepCreditInputs& inputs) const = 0;
+  virtual std::string Describe() const = 0;
+};
+
+using StepCreditRegistry = Registry<StepCredit>;
+StepCreditRegistry& StepCredits();
+void RegisterStepCredits();  // safe to call more than once
+std::unique_ptr<StepCredit> MakeStepCredit(std::string_view spec);
+
+}  // namespace rlab::rl
