@@ -10,7 +10,7 @@
 // with 400 SFT and 300 proxy steps and GRPO groups of 4, gold rose 0.41 and 0.35 (seeds 1, 2)
 // but only 0.198 (seed 3), under the 0.2 asserted below. This setting on seed 1: gold 0.61,
 // peak 1.25 at step 20, -0.30 at the end; the proxy at least 0.097 above its value at the peak
-// after it. The lab's SFT stage is the shared keywords policy (keywords_sft_policy.h, the same
+// after it. The lab's SFT stage is the shared keywords policy (sft_policies.h, the same
 // 600 steps of the same seed, bit for bit), trained once by CTest for this test and the DPO one.
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@
 
 #include "rlab/core/io.h"
 #include "rlab/pipeline/run/runner.h"
-#include "pipeline/keywords_sft_policy.h"
+#include "pipeline/sft_policies.h"
 #include "pipeline/run_files.h"
 #include "test_support.h"
 

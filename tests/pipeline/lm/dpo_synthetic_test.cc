@@ -2,7 +2,7 @@
 // loss, beta 0.5), from an SFT model of the keywords task, beats that model on held-out prompts
 // by gold reward while staying close to it. The SFT model is the example's own (600 steps), the
 // shared keywords policy that CTest trains once for this test and the overoptimisation test
-// (keywords_sft_policy.h); DPO is shrunk to 100 steps on the 1,600 pairs they use. Seeds 1, 2, 3
+// (sft_policies.h); DPO is shrunk to 100 steps on the 1,600 pairs they use. Seeds 1, 2, 3
 // (each from its own seed's SFT model, one thread) win 67.8, 69.7 and 68.4% of 500 comparisons
 // (a standard error near 2.1 points), raise the mean gold reward by 0.59, 0.86 and 0.68, at a
 // KL of 1.1 to 1.8. A policy that has not moved from the reference wins half (0.5 at step 0)
@@ -18,7 +18,7 @@
 #include <cstdio>
 
 #include "rlab/pipeline/run/runner.h"
-#include "pipeline/keywords_sft_policy.h"
+#include "pipeline/sft_policies.h"
 #include "pipeline/run_files.h"
 #include "test_support.h"
 
