@@ -7,6 +7,11 @@ set(RLAB_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initial
 # defined in the same translation unit (a unity batch holds many); nothing here is ever
 # interposed, so say so and keep the code -fPIE would give.
 set(RLAB_CODEGEN_OPTIONS -fno-semantic-interposition)
+# Test code is glue around the libraries, which keep the build type's -O3: at -O1 gcc compiles a
+# test bundle in ~55% of the time (test_text_unit: 53 against 93 CPU-seconds), about a fifth of
+# a clean build, and the tests spend their time in the libraries. -O1 still defines
+# __OPTIMIZE__, as the precompiled header (-O3) did, so gcc keeps using the header.
+set(RLAB_TEST_OPTIMISATION -O1)
 
 # The precompiled header, built once in its own object library and reused everywhere.
 function(rlab_make_pch)
@@ -85,6 +90,7 @@ function(rlab_finish_tests)
       RLAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
       RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}")
     rlab_use_pch(test_${bundle})
+    target_compile_options(test_${bundle} PRIVATE ${RLAB_TEST_OPTIMISATION})
     if(LABELS STREQUAL "unit")
       # A unit case takes milliseconds and starting its process about a second (libtorch, the
       # test data), so each unit executable runs all its cases in one process; --gtest_brief
@@ -130,6 +136,6 @@ function(rlab_make_test_support)
   target_compile_definitions(rlab_test_support PRIVATE
     RLAB_BINARY="$<TARGET_FILE:rlab>" RLAB_BINARY_DIR="${PROJECT_BINARY_DIR}"
     RLAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  target_compile_options(rlab_test_support PRIVATE ${RLAB_WARNINGS})
+  target_compile_options(rlab_test_support PRIVATE ${RLAB_WARNINGS} ${RLAB_TEST_OPTIMISATION})
   add_dependencies(rlab_test_support rlab)
 endfunction()
