@@ -1,12 +1,15 @@
 #include "rlab/rl/lm_policy_gradient_options.h"
 
 #include "rlab/core/check.h"
+#include "rlab/core/spec.h"
 #include "rlab/reward/signal/constrained_sources.h"
 #include "rlab/reward/signal/kl_controller.h"
+#include "rlab/reward/signal/process_reward_source.h"
 #include "rlab/reward/signal/reward_transforms.h"
 #include "rlab/rl/group_advantages.h"
 #include "rlab/rl/loss_aggregations.h"
 #include "rlab/rl/prompt_groups.h"
+#include "rlab/rl/step_credit.h"
 
 namespace rlab::rl {
 
@@ -45,6 +48,16 @@ void LmPolicyGradientOptions::Validate() const {
              "kl_penalty must be loss or reward, got '{}'", kl_penalty);
   if (!kl_estimator.empty()) reward::ParseKlEstimator(kl_estimator);
   RLAB_CHECK(!reward.empty(), "reward must name at least one source");
+  MakeStepCredit(credit);
+  if (!process_reward.empty()) {
+    RLAB_CHECK(!algorithm->trains_critic,
+               "process_reward: algo {} learns a critic from outcome rewards; process rewards "
+               "go through credit into the critic-free algos (grpo, dr_grpo, dapo, rloo, "
+               "reinforce_pp, bnpo)",
+               algo);
+    reward::RegisterProcessRewardSources();
+    reward::ProcessRewardSources().Get(Spec::Parse(process_reward).name);
+  }
   if (!constraints.empty()) {
     RLAB_CHECK(constraints.size() == reward.size(),
                "constraints has {} roles for {} reward sources (one each)", constraints.size(),

@@ -27,6 +27,8 @@ struct LmPolicyGradientOptions {
   double lagrange_lr = 0.05;
   double max_multiplier = 100.0;
   std::string reward_transform = "identity";
+  std::string process_reward;  // empty: outcome rewards only
+  std::string credit = "sum";
   std::string kl_controller = "fixed(beta=0)";
   std::string kl_penalty = "loss";  // loss | reward
   std::string kl_estimator;         // empty: k3 in the loss, k1 in the reward
@@ -64,6 +66,13 @@ struct LmPolicyGradientOptions {
       "identity, centre, standardise, clip(low,high), "
       "log_sigmoid, par (the last two against the "
       "reference policy's sample for the prompt)");
+    v("process_reward", process_reward,
+      "a reward on each reasoning step of a task with steps (empty: outcome rewards only): "
+      "gold, gameable(..), prm(path=DIR), prime(..), implicit(path=DIR, ..), oprl(..); "
+      "critic-free algos only");
+    v("credit", credit,
+      "with process_reward, how outcome and step rewards become token advantages: sum, "
+      "pure (min-form), clip(eta=..), delta, g_ra(threshold=..)");
     v("kl_controller", kl_controller,
       "KL coefficient: fixed(beta=..) or "
       "adaptive(beta=.., target=.., horizon=..)");

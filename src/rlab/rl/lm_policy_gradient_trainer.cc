@@ -12,6 +12,7 @@
 #include "rlab/models/generation/completion_logprobs.h"
 #include "rlab/reward/signal/kl_estimators.h"
 #include "rlab/rl/lm_ppo.h"
+#include "rlab/rl/process_reward_metrics.h"
 
 namespace rlab::rl {
 
@@ -36,6 +37,7 @@ struct LmPolicyGradientTrainer::Scored {
   torch::Tensor returns;      // [B, N] with a critic
   GroupRewardStats stats;
   double gold = 0.0;  // the task's own metric, whatever the training reward is
+  MetricList process_metrics;  // with a process reward source: its figures, then Learn's
 };
 
 LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& options,
@@ -63,6 +65,12 @@ LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& 
         options_.constraints, options_.reward_weights,
         reward::LagrangeSettings{options_.lagrange_lr, 0.0, options_.max_multiplier});
   }
+  if (!options_.process_reward.empty()) {
+    process_ = reward::MakeProcessRewardSource(
+        options_.process_reward,
+        {models_.task, models_.tokenizer, models_.reference, options_.sampling.temperature, seed_});
+    credit_ = MakeStepCredit(options_.credit);
+  }
   loss_settings_.epsilon_low = options_.epsilon_low;
   loss_settings_.epsilon_high = options_.EpsilonHigh(*algorithm_);
   loss_settings_.kl_estimator = options_.Estimator();
@@ -80,14 +88,20 @@ LmPolicyGradientTrainer::LmPolicyGradientTrainer(const LmPolicyGradientOptions& 
 }
 
 std::string LmPolicyGradientTrainer::Describe() const {
-  return fmt::format("transform {}; advantage {}; KL {} in the {}", transform_->Describe(),
-                     advantage_->Describe(), kl_->Describe(), options_.kl_penalty);
+  std::string text =
+      fmt::format("transform {}; advantage {}; KL {} in the {}", transform_->Describe(),
+                  advantage_->Describe(), kl_->Describe(), options_.kl_penalty);
+  if (process_) {
+    text += fmt::format("; process {}; credit {}", process_->Describe(), credit_->Describe());
+  }
+  return text;
 }
 
 void LmPolicyGradientTrainer::AddState(CheckpointState& state) const {
   state.AddModule("model", models_.policy.ptr());
   if (critic_) state.AddModule("critic", critic_.ptr());
   state.AddOptimizer("optimizer", optimizer_.get());
+  if (process_) process_->AddState(state);
 }
 
 nlohmann::json LmPolicyGradientTrainer::Counters() const {
@@ -146,6 +160,16 @@ LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const PromptGroup
   } else {
     if (kl_in_reward && kl_->beta() > 0) processed = processed - kl_->beta() * s.sequence_kl;
     s.advantages = (*advantage_)(processed, G);
+    if (process_) {
+      // The source scores the batch before it learns from it (PRIME's order).
+      const reward::ProcessRewardBatch batch{r.prompts, r.completions, r.out};
+      reward::ProcessRewards steps = process_->Score(batch);
+      s.process_metrics = ProcessRewardMetrics(steps, r.completions, models_.task->Steps());
+      const MetricList learned = process_->Learn(batch, s.rewards.total);
+      s.process_metrics.insert(s.process_metrics.end(), learned.begin(), learned.end());
+      s.advantages = (*credit_)(
+          {processed, std::move(steps), s.mask, G, s.advantages, r.out.tokens});  // [B, N]
+    }
   }
   s.stats = ComputeGroupRewardStats(s.rewards.total, G);
   for (std::size_t i = 0; i < r.prompts.size() && models_.task->HasGoldReward(); ++i) {
@@ -235,6 +259,7 @@ LmPolicyGradientIteration LmPolicyGradientTrainer::Iterate() {
   }
   if (critic_) it.metrics.emplace_back("value_loss", value_loss.item<double>());
   it.metrics.insert(it.metrics.end(), constraint_metrics.begin(), constraint_metrics.end());
+  it.metrics.insert(it.metrics.end(), s.process_metrics.begin(), s.process_metrics.end());
   return it;
 }
 

@@ -9,7 +9,10 @@
 //   3. the KL to the frozen reference, in the loss (GRPO) or in the reward (PPO-style RLHF),
 //      with a fixed or adaptive coefficient (reward/signal/kl_controller.h);
 //   4. advantages: the algorithm's group estimator (rl/group_advantages.h), or for a critic
-//      GAE over per-token rewards (rl/lm_ppo.h);
+//      GAE over per-token rewards (rl/lm_ppo.h); with a `process_reward` source
+//      (reward/signal/process_reward_source.h), its step rewards and the outcome advantages
+//      become token advantages [N, T] by the `credit` scheme (rl/step_credit.h), and a source
+//      that learns (PRIME) learns from the batch's outcome rewards right after scoring it;
 //   5. `updates_per_batch` optimiser steps on the clipped token-level loss
 //      (rl/policy_gradient_loss.h), plus the critic's clipped value loss for PPO.
 // Every random draw comes from a generator seeded from `seed` and the step, so the batch of a
@@ -39,6 +42,7 @@
 #include "rlab/models/transformer/transformer.h"
 #include "rlab/reward/signal/constrained_sources.h"
 #include "rlab/reward/signal/kl_controller.h"
+#include "rlab/reward/signal/process_reward_source.h"
 #include "rlab/reward/signal/reward_transforms.h"
 #include "rlab/reward/signal/text_reward_source.h"
 #include "rlab/rl/group_advantages.h"
@@ -46,6 +50,7 @@
 #include "rlab/rl/lm_rl_algorithm.h"
 #include "rlab/rl/policy_gradient_loss.h"
 #include "rlab/rl/prompt_groups.h"
+#include "rlab/rl/step_credit.h"
 
 namespace rlab::rl {
 
@@ -91,7 +96,8 @@ class LmPolicyGradientTrainer {
 
   LmPolicyGradientIteration Iterate();
 
-  // The policy ("model"), the critic ("critic", PPO) and the optimiser ("optimizer").
+  // The policy ("model"), the critic ("critic", PPO), the optimiser ("optimizer") and what a
+  // learning process reward source keeps (its AddState).
   void AddState(CheckpointState& state) const;
   // step, kl_beta and (with constraints) multipliers; RestoreCounters takes them back.
   nlohmann::json Counters() const;
@@ -100,7 +106,7 @@ class LmPolicyGradientTrainer {
   int64_t step() const { return step_; }
   const LmRlAlgorithm& algorithm() const { return *algorithm_; }
   const LmPolicyGradientTimings& timings() const { return timings_; }
-  // "transform ...; advantage ...; KL ... in the loss|reward".
+  // "transform ...; advantage ...; KL ... in the loss|reward[; process ...; credit ...]".
   std::string Describe() const;
 
  private:
@@ -118,6 +124,8 @@ class LmPolicyGradientTrainer {
   std::unique_ptr<reward::RewardTransform> transform_;
   std::unique_ptr<reward::KlController> kl_;
   std::optional<reward::ConstrainedSources> constrained_;
+  std::unique_ptr<reward::ProcessRewardSource> process_;  // null: outcome rewards only
+  std::unique_ptr<StepCredit> credit_;                    // with process_
   PolicyLossSettings loss_settings_;
   models::SequenceRewardModel critic_{nullptr};
   std::vector<torch::Tensor> trained_;

@@ -11,6 +11,11 @@ void RegisterStepCredits() {
   StepCreditRegistry& r = StepCredits();
   if (!RegisterOnce(r)) return;
   // One line per entry (rl/step_credits/).
+  r.Register(SumStepCredit());
+  r.Register(PureStepCredit());
+  r.Register(ClipStepCredit());
+  r.Register(DeltaStepCredit());
+  r.Register(GatedStepCredit());
 }
 
 std::unique_ptr<StepCredit> MakeStepCredit(std::string_view spec) {

@@ -5,7 +5,11 @@
 //   sum            the outcome's group advantage plus each token's return of the process
 //                  rewards after it (summed credit: the form that process rewards get hacked
 //                  under)
-//   pure, clip, delta, g_ra, salt, spa, rto, ...
+//   pure           the min of the process rewards after each token (PURE's min-form credit)
+//   clip, delta    step rewards capped below a threshold, or paid as differences to the next
+//                  step's, so that no trajectory's summed reward grows with its steps
+//   g_ra           summed process rewards counted only where the outcome passes a threshold
+//   salt, spa, rto, ...
 //                  the research's schemes, one file each under rl/step_credits/ with its paper
 // Adding one is a file and a line in RegisterStepCredits().
 #pragma once
@@ -23,10 +27,12 @@
 namespace rlab::rl {
 
 struct StepCreditInputs {
-  torch::Tensor outcome;           // [N] outcome rewards after the run's reward transform
-  reward::ProcessRewards process;  // [N, T] rewards on the positions that carry one
-  torch::Tensor mask;              // [N, T] float: 1 on completion tokens
-  int64_t group_size = 1;          // G completions per prompt, rows grouped contiguously
+  torch::Tensor outcome;             // [N] outcome rewards after the run's reward transform
+  reward::ProcessRewards process;    // [N, T] rewards on the positions that carry one
+  torch::Tensor mask;                // [N, T] float: 1 on completion tokens
+  int64_t group_size = 1;            // G completions per prompt, rows grouped contiguously
+  torch::Tensor outcome_advantages;  // [N] the run's outcome estimator (the algo's) on outcome
+  torch::Tensor tokens;              // [N, T] int64 generated ids: salt merges steps written alike
 };
 
 class StepCredit {
@@ -41,5 +47,12 @@ using StepCreditRegistry = Registry<StepCredit>;
 StepCreditRegistry& StepCredits();
 void RegisterStepCredits();  // safe to call more than once
 std::unique_ptr<StepCredit> MakeStepCredit(std::string_view spec);
+
+// The entries, one file each under rl/step_credits/.
+StepCreditRegistry::Entry SumStepCredit();
+StepCreditRegistry::Entry PureStepCredit();
+StepCreditRegistry::Entry ClipStepCredit();
+StepCreditRegistry::Entry DeltaStepCredit();
+StepCreditRegistry::Entry GatedStepCredit();
 
 }  // namespace rlab::rl

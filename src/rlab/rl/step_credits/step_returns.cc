@@ -1,0 +1,88 @@
+#include "rlab/rl/step_credits/step_returns.h"
+
+#include <torch/torch.h>
+
+#include <limits>
+
+#include "rlab/core/check.h"
+
+namespace rlab::rl {
+
+namespace {
+
+// Along the token axis, from the last column back.
+torch::Tensor ReverseCumsum(const torch::Tensor& x) { return x.flip(1).cumsum(1).flip(1); }
+
+void CheckInputs(const StepCreditInputs& in) {
+  RLAB_CHECK(in.mask.defined() && in.mask.dim() == 2, "step credit: mask must be [N, T]");
+  RLAB_CHECK(in.process.rewards.defined() && in.process.rewards.sizes() == in.mask.sizes() &&
+                 in.process.positions.sizes() == in.mask.sizes(),
+             "step credit: process rewards and positions must be [N, T] = {}", in.mask.sizes());
+  RLAB_CHECK(in.outcome_advantages.defined() && in.outcome_advantages.dim() == 1 &&
+                 in.outcome_advantages.size(0) == in.mask.size(0),
+             "step credit: outcome advantages must be [N] with N = {}", in.mask.size(0));
+  RLAB_CHECK(in.group_size >= 1 && in.mask.size(0) % in.group_size == 0,
+             "step credit: {} completions do not split into groups of {}", in.mask.size(0),
+             in.group_size);
+  RLAB_CHECK(torch::isfinite(in.process.rewards).all().item<bool>(),
+             "step credit: a process reward is NaN or infinite");
+}
+
+class ReturnCredit : public StepCredit {
+ public:
+  ReturnCredit(std::string description, StepReturns returns)
+      : description_(std::move(description)), returns_(std::move(returns)) {}
+  torch::Tensor operator()(const StepCreditInputs& inputs) const override {
+    CheckInputs(inputs);
+    torch::NoGradGuard no_grad;
+    return CreditAdvantages(inputs, returns_(inputs));
+  }
+  std::string Describe() const override { return description_; }
+
+ private:
+  std::string description_;
+  StepReturns returns_;
+};
+
+}  // namespace
+
+torch::Tensor SumFormReturns(const torch::Tensor& rewards, const torch::Tensor& positions) {
+  const torch::Tensor placed = torch::where(positions, rewards, torch::zeros_like(rewards));
+  return ReverseCumsum(placed.to(torch::kFloat32));  // [N, T]
+}
+
+torch::Tensor MinFormReturns(const torch::Tensor& rewards, const torch::Tensor& positions) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const torch::Tensor values =
+      torch::where(positions, rewards.to(torch::kFloat32), torch::full_like(rewards, inf));
+  const torch::Tensor future_min = std::get<0>(values.flip(1).cummin(1)).flip(1);  // [N, T]
+  return torch::where(torch::isinf(future_min), torch::zeros_like(future_min), future_min);
+}
+
+torch::Tensor CreditAdvantages(const StepCreditInputs& in, const torch::Tensor& returns) {
+  const int64_t group = in.group_size;
+  const torch::Tensor mask = in.mask.to(torch::kFloat32);
+  const torch::Tensor positions = in.process.positions.to(mask.device());
+  const torch::Tensor g = returns.to(mask.device(), torch::kFloat32);  // [N, T]
+  const torch::Tensor has_steps = positions.any(1);                    // [N]
+  // [N, T]: tokens at or before the row's last rewarded one; every token of a row without one.
+  const torch::Tensor credited =
+      ReverseCumsum(positions.to(torch::kInt64)).gt(0) | has_steps.logical_not().unsqueeze(1);
+  const torch::Tensor whole =
+      torch::where(has_steps, g.select(1, 0), torch::zeros_like(g.select(1, 0)));
+  const torch::Tensor grouped = whole.reshape({-1, group});  // [P, G]
+  const torch::Tensor baseline =
+      group > 1 ? ((grouped.sum(1, true) - grouped) / static_cast<double>(group - 1)).reshape({-1})
+                : torch::zeros_like(whole);  // [N]
+  const torch::Tensor process =
+      torch::where(credited & has_steps.unsqueeze(1), g, torch::zeros_like(g)) -
+      torch::where(credited, baseline.unsqueeze(1).expand_as(g), torch::zeros_like(g));
+  const torch::Tensor outcome = in.outcome_advantages.to(mask.device(), torch::kFloat32);
+  return (outcome.unsqueeze(1) + process) * mask;  // [N, T]
+}
+
+std::unique_ptr<StepCredit> MakeReturnCredit(std::string description, StepReturns returns) {
+  return std::make_unique<ReturnCredit>(std::move(description), std::move(returns));
+}
+
+}  // namespace rlab::rl
