@@ -17,6 +17,9 @@ void RegisterProcessRewardSources() {
   ProcessRewardRegistry& r = ProcessRewardSources();
   if (!RegisterOnce(r)) return;
   // One line per entry (reward/signal/process_rewards/).
+  r.Register(ImplicitProcessReward());
+  r.Register(PrimeProcessReward());
+  r.Register(OprlProcessReward());
 }
 
 std::unique_ptr<ProcessRewardSource> MakeProcessRewardSource(std::string_view spec,

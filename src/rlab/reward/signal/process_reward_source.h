@@ -73,6 +73,9 @@ class ProcessRewardSource {
 };
 
 using ProcessRewardRegistry = Registry<ProcessRewardSource, const ProcessRewardContext&>;
+ProcessRewardRegistry::Entry ImplicitProcessReward();  // process_rewards/implicit.cc
+ProcessRewardRegistry::Entry PrimeProcessReward();     // process_rewards/prime.cc
+ProcessRewardRegistry::Entry OprlProcessReward();      // process_rewards/oprl.cc
 ProcessRewardRegistry& ProcessRewardSources();
 void RegisterProcessRewardSources();  // safe to call more than once
 std::unique_ptr<ProcessRewardSource> MakeProcessRewardSource(std::string_view spec,
