@@ -16,6 +16,8 @@ void RegisterStepCredits() {
   r.Register(ClipStepCredit());
   r.Register(DeltaStepCredit());
   r.Register(GatedStepCredit());
+  r.Register(SaltStepCredit());
+  r.Register(SpaStepCredit());
 }
 
 std::unique_ptr<StepCredit> MakeStepCredit(std::string_view spec) {

@@ -9,8 +9,13 @@
 //   clip, delta    step rewards capped below a threshold, or paid as differences to the next
 //                  step's, so that no trajectory's summed reward grows with its steps
 //   g_ra           summed process rewards counted only where the outcome passes a threshold
-//   salt, spa, rto, ...
-//                  the research's schemes, one file each under rl/step_credits/ with its paper
+//   salt           each step the mean outcome advantage of the group's completions that share
+//                  it (a trajectory graph of outcome rewards; the process rewards' positions
+//                  only mark the steps)
+//   spa            the outcome redistributed to the steps by a progress estimator fitted on
+//                  the process scores, as summed returns
+// one file each under rl/step_credits/ with its paper (RTO's dense DPO rewards are the process
+// source implicit(path=DIR) under sum).
 // Adding one is a file and a line in RegisterStepCredits().
 #pragma once
 
@@ -54,5 +59,7 @@ StepCreditRegistry::Entry PureStepCredit();
 StepCreditRegistry::Entry ClipStepCredit();
 StepCreditRegistry::Entry DeltaStepCredit();
 StepCreditRegistry::Entry GatedStepCredit();
+StepCreditRegistry::Entry SaltStepCredit();
+StepCreditRegistry::Entry SpaStepCredit();
 
 }  // namespace rlab::rl
