@@ -11,6 +11,7 @@
 #include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/rl/lm_policy_gradient_trainer.h"
+#include "rlab/rl/process_reward_metrics.h"
 #include "rlab/text/text_task.h"
 #include "test_support.h"
 
@@ -96,7 +97,7 @@ TEST_F(ProcessTrainerTest, ProcessMetricsFollowTheOutcomeOnesAndTheSourceLearnsE
   EXPECT_EQ(plain.Describe().find("credit"), std::string::npos);
   for (int step = 1; step <= 2; ++step) {
     const MetricList m = trainer.Iterate().metrics;
-    ASSERT_EQ(m.size(), 17u + 4u);  // arithmetic has no steps: no process_repeated_steps
+    ASSERT_EQ(m.size(), 17u + 4u);  // arithmetic has no steps: no process_degenerate
     EXPECT_EQ(m[16].first, "rollout_tokens_per_second");
     EXPECT_EQ(m[17].first, "process_reward");
     EXPECT_NEAR(m[17].second, 1.0, 1e-9);
@@ -142,6 +143,33 @@ TEST_F(ProcessTrainerTest, RefusesPpoAndUnknownSources) {
   const std::string credit =
       testing::ErrorOf([&] { WithProcess("fake_every_second", "median").Validate(); });
   EXPECT_NE(credit.find("pure"), std::string::npos) << credit;
+}
+
+// Steps split on ';' (ends and labels unused here).
+class SemicolonSteps : public data::StepTruth {
+ public:
+  std::string Delimiter() const override { return ";"; }
+  std::vector<std::string> SplitSteps(std::string_view c) const override {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < c.size()) {
+      const std::size_t end = std::min(c.find(';', start), c.size());
+      out.emplace_back(c.substr(start, end - start));
+      start = end + 1;
+    }
+    return out;
+  }
+  std::vector<std::size_t> StepEnds(std::string_view) const override { return {}; }
+  std::vector<bool> StepLabels(std::string_view, std::string_view) const override { return {}; }
+};
+
+TEST(ProcessRewardMetrics, DegenerateCompletionsRepeatAStepOrWriteMoreThanTheReference) {
+  const SemicolonSteps steps;
+  const std::optional<std::string> reference = "1+1=2;2+1=3";
+  EXPECT_FALSE(IsDegenerate(steps, "1+1=2;2+1=4", reference));       // wrong, not degenerate
+  EXPECT_TRUE(IsDegenerate(steps, "1+1=2;1+1=2", reference));        // a repeated step
+  EXPECT_TRUE(IsDegenerate(steps, "1+1=2;2+1=3;3+0=3", reference));  // padded
+  EXPECT_FALSE(IsDegenerate(steps, "1+1=2;2+1=3;3+0=3", std::nullopt));
 }
 
 }  // namespace

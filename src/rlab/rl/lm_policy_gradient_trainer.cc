@@ -164,7 +164,8 @@ LmPolicyGradientTrainer::Scored LmPolicyGradientTrainer::Score(const PromptGroup
       // The source scores the batch before it learns from it (PRIME's order).
       const reward::ProcessRewardBatch batch{r.prompts, r.completions, r.out};
       reward::ProcessRewards steps = process_->Score(batch);
-      s.process_metrics = ProcessRewardMetrics(steps, r.completions, models_.task->Steps());
+      s.process_metrics =
+          ProcessRewardMetrics(steps, r.completions, r.answers, models_.task->Steps());
       const MetricList learned = process_->Learn(batch, s.rewards.total);
       s.process_metrics.insert(s.process_metrics.end(), learned.begin(), learned.end());
       s.advantages = (*credit_)(

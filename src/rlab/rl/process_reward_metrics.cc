@@ -6,9 +6,12 @@
 
 namespace rlab::rl {
 
-bool RepeatsAStep(const data::StepTruth& steps, const std::string& completion) {
+bool IsDegenerate(const data::StepTruth& steps, const std::string& completion,
+                  const std::optional<std::string>& reference) {
+  const std::vector<std::string> written = steps.SplitSteps(completion);
+  if (reference && written.size() > steps.SplitSteps(*reference).size()) return true;
   std::set<std::string> seen;
-  for (const std::string& step : steps.SplitSteps(completion)) {
+  for (const std::string& step : written) {
     if (!seen.insert(step).second) return true;
   }
   return false;
@@ -16,6 +19,7 @@ bool RepeatsAStep(const data::StepTruth& steps, const std::string& completion) {
 
 MetricList ProcessRewardMetrics(const reward::ProcessRewards& process,
                                 const std::vector<std::string>& completions,
+                                const std::vector<std::optional<std::string>>& references,
                                 const data::StepTruth* steps) {
   const torch::Tensor positions = process.positions.to(torch::kCPU);  // [N, T]
   const double rewarded = positions.sum().item<double>();
@@ -27,9 +31,14 @@ MetricList ProcessRewardMetrics(const reward::ProcessRewards& process,
   MetricList metrics = {{"process_reward", rewarded > 0 ? reward_sum / rewarded : 0.0},
                         {"process_steps", rewarded / n}};
   if (steps) {
-    double repeated = 0;
-    for (const std::string& c : completions) repeated += RepeatsAStep(*steps, c) ? 1 : 0;
-    metrics.emplace_back("process_repeated_steps", repeated / n);
+    double degenerate = 0;
+    for (std::size_t i = 0; i < completions.size(); ++i) {
+      const std::optional<std::string> none;
+      degenerate +=
+          IsDegenerate(*steps, completions[i], i < references.size() ? references[i] : none) ? 1
+                                                                                             : 0;
+    }
+    metrics.emplace_back("process_degenerate", degenerate / n);
   }
   return metrics;
 }

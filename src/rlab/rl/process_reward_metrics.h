@@ -2,10 +2,13 @@
 // after the outcome metrics, when the run has a process_reward source:
 //   process_reward          mean reward of the rewarded tokens (the steps' last tokens)
 //   process_steps           mean number of rewarded tokens per completion
-//   process_repeated_steps  share of completions that repeat one of their steps word for word
-//                           (a degenerate way to collect step rewards; on tasks with steps)
+//   process_degenerate      share of degenerate completions, ways to collect step rewards
+//                           without solving more (on tasks with steps): one that repeats a
+//                           step word for word, or writes more steps than the task's reference
+//                           solution of its prompt (padding)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,12 +18,16 @@
 
 namespace rlab::rl {
 
-// `steps` may be null (a task without steps): no process_repeated_steps then.
+// `steps` may be null (a task without steps): no process_degenerate then. `references` [N]
+// are the task's reference solutions (none for a prompt file: repeats alone count).
 MetricList ProcessRewardMetrics(const reward::ProcessRewards& process,
                                 const std::vector<std::string>& completions,
+                                const std::vector<std::optional<std::string>>& references,
                                 const data::StepTruth* steps);
 
-// True when a step of `completion` is the same text as an earlier one.
-bool RepeatsAStep(const data::StepTruth& steps, const std::string& completion);
+// True when a step of `completion` is the same text as an earlier one, or when it has more
+// steps than `reference` (where given).
+bool IsDegenerate(const data::StepTruth& steps, const std::string& completion,
+                  const std::optional<std::string>& reference);
 
 }  // namespace rlab::rl
