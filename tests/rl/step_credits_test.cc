@@ -2,7 +2,7 @@
 // equal their hand-computed token advantages on a batch of two completions of one prompt (step
 // rewards 0.8 and 0.3 on the second and fourth token, and a completion with no step); PURE's
 // and Delta's returns do not grow with an extra well-paid step while summed credit's does;
-// tokens after a completion's last step get only the outcome advantage; an unknown credit
+// tokens after a completion's last step take that step's return; an unknown credit
 // lists the valid ones.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -53,15 +53,15 @@ torch::Tensor CreditOfOne(const std::string& spec, const reward::ProcessRewards&
 }
 
 TEST(StepCredits, EachEntryMatchesItsFormulaOnTwoSteps) {
-  // Token 4 follows the last step: the outcome advantage alone.
-  ExpectCreditRow(CreditOfOne("sum", kTwoSteps), 0, {1.6, 1.6, 0.8, 0.8, 0.5});
-  ExpectCreditRow(CreditOfOne("pure", kTwoSteps), 0, {0.8, 0.8, 0.8, 0.8, 0.5});
+  // Token 4 follows the last step: it takes that step's return.
+  ExpectCreditRow(CreditOfOne("sum", kTwoSteps), 0, {1.6, 1.6, 0.8, 0.8, 0.8});
+  ExpectCreditRow(CreditOfOne("pure", kTwoSteps), 0, {0.8, 0.8, 0.8, 0.8, 0.8});
   // Clip at 0.5: min(0.8 - 0.5, 0) = 0, min(0.3 - 0.5, 0) = -0.2.
-  ExpectCreditRow(CreditOfOne("clip(eta=0.5)", kTwoSteps), 0, {0.3, 0.3, 0.3, 0.3, 0.5});
+  ExpectCreditRow(CreditOfOne("clip(eta=0.5)", kTwoSteps), 0, {0.3, 0.3, 0.3, 0.3, 0.3});
   // Delta: 0.8 - 0.3 then 0.3; the return is the reward of the token's own step.
-  ExpectCreditRow(CreditOfOne("delta", kTwoSteps), 0, {1.3, 1.3, 0.8, 0.8, 0.5});
+  ExpectCreditRow(CreditOfOne("delta", kTwoSteps), 0, {1.3, 1.3, 0.8, 0.8, 0.8});
   ExpectCreditRow(CreditOfOne("g_ra(threshold=0.5)", kTwoSteps, /*outcome=*/1.0), 0,
-                  {1.6, 1.6, 0.8, 0.8, 0.5});
+                  {1.6, 1.6, 0.8, 0.8, 0.8});
   ExpectCreditRow(CreditOfOne("g_ra(threshold=0.5)", kTwoSteps, /*outcome=*/0.0), 0,
                   {0.5, 0.5, 0.5, 0.5, 0.5});
 }
@@ -88,7 +88,7 @@ TEST(StepCredits, LeaveOneOutBaselineOverTheGroupAndNothingOffTheMask) {
   const torch::Tensor a = (*MakeStepCredit("sum"))(
       {torch::tensor({1.0, 0.0}), {rewards, positions}, mask, 2, torch::tensor({1.0f, -1.0f})});
   // Row 0: baseline 0 (the other's whole return); row 1: no step, G = 0, baseline 1.1.
-  ExpectCreditRow(a, 0, {2.1, 2.1, 1.3, 1.3, 1.0});
+  ExpectCreditRow(a, 0, {2.1, 2.1, 1.3, 1.3, 1.3});
   ExpectCreditRow(a, 1, {-2.1, -2.1, -2.1, -2.1, 0.0});
 }
 

@@ -22,10 +22,12 @@ StepCreditRegistry::Entry ClipStepCredit() {
           [](const SpecArgs& a) {
             const double eta = a.Get<double>("eta");
             return MakeReturnCredit(
-                fmt::format("clip(eta={})", eta), [eta](const StepCreditInputs& in) {
+                fmt::format("clip(eta={})", eta),
+                [eta](const StepCreditInputs& in) {
                   const torch::Tensor clipped = (in.process.rewards - eta).clamp_max(0);  // [N, T]
                   return SumFormReturns(clipped, in.process.positions);
-                });
+                },
+                AfterLastStep::kLastStepReturn);
           }};
 }
 

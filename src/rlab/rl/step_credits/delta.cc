@@ -42,10 +42,13 @@ StepCreditRegistry::Entry DeltaStepCredit() {
           "r_{k+1} summed; Gao et al., arXiv:2410.15115)",
           {},
           [](const SpecArgs&) {
-            return MakeReturnCredit("delta", [](const StepCreditInputs& in) {
-              return SumFormReturns(DeltaRewards(in.process.rewards, in.process.positions),
-                                    in.process.positions);
-            });
+            return MakeReturnCredit(
+                "delta",
+                [](const StepCreditInputs& in) {
+                  return SumFormReturns(DeltaRewards(in.process.rewards, in.process.positions),
+                                        in.process.positions);
+                },
+                AfterLastStep::kLastStepReturn);
           }};
 }
 

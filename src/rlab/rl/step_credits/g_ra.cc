@@ -30,7 +30,8 @@ StepCreditRegistry::Entry GatedStepCredit() {
                   const torch::Tensor gated =
                       in.process.rewards * open.to(in.process.rewards.device()).unsqueeze(1);
                   return SumFormReturns(gated, in.process.positions);
-                });
+                },
+                AfterLastStep::kLastStepReturn);
           }};
 }
 

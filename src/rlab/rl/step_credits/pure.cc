@@ -19,9 +19,12 @@ StepCreditRegistry::Entry PureStepCredit() {
           "al., arXiv:2504.15275)",
           {},
           [](const SpecArgs&) {
-            return MakeReturnCredit("pure", [](const StepCreditInputs& in) {
-              return MinFormReturns(in.process.rewards, in.process.positions);
-            });
+            return MakeReturnCredit(
+                "pure",
+                [](const StepCreditInputs& in) {
+                  return MinFormReturns(in.process.rewards, in.process.positions);
+                },
+                AfterLastStep::kLastStepReturn);
           }};
 }
 

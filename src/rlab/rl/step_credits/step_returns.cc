@@ -30,18 +30,19 @@ void CheckInputs(const StepCreditInputs& in) {
 
 class ReturnCredit : public StepCredit {
  public:
-  ReturnCredit(std::string description, StepReturns returns)
-      : description_(std::move(description)), returns_(std::move(returns)) {}
+  ReturnCredit(std::string description, StepReturns returns, AfterLastStep after)
+      : description_(std::move(description)), returns_(std::move(returns)), after_(after) {}
   torch::Tensor operator()(const StepCreditInputs& inputs) const override {
     CheckInputs(inputs);
     torch::NoGradGuard no_grad;
-    return CreditAdvantages(inputs, returns_(inputs));
+    return CreditAdvantages(inputs, returns_(inputs), after_);
   }
   std::string Describe() const override { return description_; }
 
  private:
   std::string description_;
   StepReturns returns_;
+  AfterLastStep after_;
 };
 
 }  // namespace
@@ -59,30 +60,37 @@ torch::Tensor MinFormReturns(const torch::Tensor& rewards, const torch::Tensor& 
   return torch::where(torch::isinf(future_min), torch::zeros_like(future_min), future_min);
 }
 
-torch::Tensor CreditAdvantages(const StepCreditInputs& in, const torch::Tensor& returns) {
-  const int64_t group = in.group_size;
+torch::Tensor CreditAdvantages(const StepCreditInputs& in, const torch::Tensor& returns,
+                               AfterLastStep after) {
+  const int64_t group = in.group_size, width = in.mask.size(1);
   const torch::Tensor mask = in.mask.to(torch::kFloat32);
   const torch::Tensor positions = in.process.positions.to(mask.device());
-  const torch::Tensor g = returns.to(mask.device(), torch::kFloat32);  // [N, T]
-  const torch::Tensor has_steps = positions.any(1);                    // [N]
-  // [N, T]: tokens at or before the row's last rewarded one; every token of a row without one.
-  const torch::Tensor credited =
-      ReverseCumsum(positions.to(torch::kInt64)).gt(0) | has_steps.logical_not().unsqueeze(1);
-  const torch::Tensor whole =
-      torch::where(has_steps, g.select(1, 0), torch::zeros_like(g.select(1, 0)));
+  const torch::Tensor has_steps = positions.any(1);  // [N]
+  // [N, 1]: the column of each row's last rewarded token (0 for a row without one).
+  const torch::Tensor columns = torch::arange(width, positions.options().dtype(torch::kInt64));
+  const torch::Tensor last =
+      torch::where(positions, columns, torch::zeros_like(columns)).amax(1, /*keepdim=*/true);
+  torch::Tensor g = returns.to(mask.device(), torch::kFloat32);  // [N, T]
+  const torch::Tensor after_last = (columns.unsqueeze(0) > last) & has_steps.unsqueeze(1);
+  // The tokens after the last step take its return; a row without steps has none.
+  g = torch::where(after_last, g.gather(1, last), g);
+  g = torch::where(has_steps.unsqueeze(1), g, torch::zeros_like(g));
+  const torch::Tensor whole = g.select(1, 0);                // [N] G_0
   const torch::Tensor grouped = whole.reshape({-1, group});  // [P, G]
   const torch::Tensor baseline =
       group > 1 ? ((grouped.sum(1, true) - grouped) / static_cast<double>(group - 1)).reshape({-1})
                 : torch::zeros_like(whole);  // [N]
-  const torch::Tensor process =
-      torch::where(credited & has_steps.unsqueeze(1), g, torch::zeros_like(g)) -
-      torch::where(credited, baseline.unsqueeze(1).expand_as(g), torch::zeros_like(g));
   const torch::Tensor outcome = in.outcome_advantages.to(mask.device(), torch::kFloat32);
+  torch::Tensor process = g - baseline.unsqueeze(1);  // [N, T]
+  if (after == AfterLastStep::kOutcomeOnly) {
+    process = torch::where(after_last, torch::zeros_like(process), process);
+  }
   return (outcome.unsqueeze(1) + process) * mask;  // [N, T]
 }
 
-std::unique_ptr<StepCredit> MakeReturnCredit(std::string description, StepReturns returns) {
-  return std::make_unique<ReturnCredit>(std::move(description), std::move(returns));
+std::unique_ptr<StepCredit> MakeReturnCredit(std::string description, StepReturns returns,
+                                             AfterLastStep after) {
+  return std::make_unique<ReturnCredit>(std::move(description), std::move(returns), after);
 }
 
 }  // namespace rlab::rl

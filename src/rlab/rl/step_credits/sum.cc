@@ -15,9 +15,12 @@ StepCreditRegistry::Entry SumStepCredit() {
           "outcome advantage + sum of the process rewards from each token on (summed credit)",
           {},
           [](const SpecArgs&) {
-            return MakeReturnCredit("sum", [](const StepCreditInputs& in) {
-              return SumFormReturns(in.process.rewards, in.process.positions);
-            });
+            return MakeReturnCredit(
+                "sum",
+                [](const StepCreditInputs& in) {
+                  return SumFormReturns(in.process.rewards, in.process.positions);
+                },
+                AfterLastStep::kLastStepReturn);
           }};
 }
 
