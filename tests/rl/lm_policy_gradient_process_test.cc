@@ -8,11 +8,11 @@
 
 #include <filesystem>
 
-#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/rl/lm_policy_gradient_trainer.h"
 #include "rlab/rl/process_reward_metrics.h"
 #include "rlab/text/text_task.h"
+#include "lm_trainer_fixture.h"
 #include "test_support.h"
 
 namespace rlab::rl {
@@ -67,18 +67,8 @@ class ProcessTrainerTest : public ::testing::Test {
   void SetUp() override { RegisterFake(); }
 
   LmPolicyGradientTrainer Make(LmPolicyGradientOptions options, models::Transformer policy) {
-    reference_.model->eval();
-    LmPolicyGradientOptimisation optimisation;
-    optimisation.prompts_per_step = 2;
-    optimisation.build = [](const std::vector<torch::Tensor>& p) {
-      return std::make_unique<models::FusedAdamW>(p, torch::optim::AdamWOptions(1e-3));
-    };
-    optimisation.schedule = [](torch::optim::AdamW&, int64_t) { return 1e-3; };
-    models::GenerationOptions generation;
-    generation.max_new_tokens = 6;
-    return LmPolicyGradientTrainer(
-        options, {policy, reference_.model, task_.get(), policy_.tokenizer.get(), &rewards_},
-        std::move(optimisation), generation, 7);
+    return MakeTinyLmTrainer(
+        options, {policy, reference_.model, task_.get(), policy_.tokenizer.get(), &rewards_}, 6);
   }
 };
 

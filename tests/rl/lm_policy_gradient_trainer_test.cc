@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "rlab/text/text_task.h"
-#include "rlab/models/optim/fused_adamw.h"
 #include "rlab/models/transformer/language_model.h"
 #include "rlab/rl/lm_policy_gradient_trainer.h"
+#include "lm_trainer_fixture.h"
 #include "test_support.h"
 
 namespace rlab::rl {
@@ -23,18 +23,9 @@ class LmPolicyGradientTrainerTest : public ::testing::Test {
   reward::TextRewardSource rewards_{{"exact_match"}, {}};
 
   LmPolicyGradientTrainer Make(LmPolicyGradientOptions options) {
-    reference_.model->eval();
-    LmPolicyGradientOptimisation optimisation;
-    optimisation.prompts_per_step = 2;
-    optimisation.build = [](const std::vector<torch::Tensor>& p) {
-      return std::make_unique<models::FusedAdamW>(p, torch::optim::AdamWOptions(1e-3));
-    };
-    optimisation.schedule = [](torch::optim::AdamW&, int64_t) { return 1e-3; };
-    models::GenerationOptions generation;
-    generation.max_new_tokens = 4;
-    return LmPolicyGradientTrainer(
+    return MakeTinyLmTrainer(
         options, {policy_.model, reference_.model, task_.get(), policy_.tokenizer.get(), &rewards_},
-        std::move(optimisation), generation, 7);
+        4);
   }
 };
 
