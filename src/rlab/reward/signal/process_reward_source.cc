@@ -17,6 +17,7 @@ void RegisterProcessRewardSources() {
   ProcessRewardRegistry& r = ProcessRewardSources();
   if (!RegisterOnce(r)) return;
   // One line per entry (reward/signal/process_rewards/).
+  r.Register(PrmProcessRewardEntry());
   r.Register(ImplicitProcessReward());
   r.Register(PrimeProcessReward());
   r.Register(OprlProcessReward());

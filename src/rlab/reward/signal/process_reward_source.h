@@ -73,6 +73,7 @@ class ProcessRewardSource {
 };
 
 using ProcessRewardRegistry = Registry<ProcessRewardSource, const ProcessRewardContext&>;
+ProcessRewardRegistry::Entry PrmProcessRewardEntry();  // process_rewards/prm.cc
 ProcessRewardRegistry::Entry ImplicitProcessReward();  // process_rewards/implicit.cc
 ProcessRewardRegistry::Entry PrimeProcessReward();     // process_rewards/prime.cc
 ProcessRewardRegistry::Entry OprlProcessReward();      // process_rewards/oprl.cc
