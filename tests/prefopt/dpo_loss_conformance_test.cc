@@ -63,15 +63,42 @@ PreferenceLogps RandomDpoBatch(int64_t n, uint64_t seed) {
   std::vector<double> margins;
   for (int64_t i = 0; i < n; ++i) margins.push_back(rng.Normal(0.5, 1.0));
   batch.margins = t(margins);
+  // The token-level inputs (for the losses that weigh tokens), drawn last: [n, 12] log-ratios
+  // that sum over a row to its completion's, 0 past its end, and token rewards in [-1, 1].
+  std::vector<torch::Tensor*> ratios = {&batch.chosen_token_ratios, &batch.rejected_token_ratios};
+  std::vector<torch::Tensor*> rewards = {&batch.chosen_token_rewards,
+                                         &batch.rejected_token_rewards};
+  const std::vector<torch::Tensor> totals = {batch.chosen - batch.ref_chosen,
+                                             batch.rejected - batch.ref_rejected};
+  const std::vector<std::vector<double>*> lengths = {&chosen_tokens, &rejected_tokens};
+  for (std::size_t side = 0; side < 2; ++side) {
+    std::vector<double> share(n * 12, 0.0), reward(n * 12, 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+      const auto len = static_cast<int64_t>((*lengths[side])[i]);
+      for (int64_t k = 0; k < len; ++k) {
+        share[i * 12 + k] = rng.Uniform(0.5, 1.5);
+        reward[i * 12 + k] = rng.Uniform(-1.0, 1.0);
+      }
+    }
+    const torch::Tensor w = t(share).view({n, 12});
+    *ratios[side] = w / w.sum(1, true) * totals[side].unsqueeze(1);  // [n, 12]
+    *rewards[side] = t(reward).view({n, 12});                        // [n, 12]
+  }
   return batch;
 }
 
 // Rows `index` ([K] int64) of every tensor of the batch.
 PreferenceLogps SelectDpoRows(const PreferenceLogps& p, const torch::Tensor& index) {
-  return {p.chosen.index_select(0, index),        p.rejected.index_select(0, index),
-          p.ref_chosen.index_select(0, index),    p.ref_rejected.index_select(0, index),
-          p.chosen_tokens.index_select(0, index), p.rejected_tokens.index_select(0, index),
-          p.margins.index_select(0, index)};
+  PreferenceLogps rows{
+      p.chosen.index_select(0, index),        p.rejected.index_select(0, index),
+      p.ref_chosen.index_select(0, index),    p.ref_rejected.index_select(0, index),
+      p.chosen_tokens.index_select(0, index), p.rejected_tokens.index_select(0, index),
+      p.margins.index_select(0, index)};
+  rows.chosen_token_ratios = p.chosen_token_ratios.index_select(0, index);
+  rows.rejected_token_ratios = p.rejected_token_ratios.index_select(0, index);
+  rows.chosen_token_rewards = p.chosen_token_rewards.index_select(0, index);
+  rows.rejected_token_rewards = p.rejected_token_rewards.index_select(0, index);
+  return rows;
 }
 
 class DpoLossConformance : public ::testing::TestWithParam<std::string> {

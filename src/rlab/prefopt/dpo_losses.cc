@@ -201,6 +201,9 @@ void RegisterDpoLosses() {
               }});
   r.Register(MmDpoLoss());
   r.Register(VpoLoss());
+  r.Register(TgdpoLoss());
+  r.Register(TRegLoss());
+  r.Register(SvpoLoss());
   r.Register(CdpoLoss());
   r.Register(ExoPairLoss());
   r.Register(NcaPairLoss());

@@ -24,7 +24,8 @@
 //             "ORPO", arXiv:2403.07691); lambda is `beta`, as in TRL
 // and TRL's other loss types, one file each in dpo_losses/ with its formula and paper there:
 // cdpo, exo_pair, nca_pair, bco_pair, sppo_hard, aot, aot_unpaired, apo_down, discopop,
-// sigmoid_norm, sft. Every loss is the mean over the batch of per-pair values (aot,
+// sigmoid_norm, sft; and the token- and step-level ones: tgdpo and t_reg (which read the
+// token-level inputs below), svpo (step pairs with tree-search value margins). Every loss is the mean over the batch of per-pair values (aot,
 // aot_unpaired, bco_pair and sft also look at the whole batch or at earlier batches; see their
 // files) and also returns the implicit rewards TRL logs, beta (log pi - log ref) (beta log pi
 // for the reference-free ones).
@@ -53,6 +54,11 @@ struct PreferenceLogps {
   // [B] each pair's reward margin from the data (its "margin", or score_chosen -
   // score_rejected); undefined when the data gives none. Read only by the losses that need it.
   torch::Tensor margins;
+  // Token-level inputs, read only by the losses that weigh tokens (tgdpo, t_reg; undefined
+  // otherwise). [B, T] each, one column per completion token (T: the side's longest completion),
+  // 0 past each completion's end. The ratios sum over a row to that completion's log pi - log ref.
+  torch::Tensor chosen_token_ratios, rejected_token_ratios;    // log pi - log ref per token
+  torch::Tensor chosen_token_rewards, rejected_token_rewards;  // token-level reward guidance
 };
 
 struct DpoLossOutput {
@@ -90,6 +96,9 @@ DpoLossRegistry::Entry SigmoidNormLoss();  // dpo_losses/sigmoid_norm.cc
 DpoLossRegistry::Entry SftLoss();          // dpo_losses/sft.cc
 DpoLossRegistry::Entry MmDpoLoss();        // dpo_losses/mm_dpo.cc
 DpoLossRegistry::Entry VpoLoss();          // dpo_losses/vpo.cc
+DpoLossRegistry::Entry TgdpoLoss();        // dpo_losses/tgdpo.cc
+DpoLossRegistry::Entry TRegLoss();         // dpo_losses/t_reg.cc
+DpoLossRegistry::Entry SvpoLoss();         // dpo_losses/svpo.cc
 
 // Several losses at once, as TRL's loss_type list with loss_weights: sum_i w_i L_i; the logged
 // rewards are the first loss's. Needs a reference when any part does.

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "rlab/core/check.h"
+#include "rlab/core/shape_format.h"
 
 namespace rlab::prefopt {
 
@@ -25,6 +26,22 @@ torch::Tensor PerToken(const torch::Tensor& logps, const torch::Tensor& tokens) 
   RLAB_CHECK(tokens.defined() && tokens.sizes() == logps.sizes(),
              "DPO loss: this loss needs the completion lengths, [B]");
   return logps / tokens.to(logps.dtype()).clamp_min(1);
+}
+
+torch::Tensor RewardWeightedRatioSum(const torch::Tensor& ratios, const torch::Tensor& rewards,
+                                     const torch::Tensor& like, const std::string& loss,
+                                     const std::string& side) {
+  RLAB_CHECK(ratios.defined() && rewards.defined(),
+             "{} weighs tokens and needs the {} completions' per-token log-ratios and token "
+             "rewards (PreferenceLogps.{}_token_ratios and {}_token_rewards), which this caller "
+             "does not give: rlab dpo scores whole sequences; use sigmoid there",
+             loss, side, side, side);
+  RLAB_CHECK(
+      ratios.dim() == 2 && ratios.sizes() == rewards.sizes() && ratios.size(0) == like.size(0),
+      "{}: {}_token_ratios and {}_token_rewards must both be [B, T] with B = {}, got {} "
+      "and {}",
+      loss, side, side, like.size(0), ratios.sizes(), rewards.sizes());
+  return (rewards.detach().to(like.dtype()) * ratios.to(like.dtype())).sum(1);  // [B]
 }
 
 KeyDoc DpoBetaKey() {

@@ -24,6 +24,13 @@ torch::Tensor SmoothedLogistic(const torch::Tensor& z, double eps);
 // logps / tokens, element-wise ([B] each; lengths below 1 count as 1).
 torch::Tensor PerToken(const torch::Tensor& logps, const torch::Tensor& tokens);
 
+// sum_t rewards[b, t] * ratios[b, t] per row: [B] in `like`'s dtype, for the token-level losses
+// (tgdpo, t_reg) on one side of the pairs; `loss` and `side` ("chosen", "rejected") name them in
+// the error when the caller gave no token-level inputs or gave them in other shapes.
+torch::Tensor RewardWeightedRatioSum(const torch::Tensor& ratios, const torch::Tensor& rewards,
+                                     const torch::Tensor& like, const std::string& loss,
+                                     const std::string& side);
+
 // The documented keys: `beta` (default 0.1, as TRL's DPOConfig) and `label_smoothing`.
 KeyDoc DpoBetaKey();
 KeyDoc LabelSmoothingKey(const std::string& default_value = "0");
