@@ -19,6 +19,7 @@ void AddSftCommand(CLI::App& app);
 void AddDataCommand(CLI::App& app);
 void AddTrainRmCommand(CLI::App& app);
 void AddEvalRmCommand(CLI::App& app);
+void AddTrainPrmCommand(CLI::App& app);
 void AddScoreCommand(CLI::App& app);
 void AddDpoCommand(CLI::App& app);
 void AddLmRlCommand(CLI::App& app);
@@ -42,6 +43,7 @@ inline void AddAllCommands(CLI::App& app) {
   AddSftCommand(app);
   AddTrainRmCommand(app);
   AddEvalRmCommand(app);
+  AddTrainPrmCommand(app);
   AddScoreCommand(app);
   AddDpoCommand(app);
   AddLmRlCommand(app);

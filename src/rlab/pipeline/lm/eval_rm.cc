@@ -9,9 +9,11 @@
 #include "rlab/core/rng.h"
 #include "rlab/eval/reward_model_judge.h"
 #include "rlab/eval/reward_model_predictions.h"
+#include "rlab/pipeline/lm/eval_prm.h"
 #include "rlab/pipeline/lm/lm_threads.h"
 #include "rlab/pipeline/lm/rm_data.h"
 #include "rlab/pipeline/lm/training_data_fingerprints.h"
+#include "rlab/reward/model/process_reward_model.h"
 #include "rlab/reward/model/text_reward_model.h"
 
 namespace rlab::pipeline {
@@ -20,6 +22,7 @@ void EvalRmConfig::Validate() const {
   RLAB_CHECK(!model.empty(), "model must name a reward-model directory");
   RLAB_CHECK(!data.empty(), "data must name a preference file or task:SPEC");
   RLAB_CHECK(task_pairs >= 1, "task_pairs must be >= 1");
+  RLAB_CHECK(task_prompts >= 1 && best_of_n >= 1, "task_prompts and best_of_n must be >= 1");
   RLAB_CHECK(max_length >= 2 && batch_size >= 1, "max_length must be >= 2, batch_size >= 1");
   CheckRewardModelTruncation(truncation);
 }
@@ -41,6 +44,7 @@ class EvalRm : public ConfiguredPipeline<EvalRmConfig> {
  public:
   nlohmann::json Run(RunContext& ctx) override {
     const EvalRmConfig& c = config_;
+    if (reward::IsProcessRewardModelDir(c.model)) return EvaluateProcessRewardModel(c, ctx);
     ConfigureLanguageModelThreads(c.run);
     reward::TextRewardModel rm = reward::LoadTextRewardModel(c.model);
     spdlog::info("eval-rm: {}", rm.Describe());

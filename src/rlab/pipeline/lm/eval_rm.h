@@ -8,7 +8,8 @@
 // to records longer than max_length (truncation=error refuses them), and the accuracy row says
 // when it covers part of the data only. Each judged record's scores go to predictions.jsonl
 // (eval/reward_model_predictions.h). Records whose prompt or pair the model was trained on
-// (training_data_fingerprints.h) are counted and warned about.
+// (training_data_fingerprints.h) are counted and warned about. A process reward model
+// (train-prm's) is judged on step data instead (eval_prm.h).
 //
 //   rlab eval-rm --model runs/<train-rm>/reward_model --data test.jsonl
 #pragma once
@@ -32,6 +33,8 @@ struct EvalRmConfig {
   // and is counted as cut; `drop` judges only the records that fit, and says so.
   std::string truncation = "keep_end";
   int64_t batch_size = 64;
+  int64_t task_prompts = 200;  // step data from a task (a process reward model)
+  int64_t best_of_n = 8;
   RunOptions run;
 
   template <class V>
@@ -46,6 +49,11 @@ struct EvalRmConfig {
       "longer records: drop, keep_end (cut the prompt's start) or error (refuse the data); "
       "counted in the table and summary");
     v("batch_size", batch_size, "records scored at once");
+    v("task_prompts", task_prompts,
+      "a process reward model on task:SPEC: prompts drawn from the task (with steps)");
+    v("best_of_n", best_of_n,
+      "a process reward model on task:SPEC: completions drawn per prompt, among which each "
+      "PRM aggregation picks one (< 2: no best-of-N)");
     v("run", run, "run directory, seed, threads");
   }
   void Validate() const;

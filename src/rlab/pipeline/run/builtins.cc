@@ -8,6 +8,7 @@
 #include "rlab/pipeline/run/pipeline.h"
 #include "rlab/pipeline/lm/sft.h"
 #include "rlab/pipeline/control/train_rl.h"
+#include "rlab/pipeline/lm/train_prm.h"
 #include "rlab/pipeline/lm/train_rm.h"
 
 namespace rlab::pipeline {
@@ -26,6 +27,7 @@ void RegisterBuiltins() {
   r.Register(SftEntry());
   r.Register(TrainRmEntry());
   r.Register(EvalRmEntry());
+  r.Register(TrainPrmEntry());
   r.Register(DpoEntry());
   r.Register(LmRlEntry());
   r.Register(OnlinePoEntry());
