@@ -26,6 +26,12 @@ class StepTruth {
   // (the step is correct and so are all before it), false from the first wrong step on.
   virtual std::vector<bool> StepLabels(std::string_view prompt,
                                        std::string_view completion) const = 0;
+  // Whether a step has the task's form (e.g. "A<op>B=C" with numbers), right or not: what a
+  // process reward model that is easy to game pays for (the `gameable` source). By default any
+  // step with text other than spaces.
+  virtual bool WellFormed(std::string_view step) const {
+    return step.find_first_not_of(" \t\r\n") != std::string_view::npos;
+  }
   // The index of the first wrong step, or -1 when every step is right (ProcessBench's label;
   // a right chain of steps may still end before the final answer, which GoldReward judges).
   int FirstError(std::string_view prompt, std::string_view completion) const {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rlab/text/arithmetic_task.h"
+#include "rlab/text/chain_task.h"
 #include "rlab/text/cyclic_task.h"
 #include "rlab/text/keyword_task.h"
 
@@ -40,6 +41,28 @@ void RegisterTextTasks() {
                 o.test_share_percent = a.Get<int>("test_share_percent");
                 o.demo_error_percent = a.Get<int>("demo_error_percent");
                 return std::make_unique<ArithmeticTask>(o);
+              }});
+  const ChainOptions chain;
+  r.Register({"chain",
+              "chained arithmetic evaluated left to right, one operation a step: prompts "
+              "12+7*3-9= answered 12+7=19;19*3=57;57-9=48 (exact match of the final answer; "
+              "gold labels per step)",
+              {{"steps", std::to_string(chain.steps), "operations per problem"},
+               {"digits", std::to_string(chain.digits), "operand digits"},
+               {"ops", chain.ops, "operators to draw from: any of + - *"},
+               {"test_share_percent", std::to_string(chain.test_share_percent),
+                "problems held out for the test split"},
+               {"demo_step_error_percent", std::to_string(chain.demo_step_error_percent),
+                "per step of an SFT demonstration, the chance its result is off by 1 to 3 (later "
+                "steps carry the wrong value on)"}},
+              [](const SpecArgs& a) -> std::unique_ptr<TextTask> {
+                ChainOptions o;
+                o.steps = a.Get<int>("steps");
+                o.digits = a.Get<int>("digits");
+                o.ops = a.Get<std::string>("ops");
+                o.test_share_percent = a.Get<int>("test_share_percent");
+                o.demo_step_error_percent = a.Get<int>("demo_step_error_percent");
+                return std::make_unique<ChainTask>(o);
               }});
   const KeywordOptions k;
   r.Register({"keywords",

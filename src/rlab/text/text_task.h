@@ -70,7 +70,7 @@ class TextTask {
 
 using TextTaskRegistry = Registry<TextTask>;
 TextTaskRegistry& TextTasks();
-// Registers arithmetic, keywords and cyclic (safe to call more than once).
+// Registers arithmetic, chain, keywords and cyclic (safe to call more than once).
 void RegisterTextTasks();
 // Registers the built-in tasks if needed, then creates the one `spec` names.
 std::unique_ptr<TextTask> MakeTextTask(std::string_view spec);
