@@ -21,6 +21,8 @@ void RegisterProcessRewardSources() {
   r.Register(ImplicitProcessReward());
   r.Register(PrimeProcessReward());
   r.Register(OprlProcessReward());
+  r.Register(GoldProcessReward());
+  r.Register(GameableProcessReward());
 }
 
 std::unique_ptr<ProcessRewardSource> MakeProcessRewardSource(std::string_view spec,

@@ -77,6 +77,8 @@ ProcessRewardRegistry::Entry PrmProcessRewardEntry();  // process_rewards/prm.cc
 ProcessRewardRegistry::Entry ImplicitProcessReward();  // process_rewards/implicit.cc
 ProcessRewardRegistry::Entry PrimeProcessReward();     // process_rewards/prime.cc
 ProcessRewardRegistry::Entry OprlProcessReward();      // process_rewards/oprl.cc
+ProcessRewardRegistry::Entry GoldProcessReward();      // process_rewards/task_step_labels.cc
+ProcessRewardRegistry::Entry GameableProcessReward();  // process_rewards/task_step_labels.cc
 ProcessRewardRegistry& ProcessRewardSources();
 void RegisterProcessRewardSources();  // safe to call more than once
 std::unique_ptr<ProcessRewardSource> MakeProcessRewardSource(std::string_view spec,
