@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rlab/core/check.h"
 #include "rlab/core/rng.h"
+#include "rlab/text/step_dataset.h"
 #include "rlab/text/step_truth.h"
 
 namespace rlab::pipeline {
@@ -55,13 +58,24 @@ std::vector<reward::StepExample> TokenizeStepRecords(const StepRecords& records,
   return out;
 }
 
-}  // namespace rlab::pipeline
-
-namespace rlab::pipeline {
-
 StepRecords ReadStepFile(const std::string& path, const std::string& delimiter) {
-  (void)delimiter;
-  RLAB_FAIL("{}: reading step files (TRL's PRM layout) is not supported yet; use task:SPEC", path);
+  StepRecords r;
+  r.delimiter = delimiter.empty() ? "\n" : delimiter;
+  for (data::StepRecord& record : data::ReadStepRecords(path, r.delimiter)) {
+    StepSample& s = r.samples.emplace_back();
+    s.prompt = std::move(record.prompt);
+    for (std::size_t k = 0; k < record.steps.size(); ++k) {
+      if (k > 0) s.completion += r.delimiter;
+      s.completion += record.steps[k];
+      s.step_ends.push_back(s.completion.size());
+    }
+    s.labels = std::move(record.labels);
+    // A file has no gold answer: its outcome is whether every step is right.
+    s.outcome = std::find(s.labels.begin(), s.labels.end(), false) == s.labels.end() ? 1.0 : 0.0;
+    s.where = std::move(record.where);
+  }
+  RLAB_CHECK(!r.samples.empty(), "{}: no step records", path);
+  return r;
 }
 
 }  // namespace rlab::pipeline
