@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
@@ -124,10 +125,14 @@ int main() {
                                    {"ranked_lengths", Json(ranked_tokens)}})});
 
   pf::RegisterDpoLosses();
+  // Token-level losses read per-token log-ratios and token rewards, which rewardlab.losses does
+  // not pass (it scores whole sequences, as rlab dpo does): they are listed, not compared.
+  const std::vector<std::string> token_level = {"t_reg", "tgdpo"};
   std::vector<std::pair<std::string, std::string>> dpo;
   for (const std::string& spec :
        Specs(pf::DpoLosses(), {"sigmoid(beta=0.5)", "simpo(beta=2.5, gamma=0.3)",
                                "bco_pair(running_mean=false)", "vpo(calibration=pair, sign=1)"})) {
+    if (std::find(token_level.begin(), token_level.end(), spec) != token_level.end()) continue;
     const pf::DpoLossOutput o = (*pf::MakeDpoLoss(spec))(p);  // a fresh loss: no carried state
     dpo.push_back({spec, Object({{"loss", Json(o.loss)},
                                  {"chosen_rewards", Json(o.chosen_rewards)},
@@ -136,6 +141,9 @@ int main() {
   const pf::DpoLossOutput weighted =
       (*pf::MakeWeightedDpoLoss({{"sigmoid", 1.0}, {"sft", 0.5}}))(p);
   out.push_back({"dpo_losses", Object(dpo)});
+  std::vector<std::string> quoted;
+  for (const std::string& name : token_level) quoted.push_back("\"" + name + "\"");
+  out.push_back({"dpo_losses_token_level", "[" + fmt::format("{}", fmt::join(quoted, ", ")) + "]"});
   out.push_back({"weighted_sigmoid_1_sft_0.5", Json(weighted.loss)});
 
   rl::RegisterGroupAdvantages();

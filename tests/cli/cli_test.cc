@@ -78,8 +78,8 @@ TEST(Cli, UsageErrorsAreOneLineWithExitStatusTwo) {
   usage(RunRlab({"run", dir.path().string()}), "' is a directory; give a YAML file");
   usage(RunRlab({"run", "--resume", dir.path().string(), "train.lr=1"}),
         "takes no config file or overrides (got 'train.lr=1')");
-  usage(RunRlab({"trian"}),
-        "unknown command 'trian' (did you mean `rlab train-rl` or `rlab train-rm`?)");
+  usage(RunRlab({"trian"}), "unknown command 'trian' (did you mean `rlab train-prm` or `rlab "
+                            "train-rl` or `rlab train-rm`?)");
   usage(RunRlab({}), "no command given; `rlab --help` lists the commands");
 }
 
