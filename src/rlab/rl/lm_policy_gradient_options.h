@@ -72,7 +72,7 @@ struct LmPolicyGradientOptions {
       "critic-free algos only");
     v("credit", credit,
       "with process_reward, how outcome and step rewards become token advantages: sum, "
-      "pure (min-form), clip(eta=..), delta, g_ra(threshold=..)");
+      "pure (min-form), clip(eta=..), delta, g_ra(threshold=..), salt(merge=..), spa(ridge=..)");
     v("kl_controller", kl_controller,
       "KL coefficient: fixed(beta=..) or "
       "adaptive(beta=.., target=.., horizon=..)");

@@ -6,22 +6,14 @@
 
 #include "rlab/text/tokenizer/byte_tokenizer.h"
 #include "rlab/reward/model/text_reward_model.h"
+#include "reward/small_llama_config.h"
 #include "test_support.h"
 
 namespace rlab::reward {
 namespace {
 
 models::TransformerConfig SmallConfig() {
-  models::TransformerConfig c;
-  c.arch = models::TransformerArch::kLlama;
-  c.vocab_size = models::ByteTokenizer().vocab_size();
-  c.hidden_size = 16;
-  c.num_layers = 1;
-  c.num_heads = 2;
-  c.num_kv_heads = 2;
-  c.intermediate_size = 32;
-  c.max_positions = 32;
-  return c;
+  return testing::SmallLlamaConfig(models::ByteTokenizer().vocab_size(), 32);
 }
 
 models::SequenceRewardModel Member(uint64_t seed, int64_t labels = 1) {

@@ -10,23 +10,13 @@
 #include <set>
 
 #include "rlab/core/checkpoint.h"
+#include "reward/small_llama_config.h"
 #include "test_support.h"
 
 namespace rlab::reward {
 namespace {
 
-models::TransformerConfig TinyConfig() {
-  models::TransformerConfig c;
-  c.arch = models::TransformerArch::kLlama;
-  c.vocab_size = 16;
-  c.hidden_size = 16;
-  c.num_layers = 1;
-  c.num_heads = 2;
-  c.num_kv_heads = 2;
-  c.intermediate_size = 32;
-  c.max_positions = 16;
-  return c;
-}
+models::TransformerConfig TinyConfig() { return testing::SmallLlamaConfig(16, 16); }
 
 // Pairs whose chosen response ends in token 5 and whose rejected one ends in token 6.
 std::vector<data::PreferenceExample> SeparablePairs(int64_t n) {

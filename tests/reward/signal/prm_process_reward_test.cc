@@ -7,6 +7,7 @@
 #include "rlab/reward/model/process_reward_model.h"
 #include "rlab/reward/signal/process_reward_source.h"
 #include "rlab/text/tokenizer/byte_tokenizer.h"
+#include "reward/small_llama_config.h"
 #include "test_support.h"
 
 namespace rlab::reward {
@@ -47,15 +48,8 @@ class SemicolonSteps : public data::TextTask, public data::StepTruth {
 };
 
 models::SequenceRewardModel SmallPrm() {
-  models::TransformerConfig c;
-  c.arch = models::TransformerArch::kLlama;
-  c.vocab_size = models::ByteTokenizer().vocab_size();
-  c.hidden_size = 16;
-  c.num_layers = 1;
-  c.num_heads = 2;
-  c.num_kv_heads = 2;
-  c.intermediate_size = 32;
-  c.max_positions = 64;
+  const models::TransformerConfig c =
+      testing::SmallLlamaConfig(models::ByteTokenizer().vocab_size(), 64);
   torch::manual_seed(5);
   models::SequenceRewardModel m(c);
   m->eval();
