@@ -19,6 +19,7 @@ out=${2:?usage: implicit_process_rewards.sh RLAB OUT [SEEDS] [RL_STEPS]}
 seeds=${3:-1}
 rl_steps=${4:-40}
 here=$(cd "$(dirname "$0")/.." && pwd)
+source "$here/bench/chain_rl_run.sh"
 mkdir -p "$out"
 task=${TASK:-task:chain(steps=3, digits=1, ops=+-, demo_step_error_percent=20)}
 threads=(run.threads=1 run.blas_threads=1)
@@ -39,18 +40,9 @@ for seed in $seeds; do
   for entry in "${runs[@]}"; do
     IFS='|' read -r name process credit <<<"$entry"
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && continue
-    dest="$out/$name.seed$seed"
-    rm -rf "$dest.runs"
-    start=$(date +%s)
-    run_dir=$("$rlab" run "$here/examples/grpo_arithmetic.yaml" model="$sft_dir/model" \
-        "data=$task" sft.steps=0 "process_reward=$process" "credit=$credit" \
-        optim.steps="$rl_steps" optim.batch_size=16 group_size=8 \
-        eval_every=10 eval_prompts=200 run.log_every=5 run.checkpoint_every=1000 \
-        run.seed="$seed" run.out_dir="$dest.runs" "${threads[@]}" 2>"$dest.log" | tail -n 1)
-    echo $(( $(date +%s) - start )) > "$dest.seconds"
-    cp "$run_dir/metrics.jsonl" "$dest.metrics.jsonl"
-    cp "$run_dir/summary.json" "$dest.summary.json"
-    echo "$name seed $seed: $(cat "$dest.seconds") s"
+    chain_rl_run "$rlab" "$sft_dir/model" "$task" "$out/$name.seed$seed" \
+        "process_reward=$process" "credit=$credit" optim.steps="$rl_steps" eval_every=10 \
+        run.seed="$seed"
   done
 done
 python3 - "$out" > "$out/table.md" <<'PY'

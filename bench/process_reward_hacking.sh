@@ -19,6 +19,7 @@ out=${2:?usage: process_reward_hacking.sh RLAB OUT [SEEDS] [RL_STEPS]}
 seeds=${3:-1 2 3}
 rl_steps=${4:-40}
 here=$(cd "$(dirname "$0")/.." && pwd)
+source "$here/bench/chain_rl_run.sh"
 mkdir -p "$out"
 proxy=${PROXY:-gameable(wrong_step_reward=0.3)}
 task=${TASK:-task:chain(steps=3, digits=1, ops=+-)}
@@ -47,20 +48,11 @@ for seed in $seeds; do
     IFS='|' read -r name credit weight <<<"$entry"
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && continue
     dest="$out/$name.seed$seed"
-    rm -rf "$dest.runs"
     process=("process_reward=$proxy" "credit=$credit")
     [ "$credit" = none ] && process=()
-    start=$(date +%s)
-    run_dir=$("$rlab" run "$here/examples/grpo_arithmetic.yaml" model="$sft_dir/model" \
-        "data=$task" sft.steps=0 "${process[@]}" \
+    chain_rl_run "$rlab" "$sft_dir/model" "$task" "$dest" "${process[@]}" \
         "reward_weights=[$weight]" optim.steps="$rl_steps" optim.learning_rate="${LR:-3e-4}" \
-        optim.batch_size=16 group_size=8 \
-        eval_every="$rl_steps" eval_prompts=200 run.log_every=5 run.checkpoint_every=1000 \
-        run.seed="$seed" run.out_dir="$dest.runs" "${threads[@]}" 2>"$dest.log" | tail -n 1)
-    echo $(( $(date +%s) - start )) > "$dest.seconds"
-    cp "$run_dir/metrics.jsonl" "$dest.metrics.jsonl"
-    cp "$run_dir/summary.json" "$dest.summary.json"
-    echo "$name seed $seed: $(cat "$dest.seconds") s"
+        eval_every="$rl_steps" run.seed="$seed"
   done
 done
 python3 "$here/bench/process_reward_hacking_table.py" "$out" > "$out/table.md"
